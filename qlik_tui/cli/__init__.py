@@ -1,0 +1,33 @@
+"""The `qlik-tui` entry point: argparse, dispatch, and one place that turns errors into text.
+
+Commands other than the TUI never import Textual, so `qlik-tui token` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+from ..core.errors import QlikTuiError
+from .parser import build_parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except QlikTuiError as exc:
+        for line in exc.lines():
+            print(f"qlik-tui: {line}" if line is exc.message else line, file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("qlik-tui: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `qlik-tui call ... | head`: the reader left; say nothing and stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141

@@ -1,0 +1,153 @@
+"""The profile model: one named QSEoW virtual proxy or Qlik Cloud tenant.
+
+Paths are kept as the user wrote them (so saving writes them back unchanged) and resolved
+against the profiles file's folder on demand.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Union
+from urllib.parse import urlsplit
+
+from .durations import format_duration
+
+CLOUD_AUDIENCE = "qlik.api/login/jwt-session"
+CLOUD_MAX_LIFETIME = 3600
+QSEOW_ALGORITHMS = ("RS256", "RS384", "RS512")
+CLOUD_ALGORITHMS = ("RS256",)
+DEFAULT_CLOCK_SKEW = 5
+
+
+def resolve_path(raw: str, base_dir: Path) -> Path:
+    """Expand `~` and `$VARS`, then resolve a relative path against `base_dir`."""
+    expanded = Path(os.path.expanduser(os.path.expandvars(raw)))
+    return expanded if expanded.is_absolute() else base_dir / expanded
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseProfile:
+    """What every profile has: where the server is and how tokens are signed."""
+
+    name: str
+    url: str
+    key: str
+    base_dir: Path
+    claims: dict[str, Any] = field(default_factory=dict)
+    key_passphrase_env: str | None = None
+    cert: str | None = None
+    algorithm: str = "RS256"
+    lifetime: int | str = "1h"
+    lifetime_seconds: int = 3600
+    verify_tls: bool | None = None
+    ca_bundle: str | None = None
+    clock_skew: int = DEFAULT_CLOCK_SKEW
+
+    @property
+    def key_path(self) -> Path:
+        """The private key file, resolved."""
+        return resolve_path(self.key, self.base_dir)
+
+    @property
+    def cert_path(self) -> Path | None:
+        """The certificate or public key file, resolved, if the profile names one."""
+        return resolve_path(self.cert, self.base_dir) if self.cert else None
+
+    @property
+    def ca_bundle_path(self) -> Path | None:
+        """The CA bundle to trust, resolved, if the profile names one."""
+        return resolve_path(self.ca_bundle, self.base_dir) if self.ca_bundle else None
+
+    @property
+    def tls_verification_off(self) -> bool:
+        """True only when the profile explicitly says `verify_tls = false`."""
+        return self.verify_tls is False
+
+    @property
+    def host(self) -> str:
+        """host[:port] of the server, for headers and messages."""
+        return urlsplit(self.url).netloc
+
+    @property
+    def lifetime_text(self) -> str:
+        """The lifetime as a short duration string."""
+        return format_duration(self.lifetime_seconds)
+
+    @property
+    def type(self) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, kw_only=True)
+class QseowProfile(BaseProfile):
+    """A QSEoW virtual proxy with JWT authentication."""
+
+    virtual_proxy: str = ""
+    audience: str | None = None
+
+    @property
+    def type(self) -> Literal["qseow"]:
+        return "qseow"
+
+    @property
+    def product(self) -> str:
+        """The product's name for people."""
+        return "QSEoW"
+
+    @property
+    def identity(self) -> str:
+        """DIRECTORY\\user when the usual claim names are there, else the first claims."""
+        lowered = {k.lower(): v for k, v in self.claims.items()}
+        directory = lowered.get("userdirectory")
+        user = lowered.get("userid") or lowered.get("user")
+        if directory is not None and user is not None:
+            return f"{directory}\\{user}"
+        return ", ".join(f"{k}={v}" for k, v in list(self.claims.items())[:2])
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloudProfile(BaseProfile):
+    """A Qlik Cloud tenant with a JWT identity provider."""
+
+    key_id: str = ""
+    issuer: str = ""
+
+    @property
+    def type(self) -> Literal["cloud"]:
+        return "cloud"
+
+    @property
+    def product(self) -> str:
+        """The product's name for people."""
+        return "Qlik Cloud"
+
+    @property
+    def identity(self) -> str:
+        """sub (name) of the user the tokens speak for."""
+        sub = self.claims.get("sub", "")
+        name = self.claims.get("name")
+        return f"{sub} ({name})" if name else str(sub)
+
+
+Profile = Union[QseowProfile, CloudProfile]  # noqa: UP007 - a runtime alias must work on 3.10
+
+
+@dataclass(frozen=True)
+class ProfileSet:
+    """Every profile of one file, and which one is the default."""
+
+    path: Path
+    profiles: dict[str, Profile]
+    default: str | None = None
+
+    def names(self) -> list[str]:
+        """Profile names in file order."""
+        return list(self.profiles)
+
+    def default_name(self) -> str | None:
+        """The `default` key, else the first profile, else None."""
+        if self.default:
+            return self.default
+        return next(iter(self.profiles), None)
