@@ -1,10 +1,96 @@
-"""Placeholder while the connection layer is built."""
+"""`qlik-tui demo`: the embedded Qlik simulator, served alone (--serve) or with the TUI on it."""
 
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
 from typing import Any
 
 
+def default_demo_dir() -> Path:
+    """$XDG_DATA_HOME/qlik-tui/demo (default ~/.local/share/qlik-tui/demo)."""
+    data = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(data) / "qlik-tui" / "demo"
+
+
 def register(sub: Any, shared: argparse.ArgumentParser) -> None:
-    """Not yet."""
+    """Add the `demo` sub-command."""
+    from .tui_cmd import add_tui_options
+
+    p = sub.add_parser(
+        "demo",
+        help="try everything against a built-in Qlik simulator (QSEoW + Qlik Cloud)",
+        description="Generate keys, start a simulated QSEoW virtual proxy and Qlik Cloud tenant on loopback, write a "
+        "profiles file (demo-qseow, demo-cloud) and open the TUI on it; --serve only serves.",
+    )
+    p.add_argument("--serve", action="store_true", help="only serve: print the profiles file path, then the URLs, until Ctrl-C")
+    p.add_argument("--dir", metavar="DIR", help=f"folder for keys, certificates and profiles.toml (default {default_demo_dir()})")
+    p.add_argument("--http", action="store_true", help="plain HTTP instead of HTTPS with a private CA")
+    p.add_argument("--qseow-port", type=int, default=0, metavar="PORT", help="QSEoW simulator port (default: a free one)")
+    p.add_argument("--cloud-port", type=int, default=0, metavar="PORT", help="Qlik Cloud simulator port (default: a free one)")
+    p.add_argument("--lifetime", default="5m", metavar="DURATION", help="token lifetime in the demo profiles (default 5m)")
+    p.add_argument("--apps", type=int, default=60, metavar="N", help="apps on the QSEoW site (default 60)")
+    p.add_argument(
+        "--huge-apps",
+        type=int,
+        default=0,
+        metavar="N",
+        help="serve N generated apps from /qrs/app(/full), for big-response tests",
+    )
+    p.add_argument("--openapi", metavar="FILE", help="serve FILE at /qrs/about/openapi/main (e.g. a real QRS Swagger document)")
+    p.add_argument("--latency", type=float, default=0.0, metavar="SECONDS", help="add this delay to every request")
+    add_tui_options(p, with_profile=True)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the simulators; serve, or open the TUI on them."""
+    import sys
+    import time
+
+    from ..core.durations import HINT, parse_duration
+    from ..core.errors import UsageError
+    from ..demo.environment import DemoOptions, start_demo
+    from ..demo.faults import Faults
+
+    try:
+        parse_duration(args.lifetime)
+    except ValueError:
+        raise UsageError(f"--lifetime {args.lifetime!r} is not a duration", HINT) from None
+    openapi = Path(args.openapi).expanduser() if args.openapi else None
+    if openapi is not None and not openapi.is_file():
+        raise UsageError(f"--openapi {openapi}: no such file", "pass the path of a Swagger/OpenAPI JSON document")
+    folder = Path(args.dir).expanduser() if args.dir else default_demo_dir()
+    options = DemoOptions(
+        folder=folder.resolve(),
+        tls=not args.http,
+        qseow_port=args.qseow_port,
+        cloud_port=args.cloud_port,
+        lifetime=args.lifetime,
+        openapi_path=openapi,
+        app_count=args.apps,
+        faults=Faults(latency=args.latency, huge_apps=args.huge_apps),
+    )
+    try:
+        demo = start_demo(options)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot start the simulator: {exc.strerror or exc}",
+            "a port may be in use: leave --qseow-port/--cloud-port out to pick free ones",
+        ) from None
+    with demo:
+        if args.serve:
+            print(demo.profiles_path, flush=True)
+            print(f"QSEoW virtual proxy  {demo.qseow_server.url}/jwt/qrs/...   (profile demo-qseow)", flush=True)
+            print(f"Qlik Cloud tenant    {demo.cloud_server.url}/api/v1/...   (profile demo-cloud)", flush=True)
+            print(f"try: qlik-tui call --profiles {demo.profiles_path} GET /qrs/app/count", flush=True)
+            print("serving until Ctrl-C", file=sys.stderr, flush=True)
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                return 0
+        from .tui_cmd import launch
+
+        return launch(demo.profiles_path, args)

@@ -1,14 +1,33 @@
-"""Placeholder: the TUI."""
+"""Open the TUI (the only command that imports Textual)."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
-def add_tui_options(parser: argparse.ArgumentParser) -> None:
-    """Not yet."""
+def add_tui_options(parser: argparse.ArgumentParser, with_profile: bool = False) -> None:
+    """--request and --no-mouse (and -p for `demo`, whose parser has no shared options)."""
+    if with_profile:
+        parser.add_argument("-p", "--profile", metavar="NAME", help="profile to open (default: the file's default)")
+    parser.add_argument("--request", metavar="'METHOD PATH'", help="preload the request editor, e.g. 'GET /qrs/app/full'")
+    parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse (keeps the terminal's own selection)")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Not yet."""
-    return 0
+    """`qlik-tui` with no command."""
+    from .common import profiles_path
+
+    return launch(profiles_path(args), args)
+
+
+def launch(path: Path, args: argparse.Namespace) -> int:
+    """Run the Textual app on the profiles file at `path`."""
+    from ..ui.launch import run_app
+
+    return run_app(
+        path,
+        profile=getattr(args, "profile", None),
+        request=getattr(args, "request", None),
+        mouse=not getattr(args, "no_mouse", False),
+    )

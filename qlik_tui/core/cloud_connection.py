@@ -1,0 +1,203 @@
+"""Qlik Cloud: log in once with a JWT (POST /login/jwt-session, rate limited), then use the
+session cookies; a CSRF token on every non-GET; same-origin redirects followed; pages
+concatenated on request."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from .connection import MAX_RATE_LIMIT_WAITS, Connection, Progress, retry_after_seconds
+from .diagnose import HINT_CLOUD_LOGIN, qlik_error_detail
+from .errors import RequestFailed
+from .events import CSRF_REFRESHED, LOGGED_IN, RATE_LIMITED, SESSION_LOST
+from .http_types import Request, Response
+from .profile_model import CloudProfile
+from .tokens import MintedToken
+
+SESSION_COOKIE = "eas.sid"
+CSRF_HEADER = "qlik-csrf-token"
+MAX_REDIRECTS = 5
+
+
+class _SessionGone(Exception):
+    """The CSRF endpoint answered 401: the session ended."""
+
+
+class CloudConnection(Connection):
+    """Requests to a Qlik Cloud tenant."""
+
+    profile: CloudProfile
+
+    def __init__(self, profile: CloudProfile, **kwargs: object) -> None:
+        super().__init__(profile, **kwargs)  # type: ignore[arg-type]
+        self._login_lock = asyncio.Lock()
+        self._csrf: str | None = None
+        self._csrf_session: str | None = None
+        self._spent: MintedToken | None = None  # a jti is single-use: never log in twice with it
+        self.login_count = 0
+
+    def session_id(self) -> str | None:
+        """The eas.sid cookie's value, if logged in."""
+        for cookie in self.client.cookies.jar:
+            if cookie.name == SESSION_COOKIE and cookie.value:
+                return cookie.value
+        return None
+
+    def drop_session(self) -> None:
+        """Forget the session cookies and the CSRF token."""
+        self.client.cookies.clear()
+        self._csrf = self._csrf_session = None
+
+    def _same_origin(self, url: str) -> bool:
+        a, b = urlsplit(url), urlsplit(self.profile.url)
+        return (a.scheme, a.netloc) == (b.scheme, b.netloc)
+
+    async def ensure_login(self, stale_session: str | None = None) -> None:
+        """Log in unless there is a session (other than `stale_session`)."""
+        current = self.session_id()
+        if current and current != stale_session:
+            return
+        async with self._login_lock:
+            current = self.session_id()
+            if current and current != stale_session:
+                return
+            if current:
+                self.drop_session()
+                self.events.emit(SESSION_LOST, "Qlik Cloud answered 401")
+            await self._login()
+
+    async def _login(self) -> None:
+        refused: RequestFailed | None = None
+        for attempt in range(2 + MAX_RATE_LIMIT_WAITS):
+            token = await self.tokens.get()
+            if token is self._spent:
+                token = await self.tokens.replace(token, "for a new login (jti is single-use)")
+            headers = {"Authorization": f"Bearer {token.token}", "Accept": "application/json"}
+            response = await self.transmit("POST", f"{self.profile.url}/login/jwt-session", headers, b"", None)
+            self._spent = token
+            if 200 <= response.status < 300 and self.session_id():
+                self.login_count += 1
+                self.events.emit(LOGGED_IN, f"as {self.profile.claims.get('sub')}")
+                return
+            if response.status == 429:
+                wait = retry_after_seconds(response.header("retry-after"))
+                self.events.emit(RATE_LIMITED, f"login: waiting {wait:g} s")
+                await self._sleep(wait)
+                continue
+            detail = qlik_error_detail(response)
+            refused = RequestFailed(
+                f"Qlik Cloud refused the JWT login ({response.status}{': ' + detail if detail else ''})",
+                HINT_CLOUD_LOGIN,
+                response.status,
+            )
+            if response.status != 401 or attempt >= 1:
+                break
+            await self.tokens.replace(token, "after login refused")  # a token refused once: try one fresh token
+        raise refused or RequestFailed(
+            "Qlik Cloud login kept being rate limited", "wait a minute: logins are limited to 100 a minute", 429
+        )
+
+    async def ensure_csrf(self, refresh: bool = False) -> str:
+        """The session's CSRF token (fetched once per session, or again when refused)."""
+        session = self.session_id()
+        if self._csrf and self._csrf_session == session and not refresh:
+            return self._csrf
+        response = await self.transmit("GET", f"{self.profile.url}/api/v1/csrf-token", {"Accept": "application/json"}, None, None)
+        if response.status == 401:
+            raise _SessionGone
+        value = response.header(CSRF_HEADER)
+        if not value:
+            raise RequestFailed(
+                f"could not get a CSRF token (GET /api/v1/csrf-token answered {response.status})",
+                "the session may have ended: try again",
+            )
+        self._csrf, self._csrf_session = value, session
+        self.events.emit(CSRF_REFRESHED, "after CSRF-TOKEN-2" if refresh else "for this session")
+        return value
+
+    async def _attempt(self, request: Request, progress: Progress | None) -> Response:
+        method, body = request.method, request.body
+        qs = request.query_string()
+        url = f"{self.profile.url}{request.path}" + (f"?{qs}" if qs else "")
+        for _ in range(MAX_REDIRECTS + 1):
+            headers = {"Accept": "application/json", **dict(request.headers)}
+            if body is not None and not any(k.lower() == "content-type" for k in headers):
+                headers["Content-Type"] = "application/json"
+            if method not in ("GET", "HEAD", "OPTIONS"):
+                headers[CSRF_HEADER] = await self.ensure_csrf()
+            response = await self.transmit(method, url, headers, body, progress)
+            location = response.header("location")
+            if response.status not in (301, 302, 303, 307, 308) or not location:
+                return response
+            target = urljoin(url, location)
+            if not self._same_origin(target):
+                return response  # never carry the session to another site
+            url = target
+            if response.status in (301, 302, 303) and method != "HEAD":
+                method, body = "GET", None
+        return response
+
+    @staticmethod
+    def csrf_refused(response: Response) -> bool:
+        """403 with Qlik's CSRF-TOKEN-2 code."""
+        return response.status == 403 and b"CSRF-TOKEN-2" in response.body
+
+    async def send_authenticated(self, request: Request, progress: Progress | None) -> Response:
+        """Log in if needed, send; refresh CSRF on CSRF-TOKEN-2, re-login once on 401."""
+        await self.ensure_login()
+        session = self.session_id()
+        try:
+            response = await self._attempt(request, progress)
+            if self.csrf_refused(response):
+                await self.ensure_csrf(refresh=True)
+                response = await self._attempt(request, progress)
+            if response.status != 401:
+                return response
+        except _SessionGone:
+            pass
+        await self.ensure_login(stale_session=session)
+        try:
+            return await self._attempt(request, progress)
+        except _SessionGone:
+            raise RequestFailed("Qlik Cloud ended the session right after login", HINT_CLOUD_LOGIN, 401) from None
+
+    async def follow_pages(self, first: Response, max_pages: int, progress: Progress | None) -> Response:
+        """Follow links.next.href (same origin only) and concatenate every page's `data`."""
+        try:
+            doc: Any = first.json()
+        except ValueError:
+            return first
+        if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
+            return first
+        data = list(doc["data"])
+        pages, last = 1, doc
+        next_url = _next_href(doc)
+        while next_url and pages < max_pages:
+            if not self._same_origin(next_url):
+                break
+            parts = urlsplit(next_url)
+            page = await self._with_rate_limit_waits(Request.build("GET", f"{parts.path}?{parts.query}"), progress)
+            if not 200 <= page.status < 300:
+                page.pages = pages + 1
+                return page
+            last = page.json()
+            data.extend(last.get("data", []) if isinstance(last, dict) else [])
+            pages += 1
+            next_url = _next_href(last)
+        combined: dict[str, Any] = {"data": data}
+        if next_url:
+            combined["links"] = {"next": {"href": next_url}}  # stopped at the cap: say where to go on
+        first.body = json.dumps(combined, ensure_ascii=False).encode("utf-8")
+        first._json = combined
+        first.pages = pages
+        return first
+
+
+def _next_href(doc: Any) -> str | None:
+    links = doc.get("links") if isinstance(doc, dict) else None
+    nxt = links.get("next") if isinstance(links, dict) else None
+    href = nxt.get("href") if isinstance(nxt, dict) else None
+    return href if isinstance(href, str) and href else None

@@ -1,0 +1,215 @@
+"""Turn transport failures and bad answers into one message and a hint a person can act on.
+
+The hints come from QLIK.md's table of failures people hit in the field.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import socket
+import ssl
+from typing import Any
+
+import httpx
+
+from .errors import RequestFailed
+from .http_types import Response
+from .profile_model import Profile, QseowProfile
+
+XSRF_TEXT = "XSRF prevention check failed"
+HINT_QSEOW_401 = (
+    "check that the claim names match the virtual proxy's JWT attributes for user ID and user directory "
+    "(case-sensitive), that the proxy holds this key's certificate (`qlik-tui profiles check`), the audience, "
+    "the server's clock, and that the user is not inactive"
+)
+HINT_LOGIN_PAGE = (
+    "the request was not authenticated: check `virtual_proxy` (the prefix) and that this virtual proxy uses JWT authentication"
+)
+HINT_CLOUD_LOGIN = (
+    "check `issuer` and `key_id` against the tenant's JWT identity provider, that the IdP holds this key's "
+    "certificate (`qlik-tui profiles check`), and the claims (email_verified must be a boolean)"
+)
+
+
+def where(profile: Profile) -> str:
+    """host:port of the profile's server, for messages."""
+    url = httpx.URL(profile.url)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    return f"{url.host}:{port}"
+
+
+def from_exception(exc: Exception, profile: Profile, timeout: float) -> RequestFailed:
+    """A transport exception (DNS, refused, TLS, timeout, protocol) as a RequestFailed."""
+    target = where(profile)
+    text = " ".join(str(e) for e in _chain(exc))
+    if isinstance(exc, httpx.ConnectTimeout):
+        return RequestFailed(
+            f"{target}: no answer within {timeout:g} s while connecting",
+            "check the host, the port and any firewall or VPN between you and the server",
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        return RequestFailed(
+            f"{target}: the server stopped answering (timed out after {timeout:g} s)",
+            "the server may be overloaded; try again, or ask for less (a filter, a smaller page)",
+        )
+    if "CERTIFICATE_VERIFY_FAILED" in text or any(isinstance(e, ssl.SSLCertVerificationError) for e in _chain(exc)):
+        detail = "hostname mismatch" if "mismatch" in text.lower() or "doesn't match" in text else "certificate not trusted"
+        return RequestFailed(
+            f"{target}: TLS verification failed ({detail})",
+            'Qlik servers often use a private CA: set ca_bundle = "path/to/ca.pem" in the profile '
+            "(verify_tls = false only in a lab)",
+        )
+    if "WRONG_VERSION_NUMBER" in text or "record layer failure" in text or "packet length too long" in text:
+        return RequestFailed(
+            f"{target}: the server does not speak TLS on this port", "use http:// in `url`, or the server's HTTPS port"
+        )
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)) and profile.url.startswith("http:"):
+        return RequestFailed(
+            f"{target}: the server closed the connection without an HTTP answer",
+            "if the server wants HTTPS, use https:// in `url`",
+        )
+    if isinstance(exc, httpx.ConnectError):
+        chain = _chain(exc)
+        errnos = {getattr(e, "errno", None) for e in chain}
+        lowered = text.lower()
+        dns_words = (
+            "name or service not known",
+            "nodename nor servname",
+            "temporary failure in name resolution",
+            "no address associated",
+        )
+        if any(isinstance(e, socket.gaierror) for e in chain) or any(w in lowered for w in dns_words):
+            return RequestFailed(
+                f"{httpx.URL(profile.url).host}: host name not found (DNS)",
+                "check `url` in the profile for a typo, and your DNS or VPN",
+            )
+        if errno.ECONNREFUSED in errnos or "refused" in lowered or "errno 111" in lowered:
+            return RequestFailed(
+                f"{target}: connection refused", "nothing listens there: check the port in `url` and that the service is running"
+            )
+        if errnos & {errno.ENETUNREACH, errno.EHOSTUNREACH} or "unreachable" in lowered:
+            return RequestFailed(f"{target}: network unreachable", "check your network or VPN")
+        return RequestFailed(f"{target}: cannot connect ({_first_line(text)})", "check `url` and the network")
+    if isinstance(exc, httpx.HTTPError):
+        return RequestFailed(f"{target}: {type(exc).__name__}: {_first_line(text)}", "check `url` and the network")
+    raise exc
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    out: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in out:
+        out.append(current)
+        current = current.__cause__ or current.__context__
+    return out
+
+
+def _first_line(text: str) -> str:
+    return (text.strip().splitlines() or ["no detail"])[0][:200]
+
+
+def qlik_error_detail(response: Response) -> str:
+    """'USERS-7: User not found (detail)' from a Qlik error body, else a short text snippet."""
+    if response.looks_like_json:
+        try:
+            doc: Any = response.json()
+        except ValueError:
+            doc = None
+        errors = doc.get("errors") if isinstance(doc, dict) else None
+        if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+            first = errors[0]
+            parts = [str(first.get("code", "")), str(first.get("title", ""))]
+            text = ": ".join(p for p in parts if p)
+            if first.get("detail"):
+                text += f" ({first['detail']})"
+            return text
+        if isinstance(doc, dict) and doc.get("message"):
+            return str(doc["message"])
+    if response.is_html or not response.body:
+        return ""
+    return _first_line(response.text())
+
+
+def diagnose(response: Response, profile: Profile) -> RequestFailed | None:
+    """None for a usable answer; otherwise what went wrong and what to do."""
+    status, detail = response.status, qlik_error_detail(response)
+    suffix = f": {detail}" if detail else ""
+    is_qseow = isinstance(profile, QseowProfile)
+    if 200 <= status < 300:
+        if response.is_html:
+            return RequestFailed(
+                f"{status}: got an HTML page where JSON was expected",
+                HINT_LOGIN_PAGE if is_qseow else "check the path: API paths start with /api/v1/",
+                status,
+            )
+        if response.looks_like_json and response.body.strip():
+            try:
+                response.json()
+            except ValueError as exc:
+                return RequestFailed(
+                    f"{status}: the body says it is JSON but does not parse ({exc})",
+                    "the answer was cut short or is not JSON; try again, or see it with --raw",
+                    status,
+                )
+        return None
+    if 300 <= status < 400:
+        location = response.header("location") or "?"
+        return RequestFailed(
+            f"{status}: redirected to {location} (a login page?)",
+            HINT_LOGIN_PAGE if is_qseow else "a redirect to another site was not followed",
+            status,
+        )
+    if status == 401:
+        if is_qseow:
+            return RequestFailed(f"401 Unauthorized: the virtual proxy refused the token{suffix}", HINT_QSEOW_401, status)
+        return RequestFailed(f"401 Unauthorized: Qlik Cloud refused the session{suffix}", HINT_CLOUD_LOGIN, status)
+    if status == 403:
+        if XSRF_TEXT in response.text():
+            return RequestFailed(
+                "403: XSRF check failed (Xrfkey missing or different in query and header)",
+                "send the same 16-character xrfkey as the query parameter and the X-Qlik-Xrfkey header",
+                status,
+            )
+        if is_qseow:
+            return RequestFailed(
+                f"403 Forbidden{suffix}",
+                "the virtual proxy's host allow list may not include the host name in `url`, or the user lacks access",
+                status,
+            )
+        return RequestFailed(f"403 Forbidden{suffix}", "the user lacks the role or permission for this call", status)
+    if status == 400 and "request header is incorrect" in response.text().lower():
+        return RequestFailed(
+            "400: The http request header is incorrect",
+            "on a multi-node site, link the JWT virtual proxy to the central proxy (seen in the field)",
+            status,
+        )
+    if status == 429:
+        return RequestFailed(
+            f"429 Too Many Requests: still rate limited after waiting{suffix}",
+            "Qlik limits requests per user (about 1,000/min for reads, 100/min for writes): slow down and retry later",
+            status,
+        )
+    if status >= 500:
+        return RequestFailed(
+            f"{status} {response.reason or 'Server Error'}: the server failed{suffix}",
+            "the fault is on the server: try again, and check the server's logs",
+            status,
+        )
+    hints = {
+        400: "check the query parameters (QRS filter syntax: name eq 'X') and the body",
+        404: "check the path and the id (ids are GUIDs on QSEoW)",
+        405: "this path does not take that method",
+        409: "the object changed since you read it (QRS checks modifiedDate): read it again, then write",
+    }
+    return RequestFailed(f"{status} {response.reason}{suffix}".rstrip(), hints.get(status, "see the response body"), status)
+
+
+def pretty_json_or_text(response: Response) -> str:
+    """The body as pretty JSON when it parses, else as text."""
+    if response.looks_like_json:
+        try:
+            return json.dumps(response.json(), indent=2, ensure_ascii=False)
+        except ValueError:
+            pass
+    return response.text()

@@ -1,0 +1,61 @@
+"""Connection events: what happened to tokens and sessions, for the token panel and `-v`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+MINTED = "minted"
+REMINTED = "re-minted"
+SESSION_STARTED = "session started"
+SESSION_LOST = "session lost"
+LOGGED_IN = "logged in"
+CSRF_REFRESHED = "csrf refreshed"
+RATE_LIMITED = "rate limited"
+REDIRECTED = "redirected"
+
+
+@dataclass(frozen=True)
+class ConnectionEvent:
+    """One thing that happened; `detail` never holds a secret."""
+
+    kind: str
+    detail: str = ""
+    at: float = field(default_factory=time.time)
+
+    def describe(self) -> str:
+        """'re-minted (after 401)' style text."""
+        return f"{self.kind} ({self.detail})" if self.detail else self.kind
+
+
+Listener = Callable[[ConnectionEvent], None]
+
+
+class EventBus:
+    """Calls every listener for every event; a failing listener never breaks a request."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Listener] = []
+        self.history: list[ConnectionEvent] = []
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Add a listener; returns a function that removes it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def emit(self, kind: str, detail: str = "") -> ConnectionEvent:
+        """Record and broadcast an event."""
+        event = ConnectionEvent(kind, detail)
+        self.history.append(event)
+        del self.history[:-200]
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:
+                pass
+        return event
+
+    def count(self, kind: str) -> int:
+        """How many events of `kind` were emitted (tests and the token panel use it)."""
+        return sum(1 for e in self.history if e.kind == kind)

@@ -1,0 +1,103 @@
+"""QSEoW: a JWT virtual proxy. Bearer until the proxy sets its session cookie, then the
+cookie (every JWT login is a new proxy session, and Qlik allows a user only about five).
+A fresh random Xrfkey on every request."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import string
+
+from .connection import Connection, Progress
+from .events import SESSION_LOST, SESSION_STARTED
+from .http_types import Request, Response
+from .profile_model import QseowProfile
+from .tokens import MintedToken
+
+SESSION_COOKIE_PREFIX = "X-Qlik-Session"
+_XRF_ALPHABET = string.ascii_letters + string.digits
+
+
+def new_xrfkey() -> str:
+    """16 random characters from 0-9a-zA-Z (never a fixed key)."""
+    return "".join(secrets.choice(_XRF_ALPHABET) for _ in range(16))
+
+
+class QseowConnection(Connection):
+    """Requests through a QSEoW JWT virtual proxy."""
+
+    profile: QseowProfile
+
+    def __init__(self, profile: QseowProfile, **kwargs: object) -> None:
+        super().__init__(profile, **kwargs)  # type: ignore[arg-type]
+        self._session_lock = asyncio.Lock()
+
+    def url_for(self, request: Request, xrfkey: str) -> str:
+        """url + /prefix + path + ?query&xrfkey=K (any xrfkey the user gave is replaced)."""
+        prefix = f"/{self.profile.virtual_proxy}" if self.profile.virtual_proxy else ""
+        pairs = [(k, v) for k, v in request.query if k.lower() != "xrfkey"]
+        query = Request(request.method, request.path, (*pairs, ("xrfkey", xrfkey))).query_string()
+        return f"{self.profile.url}{prefix}{request.path}?{query}"
+
+    def session_cookie(self) -> str | None:
+        """The proxy's session cookie value, whatever the admin named it."""
+        for cookie in self.client.cookies.jar:
+            if cookie.name.startswith(SESSION_COOKIE_PREFIX) and cookie.value:
+                return cookie.value
+        return None
+
+    def drop_session(self) -> None:
+        """Forget the proxy session cookie."""
+        for cookie in list(self.client.cookies.jar):
+            if cookie.name.startswith(SESSION_COOKIE_PREFIX):
+                self.client.cookies.jar.clear(cookie.domain, cookie.path, cookie.name)
+
+    async def _attempt(self, request: Request, token: MintedToken | None, progress: Progress | None) -> Response:
+        key = new_xrfkey()
+        headers = {"X-Qlik-Xrfkey": key, "Accept": "application/json", **dict(request.headers)}
+        if request.body is not None and not any(k.lower() == "content-type" for k in headers):
+            headers["Content-Type"] = "application/json"
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token.token}"
+        return await self.transmit(request.method, self.url_for(request, key), headers, request.body, progress)
+
+    @staticmethod
+    def unauthenticated(response: Response) -> bool:
+        """401, a redirect (to a login page), or an HTML page where the QRS answers JSON."""
+        return response.status == 401 or 300 <= response.status < 400 or (200 <= response.status < 300 and response.is_html)
+
+    async def _send_fresh(self, request: Request, token: MintedToken, progress: Progress | None) -> Response:
+        # Called with the session lock held: this request carries the JWT and starts the session.
+        response = await self._attempt(request, token, progress)
+        if self.session_cookie():
+            self.events.emit(SESSION_STARTED, "proxy session cookie set")
+        return response
+
+    async def send_authenticated(self, request: Request, progress: Progress | None) -> Response:
+        """Send with the session cookie, or the JWT; on refusal re-mint and retry once."""
+        cookie = self.session_cookie()
+        used_token: MintedToken | None = None
+        if cookie:
+            response = await self._attempt(request, None, progress)
+        else:
+            async with self._session_lock:
+                cookie = self.session_cookie()
+                if cookie:
+                    response = await self._attempt(request, None, progress)
+                else:
+                    used_token = await self.tokens.get()
+                    response = await self._send_fresh(request, used_token, progress)
+        if not self.unauthenticated(response):
+            return response
+        async with self._session_lock:
+            current = self.session_cookie()
+            if current and current != cookie:
+                # Another request already re-established the session while we waited.
+                return await self._attempt(request, None, progress)
+            if current:
+                self.drop_session()
+                self.events.emit(SESSION_LOST, f"proxy answered {response.status}")
+            stale = used_token or self.tokens.token
+            expired = stale is not None and not self.tokens.is_fresh(stale)
+            token = await self.tokens.replace(stale, "after expiry" if expired else f"after {response.status}")
+            return await self._send_fresh(request, token, progress)

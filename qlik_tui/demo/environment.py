@@ -1,0 +1,134 @@
+"""Stand up a complete demo: keys, certificates, both simulators, and a profiles file.
+
+`qlik-tui demo`, the tests and the benchmarks all use this, so what a newcomer sees is what
+the suite checks.
+"""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from ..core.keys import generate_keypair, load_public_key
+from ..core.profile_store import atomic_write
+from .cloud_data import generate as generate_tenant
+from .cloud_sim import CloudConfig, CloudSimulator
+from .control import WithControl
+from .faults import Faults
+from .http_server import RunningServer
+from .qrs_data import generate as generate_site
+from .qseow_sim import QseowConfig, QseowSimulator
+from .tls import make_ca_and_server_cert, server_context
+
+DEMO_KEY_ID = "demo-key-1"
+DEMO_ISSUER = "https://qlik-tui.demo/issuer"
+QSEOW_USER = ("DEMO", "alice", "Alice Andersson")
+
+
+@dataclass
+class DemoOptions:
+    """What kind of demo to stand up."""
+
+    folder: Path
+    tls: bool = True
+    qseow_port: int = 0
+    cloud_port: int = 0
+    lifetime: str = "5m"
+    openapi_path: Path | None = None
+    app_count: int = 60
+    faults: Faults = field(default_factory=Faults)
+    tls_context: ssl.SSLContext | None = None  # tests pass trustme's; else a private CA is made
+    ca_path: Path | None = None
+
+
+@dataclass
+class Demo:
+    """Running simulators and the profiles file that points at them."""
+
+    profiles_path: Path
+    qseow: QseowSimulator
+    cloud: CloudSimulator
+    qseow_server: RunningServer
+    cloud_server: RunningServer
+
+    def stop(self) -> None:
+        """Stop both servers."""
+        self.qseow_server.stop()
+        self.cloud_server.stop()
+
+    def __enter__(self) -> Demo:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start_demo(options: DemoOptions) -> Demo:
+    """Generate keys (once per folder), start both simulators, write profiles.toml."""
+    folder = options.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    keys_dir = folder / "keys"
+    if not (keys_dir / "private.pem").exists():
+        generate_keypair(keys_dir, bits=2048, days=30, common_name="qlik-tui demo")
+    public = load_public_key(keys_dir / "cert.pem")
+    context, ca_path = options.tls_context, options.ca_path
+    if options.tls and context is None:
+        ca_path, cert_path, key_path = make_ca_and_server_cert(folder / "tls")
+        context = server_context(cert_path, key_path)
+    tls = context if options.tls else None
+    qseow = QseowSimulator(
+        QseowConfig(public_key=public, prefix="jwt", openapi_path=options.openapi_path),
+        generate_site(app_count=options.app_count, jwt_users=[QSEOW_USER]),
+        faults=options.faults,
+    )
+    cloud = CloudSimulator(
+        CloudConfig(public_key=public, key_id=DEMO_KEY_ID, issuer=DEMO_ISSUER), generate_tenant(), faults=options.faults
+    )
+    qseow_server = RunningServer(WithControl(qseow), port=options.qseow_port, tls=tls)
+    cloud_server = RunningServer(WithControl(cloud), port=options.cloud_port, tls=tls)
+    profiles_path = folder / "profiles.toml"
+    atomic_write(
+        profiles_path, tomli_w.dumps(demo_profiles(qseow_server.url, cloud_server.url, ca_path, options.lifetime)).encode()
+    )
+    return Demo(profiles_path, qseow, cloud, qseow_server, cloud_server)
+
+
+def demo_profiles(qseow_url: str, cloud_url: str, ca_path: Path | None, lifetime: str) -> dict[str, Any]:
+    """The profiles file for a running demo."""
+    tls: dict[str, Any] = {"ca_bundle": str(ca_path)} if ca_path else {}
+    return {
+        "default": "demo-qseow",
+        "profiles": {
+            "demo-qseow": {
+                "type": "qseow",
+                "url": qseow_url,
+                "virtual_proxy": "jwt",
+                "key": "keys/private.pem",
+                "cert": "keys/cert.pem",
+                "lifetime": lifetime,
+                **tls,
+                "claims": {"userDirectory": QSEOW_USER[0], "userId": QSEOW_USER[1], "name": QSEOW_USER[2]},
+            },
+            "demo-cloud": {
+                "type": "cloud",
+                "url": cloud_url,
+                "key": "keys/private.pem",
+                "cert": "keys/cert.pem",
+                "key_id": DEMO_KEY_ID,
+                "issuer": DEMO_ISSUER,
+                "lifetime": lifetime,
+                **tls,
+                "claims": {
+                    "sub": "alice",
+                    "name": "Alice Andersson",
+                    "email": "alice@example.com",
+                    "email_verified": True,
+                    "groups": ["Analysts"],
+                },
+            },
+        },
+    }

@@ -1,0 +1,72 @@
+"""Fault switches and counters shared by both simulated servers.
+
+Tests flip a switch (the next N requests get a 429, sessions die after N uses...) and read
+the counters (how many JWT logins, which Xrfkeys arrived) to prove what the client did.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+@dataclass
+class Faults:
+    """What to break. Counters count down as they fire; 0 means off."""
+
+    latency: float = 0.0  # seconds added to every request
+    rate_limit: int = 0  # answer the next N requests with 429
+    retry_after: int = 1  # the Retry-After those 429s carry, in seconds
+    server_errors: int = 0  # answer the next N requests with 503
+    session_uses: int = 0  # a session dies after this many requests (0: lives on)
+    refuse_tokens: int = 0  # refuse the next N valid tokens with 401
+    csrf_rotate: int = 0  # rotate the CSRF token of the next N sessions before use (Cloud)
+    huge_apps: int = 0  # /qrs/app/full and /qrs/app serve this many apps (0: the store's)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def take(self, name: str) -> bool:
+        """Consume one firing of a countdown switch; True if it fired."""
+        with self._lock:
+            left = getattr(self, name)
+            if left > 0:
+                setattr(self, name, left - 1)
+                return True
+            return False
+
+    def update(self, values: dict[str, Any]) -> None:
+        """Set switches from a dict (the /__sim/faults control endpoint); unknown names raise."""
+        known = {f.name: f.type for f in fields(self) if not f.name.startswith("_")}
+        for name, value in values.items():
+            if name not in known:
+                raise KeyError(name)
+            setattr(self, name, float(value) if name == "latency" else int(value))
+
+    def pause(self) -> None:
+        """Sleep for the configured latency."""
+        if self.latency > 0:
+            time.sleep(self.latency)
+
+
+@dataclass
+class Stats:
+    """What clients did, for assertions."""
+
+    requests: int = 0
+    jwt_logins: int = 0  # tokens accepted (QSEoW: new sessions; Cloud: /login/jwt-session)
+    refused_tokens: int = 0
+    csrf_fetches: int = 0
+    xrfkeys: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def count(self, name: str, by: int = 1) -> None:
+        """Add to a counter, thread-safely."""
+        with self._lock:
+            setattr(self, name, getattr(self, name) + by)
+
+    def record(self, name: str, value: str) -> None:
+        """Append to a list, thread-safely."""
+        with self._lock:
+            getattr(self, name).append(value)

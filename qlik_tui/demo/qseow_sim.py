@@ -1,0 +1,188 @@
+"""A QSEoW JWT virtual proxy in front of a QRS, as strict as the real one.
+
+Order of checks, as on a real site: host allow list, prefix (anything else lands on the
+root proxy's forms login: a 302 to an HTML page), session cookie or JWT, then the QRS's
+Xrfkey rule, then the QRS route.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import secrets
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+
+from .faults import Faults, Stats
+from .http_server import SimRequest, SimResponse
+from .jwt_check import Refused, verify
+from .qrs_data import QrsStore, _user
+from .qrs_routes import QrsRoutes
+
+XSRF_TEXT = "XSRF prevention check failed. Possible XSRF discovered."
+_XRFKEY = re.compile(r"[0-9a-zA-Z]{16}")
+LOGIN_PATH = "/internal_forms_authentication/"
+LOGIN_PAGE = """<!DOCTYPE html><html><head><title>Qlik Sense</title></head><body>
+<form method="post" action="/internal_forms_authentication/"><h1>Log in</h1>
+<input name="username" placeholder="DOMAIN\\user"><input name="pwd" type="password">
+<button>Log in</button></form></body></html>"""
+
+
+@dataclass
+class QseowConfig:
+    """How the simulated virtual proxy is set up in the QMC."""
+
+    public_key: RSAPublicKey
+    prefix: str = "jwt"
+    user_id_claim: str = "userId"
+    user_directory_claim: str = "userDirectory"
+    audience: str | None = None
+    session_cookie_header: str = ""  # default X-Qlik-Session-<prefix>
+    allowed_hosts: list[str] | None = None  # None: any host
+    session_idle_seconds: float = 1800
+    openapi_path: Path | None = None
+
+
+@dataclass
+class _Session:
+    user: dict[str, Any]
+    last_used: float
+    uses: int = 0
+
+
+@dataclass
+class QseowSimulator:
+    """The site callable for `RunningServer`."""
+
+    config: QseowConfig
+    store: QrsStore
+    faults: Faults = field(default_factory=Faults)
+    stats: Stats = field(default_factory=Stats)
+    _sessions: dict[str, _Session] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.routes = QrsRoutes(self.store, self.faults, self.config.openapi_path)
+
+    def cookie_name(self, scheme: str) -> str:
+        """The session cookie's name: `-HTTP` is appended over plain http, as Qlik does."""
+        base = self.config.session_cookie_header or f"X-Qlik-Session-{self.config.prefix or 'root'}"
+        return base + ("-HTTP" if scheme == "http" else "")
+
+    def session_count(self) -> int:
+        """Live proxy sessions (Qlik allows a user about 5 in parallel)."""
+        return len(self._sessions)
+
+    def drop_sessions(self) -> None:
+        """Forget every session, as a proxy restart would."""
+        with self._lock:
+            self._sessions.clear()
+
+    def __call__(self, req: SimRequest) -> SimResponse:
+        self.stats.count("requests")
+        self.stats.record("paths", req.path)
+        self.faults.pause()
+        hostname = req.host.rsplit(":", 1)[0].strip("[]")
+        if self.config.allowed_hosts is not None and hostname not in self.config.allowed_hosts:
+            return SimResponse.text(403, "Forbidden")
+        if self.faults.take("rate_limit"):
+            return SimResponse(429, b"", [("Retry-After", str(self.faults.retry_after))])
+        if self.faults.take("server_errors"):
+            return SimResponse.text(503, "<html><body><h1>Service Unavailable</h1></body></html>", "text/html")
+        prefix = f"/{self.config.prefix}" if self.config.prefix else ""
+        if req.path.startswith(LOGIN_PATH):
+            return SimResponse.text(200, LOGIN_PAGE, "text/html; charset=utf-8")
+        if prefix and not (req.path == prefix or req.path.startswith(prefix + "/")):
+            # Not our prefix: the root proxy answers, and it wants a forms login.
+            return SimResponse(302, b"", [("Location", f"{LOGIN_PATH}?targetId={uuid.uuid4()}")])
+        inner = req.path[len(prefix) :] or "/"
+        session_headers: list[tuple[str, str]] = []
+        user = self._session_user(req)
+        if user is None:
+            user, refusal = self._jwt_user(req)
+            if user is None:
+                return SimResponse.text(401, refusal)
+            sid = secrets.token_hex(16)
+            with self._lock:
+                self._sessions[sid] = _Session(user=user, last_used=time.time())
+            secure = "; Secure" if req.scheme == "https" else ""
+            session_headers.append(("Set-Cookie", f"{self.cookie_name(req.scheme)}={sid}; Path=/; HttpOnly{secure}"))
+        if not inner.startswith("/qrs/") and inner != "/qrs":
+            return SimResponse(404, b"", session_headers)
+        key_param, key_header = req.arg("xrfkey"), req.header("x-qlik-xrfkey")
+        if not key_param or key_param != key_header or not _XRFKEY.fullmatch(key_param):
+            response = SimResponse.text(403, XSRF_TEXT)
+            response.headers.extend(session_headers)
+            return response
+        self.stats.record("xrfkeys", key_param)
+        response = self.routes.handle(req, inner, user)
+        response.headers.extend(session_headers)
+        return response
+
+    def _session_user(self, req: SimRequest) -> dict[str, Any] | None:
+        sid = req.cookies.get(self.cookie_name(req.scheme))
+        if not sid:
+            return None
+        with self._lock:
+            session = self._sessions.get(sid)
+            if session is None:
+                return None
+            now = time.time()
+            if now - session.last_used > self.config.session_idle_seconds:
+                del self._sessions[sid]
+                return None
+            session.uses += 1
+            if self.faults.session_uses and session.uses > self.faults.session_uses:
+                del self._sessions[sid]
+                return None
+            session.last_used = now
+            return session.user
+
+    def _jwt_user(self, req: SimRequest) -> tuple[dict[str, Any] | None, str]:
+        auth = req.header("authorization") or ""
+        if not auth.lower().startswith("bearer "):
+            return None, "Unauthorized: no session and no JWT"
+        try:
+            claims = verify(
+                auth[7:].strip(),
+                self.config.public_key,
+                ["RS256", "RS384", "RS512"],
+                audience=self.config.audience,
+                leeway=0,
+                require=["exp"],
+            )
+        except Refused as exc:
+            self.stats.count("refused_tokens")
+            return None, f"Unauthorized: {exc}"
+        if self.faults.take("refuse_tokens"):
+            self.stats.count("refused_tokens")
+            return None, "Unauthorized: token refused (fault switch)"
+        user_id = claims.get(self.config.user_id_claim)
+        directory = claims.get(self.config.user_directory_claim)
+        if not isinstance(user_id, str) or not isinstance(directory, str):
+            self.stats.count("refused_tokens")
+            names = f"{self.config.user_id_claim!r} and {self.config.user_directory_claim!r}"
+            return None, f"Unauthorized: the token lacks the claims {names}"
+        user = self._find_or_create_user(directory, user_id, str(claims.get("name", user_id)))
+        if user.get("inactive") or user.get("blacklisted"):
+            self.stats.count("refused_tokens")
+            return None, "Unauthorized: user is inactive"
+        self.stats.count("jwt_logins")
+        return user, ""
+
+    def _find_or_create_user(self, directory: str, user_id: str, name: str) -> dict[str, Any]:
+        users = self.store.objects["user"]
+        with self._lock:
+            for user in users:
+                if user["userId"].lower() == user_id.lower() and user["userDirectory"].lower() == directory.lower():
+                    return user
+            # QSEoW creates a user record on a user's first login.
+            user = _user(random.Random(), directory, user_id, name)
+            users.append(user)
+            return user
