@@ -1,0 +1,110 @@
+"""Per-profile request history, persisted as JSON lines (0600) with no secrets in it.
+
+What is written: time, method, path, query, status, elapsed, and the request body with any
+password/secret/token-like JSON keys masked. Never headers, cookies, tokens or CSRF values.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .http_types import Request
+from .redact import MASK
+
+MAX_ENTRIES = 500
+MAX_BODY = 64 * 1024
+_SECRET_KEY = re.compile(r"pass(word)?|secret|token|api[_-]?key|credential|private", re.IGNORECASE)
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def default_state_dir() -> Path:
+    """$XDG_STATE_HOME/qlik-tui (default ~/.local/state/qlik-tui)."""
+    state = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return Path(state) / "qlik-tui"
+
+
+def mask_secrets(value: Any) -> Any:
+    """A copy of a JSON value with secret-looking keys' values masked."""
+    if isinstance(value, dict):
+        return {k: (MASK if _SECRET_KEY.search(str(k)) else mask_secrets(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_secrets(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One sent request and how it went."""
+
+    at: float
+    method: str
+    path: str
+    query: list[tuple[str, str]]
+    body: str | None
+    status: int | None
+    elapsed: float | None
+
+    def to_request(self) -> Request:
+        """The request again, ready to re-send."""
+        return Request.build(self.method, self.path, list(self.query), self.body.encode() if self.body else None)
+
+    def label(self) -> str:
+        """'200 GET /qrs/app/full' for lists."""
+        status = str(self.status) if self.status is not None else "ERR"
+        return f"{status} {Request.build(self.method, self.path, list(self.query)).label()}"
+
+
+class History:
+    """The history file of one profile."""
+
+    def __init__(self, profile_name: str, folder: Path | None = None) -> None:
+        self.path = (folder or default_state_dir() / "history") / f"{_SAFE_NAME.sub('_', profile_name)}.jsonl"
+
+    def entries(self) -> list[HistoryEntry]:
+        """Newest last; unreadable lines are skipped (a damaged file never stops the app)."""
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return []
+        out = []
+        for line in lines[-MAX_ENTRIES:]:
+            try:
+                raw = json.loads(line)
+                out.append(HistoryEntry(raw["at"], raw["method"], raw["path"], [tuple(p) for p in raw["query"]], raw.get("body"), raw.get("status"), raw.get("elapsed")))
+            except (ValueError, KeyError, TypeError):
+                continue
+        return out
+
+    def add(self, request: Request, status: int | None, elapsed: float | None) -> HistoryEntry:
+        """Append one entry (secrets masked); trims the file now and then."""
+        entry = HistoryEntry(time.time(), request.method, request.path, list(request.query), _safe_body(request.body), status, elapsed)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
+        if self.path.stat().st_size > MAX_ENTRIES * 2048:
+            self._trim()
+        return entry
+
+    def _trim(self) -> None:
+        from .profile_store import atomic_write
+
+        keep = self.entries()[-MAX_ENTRIES // 2 :]
+        atomic_write(self.path, "".join(json.dumps(asdict(e), ensure_ascii=False) + "\n" for e in keep).encode())
+
+
+def _safe_body(body: bytes | None) -> str | None:
+    if not body:
+        return None
+    if len(body) > MAX_BODY:
+        return None  # big bodies are not worth keeping, and might hold anything
+    try:
+        return json.dumps(mask_secrets(json.loads(body)), ensure_ascii=False)
+    except ValueError:
+        return None  # not JSON: cannot tell what is secret in it, so keep nothing

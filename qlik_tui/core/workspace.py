@@ -1,0 +1,75 @@
+"""Everything the app keeps per profile while it runs: connection, last request and answer.
+
+Switching profiles back and forth loses nothing, because each profile keeps its own state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .connection import Connection
+from .connections import open_connection
+from .history import History
+from .http_types import Request, Response
+from .profile_model import Profile, ProfileSet
+
+
+@dataclass
+class ProfileState:
+    """One profile's live state."""
+
+    profile: Profile
+    history: History
+    connection: Connection | None = None
+    request: Request | None = None
+    response: Response | None = None
+    error: Exception | None = None
+
+    def connect(self) -> Connection:
+        """The profile's connection, opened on first use."""
+        if self.connection is None:
+            self.connection = open_connection(self.profile)
+        return self.connection
+
+
+@dataclass
+class Workspace:
+    """All profiles of a file and which one is active."""
+
+    profile_set: ProfileSet
+    history_dir: Path | None = None
+    active: str | None = None
+    states: dict[str, ProfileState] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.active is None or self.active not in self.profile_set.profiles:
+            self.active = self.profile_set.default_name()
+
+    def state(self, name: str | None = None) -> ProfileState:
+        """The state of `name` (default: the active profile), created on first use."""
+        name = name or self.active
+        if name is None:
+            raise KeyError("no profiles")
+        if name not in self.states:
+            profile = self.profile_set.profiles[name]
+            self.states[name] = ProfileState(profile, History(name, self.history_dir))
+        return self.states[name]
+
+    def replace_profiles(self, profile_set: ProfileSet) -> None:
+        """After an edit: keep states of unchanged profiles, drop the rest."""
+        for name in list(self.states):
+            if profile_set.profiles.get(name) != self.states[name].profile:
+                state = self.states.pop(name)
+                if state.connection is not None:
+                    asyncio.ensure_future(state.connection.aclose())
+        self.profile_set = profile_set
+        if self.active not in profile_set.profiles:
+            self.active = profile_set.default_name()
+
+    async def aclose(self) -> None:
+        """Close every connection."""
+        for state in self.states.values():
+            if state.connection is not None:
+                await state.connection.aclose()

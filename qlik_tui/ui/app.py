@@ -1,0 +1,382 @@
+"""The qlik-tui app: one main screen, modal screens for editing.
+
+A thin face over core: widgets post messages up, the app sets attributes down, and workers
+call core and post results back. One failed request never ends the app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, TabbedContent, TabPane, TextArea
+from textual.worker import Worker
+
+from ..core.catalog import Endpoint, builtin
+from ..core.errors import ProfileError, QlikTuiError
+from ..core.http_types import Request
+from ..core.profile_model import ProfileSet
+from ..core.tokens import decode
+from ..core.workspace import Workspace
+from .commands import EndpointsProvider, ProfilesProvider
+from .messages import ConnectionEventPosted, RequestDone, TokenReady
+from .profile_actions import ProfileActions
+from .screens.simple import InfoScreen, help_text, token_text
+from .screens.welcome import WelcomeScreen
+from .widgets.endpoint_browser import EndpointBrowser
+from .widgets.history_list import HistoryList
+from .widgets.json_tree import JsonTree
+from .widgets.profile_list import ProfileList
+from .widgets.request_editor import RequestEditor
+from .widgets.response_view import ResponseView
+from .widgets.token_panel import TokenPanel
+
+Draft = dict[str, str]
+
+
+class QlikTuiApp(ProfileActions, App[int]):
+    """Profiles, tokens, endpoints, requests and responses for QSEoW and Qlik Cloud."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "qlik-tui"
+    COMMANDS = App.COMMANDS | {ProfilesProvider, EndpointsProvider}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f5", "send", "Send", id="request.send"),
+        Binding("ctrl+j", "send", "Send", id="request.send_alt", show=False),
+        Binding("escape", "cancel", "Cancel", id="request.cancel", show=False),
+        Binding("f2", "next_profile", "Next profile", id="profile.next"),
+        Binding("ctrl+t", "token_details", "Token", id="token.details"),
+        Binding("ctrl+r", "remint", "Re-mint", id="token.remint"),
+        Binding("ctrl+y", "copy_token", "Copy token", id="token.copy", show=False),
+        Binding("ctrl+e", "edit_profile", "Edit profile", id="profile.edit"),
+        Binding("ctrl+n", "new_profile", "New profile", id="profile.new", show=False),
+        Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="view.sidebar", show=False),
+        Binding("ctrl+l", "focus_path", "Path", id="view.path", show=False),
+        Binding("f1,question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(self, path: Path, profile_set: ProfileSet | None, *, active: str | None = None, request: str | None = None, problem: ProfileError | None = None, history_dir: Path | None = None) -> None:
+        super().__init__()
+        self.profiles_path = path
+        self.problem = problem
+        self.history_dir = history_dir
+        self.workspace: Workspace | None = Workspace(profile_set, history_dir, active) if profile_set is not None and profile_set.profiles else None
+        self.initial_request = request
+        self._drafts: dict[str, Draft] = {}
+        self._in_flight: dict[str, tuple[Worker[None], str, float]] = {}
+        self._bytes_received = 0
+
+    # ---------------------------------------------------------------- layout and start
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            with Vertical(id="sidebar"):
+                yield ProfileList(id="profiles")
+                yield TokenPanel(id="token")
+                with TabbedContent(id="side-tabs"):
+                    with TabPane("Endpoints", id="tab-endpoints"):
+                        yield EndpointBrowser(id="endpoints")
+                    with TabPane("History", id="tab-history"):
+                        yield HistoryList(id="history")
+            with Vertical(id="work"):
+                yield RequestEditor(id="editor")
+                yield ResponseView(id="response")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_interval(0.1, self._tick_running, name="elapsed ticker")
+        self.set_interval(1.0, self._keep_token_fresh, name="token refresher")
+        if self.workspace is None:
+            self.push_screen(WelcomeScreen(self.profiles_path, self.problem), self._after_welcome)
+            return
+        self.switch_profile(self.workspace.active or "")
+        if self.initial_request:
+            method, _, path = self.initial_request.strip().partition(" ")
+            if not path:
+                method, path = "GET", method
+            self.query_one(RequestEditor).load(method.upper(), path.strip())
+        self.query_one("#path", Input).focus()
+
+    def _after_welcome(self, result: ProfileSet | None) -> None:
+        if result is None or not result.profiles:
+            self.exit(2 if self.problem else 0)
+            return
+        self.problem = None
+        self.workspace = Workspace(result, self.history_dir)
+        self.switch_profile(self.workspace.active or "")
+
+    # ---------------------------------------------------------------- profiles
+    def switch_profile(self, name: str) -> None:
+        """Make `name` the active profile; everything on screen follows, nothing is lost."""
+        workspace = self.workspace
+        if workspace is None or name not in workspace.profile_set.profiles:
+            return
+        if workspace.active and workspace.active in workspace.profile_set.profiles:
+            self._drafts[workspace.active] = self._save_draft()
+        workspace.active = name
+        state = workspace.state(name)
+        profile = state.profile
+        self.title = f"qlik-tui · {name}"
+        tls = "  ⚠ TLS verification OFF" if profile.tls_verification_off else ""
+        self.sub_title = f"{profile.product} · {profile.host}{tls}"
+        self.query_one(ProfileList).show(workspace.profile_set, name)
+        self.query_one(EndpointBrowser).show(builtin(profile.type))
+        self.query_one(HistoryList).show(state.history.entries())
+        panel = self.query_one(TokenPanel)
+        panel.profile = profile
+        panel.failure = ""
+        panel.token = state.connection.tokens.token if state.connection else None
+        panel.last_event = state.connection.events.history[-1] if state.connection and state.connection.events.history else None
+        self._restore_draft(self._drafts.get(name))
+        view = self.query_one(ResponseView)
+        if state.response is not None:
+            view.show(state.response)
+        elif isinstance(state.error, QlikTuiError):
+            view.show_error(state.error)
+        else:
+            view.show_idle("No request sent yet for this profile. Pick an endpoint or type a path, then F5.")
+        if name in self._in_flight:
+            view.show_waiting(self._in_flight[name][1], time.monotonic() - self._in_flight[name][2])
+        if panel.token is None:
+            self._mint(name)
+
+    def action_next_profile(self) -> None:
+        """F2: the next profile in file order (wraps)."""
+        if self.workspace is None or not self.workspace.profile_set.profiles:
+            return
+        names = self.workspace.profile_set.names()
+        current = names.index(self.workspace.active) if self.workspace.active in names else -1
+        self.switch_profile(names[(current + 1) % len(names)])
+
+    def on_profile_list_switch(self, message: ProfileList.Switch) -> None:
+        self.switch_profile(message.name)
+
+    def _save_draft(self) -> Draft:
+        editor = self.query_one(RequestEditor)
+        return {
+            "method": str(editor.query_one("#method").value),  # type: ignore[attr-defined]
+            "path": editor.query_one("#path", Input).value,
+            "query": editor.query_one("#query", TextArea).text,
+            "body": editor.query_one("#body", TextArea).text,
+            "headers": editor.query_one("#headers", TextArea).text,
+        }
+
+    def _restore_draft(self, draft: Draft | None) -> None:
+        editor = self.query_one(RequestEditor)
+        draft = draft or {"method": "GET", "path": "", "query": "", "body": "", "headers": ""}
+        editor.load(draft["method"], draft["path"], None, draft["body"] or None)
+        editor.query_one("#query", TextArea).text = draft["query"]
+        editor.query_one("#headers", TextArea).text = draft["headers"]
+
+    # ---------------------------------------------------------------- tokens
+    def _connection_listener(self, name: str) -> None:
+        state = self.workspace.state(name)  # type: ignore[union-attr]
+        if state.connection is None:
+            connection = state.connect()
+            connection.events.subscribe(lambda event, n=name: self.post_message(ConnectionEventPosted(n, event)))  # type: ignore[misc]
+
+    @work(group="token", exclusive=True, exit_on_error=False, description="mint a token for the active profile")
+    async def _mint(self, name: str, now: bool = False) -> None:
+        self._connection_listener(name)
+        connection = self.workspace.state(name).connect()  # type: ignore[union-attr]
+        try:
+            token = await (connection.tokens.mint_now() if now else connection.token())
+        except QlikTuiError as exc:
+            self.post_message(TokenReady(name, None, exc))
+            return
+        self.post_message(TokenReady(name, token))
+
+    def on_token_ready(self, message: TokenReady) -> None:
+        if self.workspace is None or message.name != self.workspace.active:
+            return
+        panel = self.query_one(TokenPanel)
+        if message.error is not None:
+            panel.failure = message.error.message
+            self.notify(f"{message.error.message}\nhint: {message.error.hint}", title="Cannot mint a token", severity="error", timeout=10)
+        else:
+            panel.failure = ""
+            panel.token = message.token
+
+    def on_connection_event_posted(self, message: ConnectionEventPosted) -> None:
+        if self.workspace is None or message.name != self.workspace.active:
+            return
+        panel = self.query_one(TokenPanel)
+        panel.last_event = message.event
+        state = self.workspace.state(message.name)
+        if state.connection is not None:
+            panel.token = state.connection.tokens.token
+
+    def _keep_token_fresh(self) -> None:
+        """Re-mint the active profile's token before it expires, so it never shows expired."""
+        if self.workspace is None or self.workspace.active is None:
+            return
+        state = self.workspace.state()
+        if state.connection is not None and state.connection.tokens.token is not None and not state.connection.tokens.is_fresh(state.connection.tokens.token):
+            self._mint(self.workspace.active)
+
+    def action_remint(self) -> None:
+        """Mint a new token now."""
+        if self.workspace and self.workspace.active:
+            self._mint(self.workspace.active, now=True)
+
+    def action_token_details(self) -> None:
+        """Show the decoded header and claims (not the token itself)."""
+        state = self.workspace.state() if self.workspace and self.workspace.active else None
+        token = state.connection.tokens.token if state and state.connection else None
+        if token is None:
+            self.notify("No token yet: it is minted with the first request, or ctrl+r.", severity="warning")
+            return
+        decoded = decode(token.token)
+        self.push_screen(InfoScreen(f"Token · {state.profile.name}", token_text(decoded.header, decoded.claims, decoded.times())))  # type: ignore[union-attr]
+
+    def action_copy_token(self) -> None:
+        """Copy the raw token to the clipboard (OSC 52 works over SSH)."""
+        state = self.workspace.state() if self.workspace and self.workspace.active else None
+        token = state.connection.tokens.token if state and state.connection else None
+        if token is None:
+            self.notify("No token yet.", severity="warning")
+            return
+        self.copy_to_clipboard(token.token)
+        self.notify("Token copied to the clipboard (OSC 52).")
+
+    # ---------------------------------------------------------------- requests
+    def action_send(self) -> None:
+        """F5 / ctrl+j: send what is in the editor, in a worker."""
+        if self.workspace is None or self.workspace.active is None:
+            return
+        try:
+            request = self.query_one(RequestEditor).build()
+        except QlikTuiError as exc:
+            self.query_one(ResponseView).show_error(exc, "not sent")
+            return
+        self.send_request(request)
+
+    def send_request(self, request: Request) -> None:
+        """Send `request` for the active profile (a newer send replaces a running one)."""
+        name = self.workspace.active  # type: ignore[union-attr]
+        assert name is not None
+        self._connection_listener(name)
+        self._bytes_received = 0
+        worker = self._send(name, request)
+        self._in_flight[name] = (worker, request.label(), time.monotonic())
+        self.query_one(ResponseView).show_waiting(request.label(), 0.0)
+
+    @work(exclusive=False, exit_on_error=False, group="request", description="send a request")
+    async def _send(self, name: str, request: Request) -> None:
+        connection = self.workspace.state(name).connect()  # type: ignore[union-attr]
+
+        def progress(received: int, total: int | None) -> None:
+            self._bytes_received = received
+
+        try:
+            response = await connection.send(request, progress=progress)
+        except QlikTuiError as exc:
+            self.post_message(RequestDone(name, request, None, exc))
+            return
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug must show as a message, never end the app
+            self.post_message(RequestDone(name, request, None, QlikTuiError(f"unexpected error: {exc!r}", "please report this")))
+            return
+        self.post_message(RequestDone(name, request, response, None))
+
+    def on_request_done(self, message: RequestDone) -> None:
+        if self.workspace is None or message.name not in self.workspace.profile_set.profiles:
+            return
+        self._in_flight.pop(message.name, None)
+        state = self.workspace.state(message.name)
+        state.request, state.response, state.error = message.request, message.response, message.error
+        status = message.response.status if message.response else None
+        elapsed = message.response.elapsed if message.response else None
+        try:
+            state.history.add(message.request, status, elapsed)
+        except OSError as exc:
+            self.notify(f"History not saved: {exc.strerror}", severity="warning")
+        if message.name != self.workspace.active:
+            self.notify(f"{message.name}: {status or 'error'} for {message.request.label()}")
+            return
+        view = self.query_one(ResponseView)
+        if message.response is not None:
+            view.show(message.response)
+        elif message.error is not None:
+            view.show_error(message.error, message.request.label())
+        self.query_one(HistoryList).show(state.history.entries())
+
+    def action_cancel(self) -> None:
+        """Esc: cancel the active profile's running request."""
+        name = self.workspace.active if self.workspace else None
+        if name and name in self._in_flight:
+            worker, label, _ = self._in_flight.pop(name)
+            worker.cancel()
+            self.query_one(ResponseView).show_cancelled(label)
+
+    def _tick_running(self) -> None:
+        name = self.workspace.active if self.workspace else None
+        if name and name in self._in_flight:
+            _, label, started = self._in_flight[name]
+            self.query_one(ResponseView).show_waiting(label, time.monotonic() - started, self._bytes_received)
+
+    # ---------------------------------------------------------------- endpoints, history, copy
+    def load_endpoint(self, endpoint: Endpoint) -> None:
+        """Put an endpoint into the editor and focus the path (placeholders to fill)."""
+        self.query_one(RequestEditor).load_endpoint(endpoint)
+        self.query_one("#path", Input).focus()
+
+    def on_endpoint_browser_chosen(self, message: EndpointBrowser.Chosen) -> None:
+        self.load_endpoint(message.endpoint)
+
+    def on_request_editor_send_requested(self, _: RequestEditor.SendRequested) -> None:
+        self.action_send()
+
+    def on_history_list_rerun(self, message: HistoryList.Rerun) -> None:
+        request = message.entry.to_request()
+        self.query_one(RequestEditor).load(request.method, request.path, list(request.query), message.entry.body)
+        self.send_request(request)
+
+    def on_json_tree_copy(self, message: JsonTree.Copy) -> None:
+        self.copy_to_clipboard(message.text)
+        self.notify(f"Copied the {message.what} (OSC 52).")
+
+    # ---------------------------------------------------------------- view
+    def action_toggle_sidebar(self) -> None:
+        """Hide or show the sidebar (more room at 80 columns)."""
+        sidebar = self.query_one("#sidebar")
+        sidebar.display = not sidebar.display
+
+    def action_focus_path(self) -> None:
+        """Jump to the path box."""
+        self.query_one("#path", Input).focus()
+
+    def action_help(self) -> None:
+        """Every binding, and where everything else is."""
+        rows = [(b.key.replace("question_mark", "?"), b.description) for b in self.BINDINGS if isinstance(b, Binding)]
+        rows += [("c / p", "in the response tree: copy value / JSON path"), ("Enter", "switch profile, load endpoint, re-run history entry"), ("ctrl+p", "command palette")]
+        self.push_screen(InfoScreen("Help", help_text(rows)))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Send request", "Send what is in the editor (F5)", self.action_send)
+        yield SystemCommand("Cancel request", "Stop the running request (Esc)", self.action_cancel)
+        yield SystemCommand("Next profile", "Switch to the next profile (F2)", self.action_next_profile)
+        yield SystemCommand("Show token", "Decoded header and claims (ctrl+t)", self.action_token_details)
+        yield SystemCommand("Re-mint token", "Mint a new token now (ctrl+r)", self.action_remint)
+        yield SystemCommand("Copy token", "Copy the raw token to the clipboard (ctrl+y)", self.action_copy_token)
+        yield SystemCommand("New profile", "Create a profile (ctrl+n)", self.action_new_profile)
+        yield SystemCommand("Edit profile", "Edit the active profile (ctrl+e)", self.action_edit_profile)
+        yield SystemCommand("Duplicate profile", "Copy the active profile under a new name", self.action_duplicate_profile)
+        yield SystemCommand("Delete profile", "Delete the active profile (asks first)", self.action_delete_profile)
+        yield SystemCommand("Toggle sidebar", "Hide or show the sidebar (ctrl+b)", self.action_toggle_sidebar)
+        yield SystemCommand("Help", "Every key binding (F1)", self.action_help)
+
+    async def on_unmount(self) -> None:
+        if self.workspace is not None:
+            await self.workspace.aclose()

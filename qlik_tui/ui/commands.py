@@ -1,0 +1,54 @@
+"""Command palette providers: every profile and every endpoint, searchable."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from ..core.catalog import builtin
+
+if TYPE_CHECKING:
+    from .app import QlikTuiApp
+
+
+class ProfilesProvider(Provider):
+    """'Switch to profile NAME'."""
+
+    def _app(self) -> QlikTuiApp:
+        return self.app  # type: ignore[return-value]
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        workspace = self._app().workspace
+        if workspace is None:
+            return []
+        return [(f"Switch to profile {name}", f"{p.product} · {p.url}", name) for name, p in workspace.profile_set.profiles.items()]
+
+    async def discover(self) -> Hits:
+        for title, help_text, name in self._commands():
+            yield DiscoveryHit(title, partial(self._app().switch_profile, name), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, name in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(self._app().switch_profile, name), help=help_text)
+
+
+class EndpointsProvider(Provider):
+    """Every endpoint of the active profile's product, by path and summary."""
+
+    async def search(self, query: str) -> Hits:
+        app: QlikTuiApp = self.app  # type: ignore[assignment]
+        workspace = app.workspace
+        if workspace is None or workspace.active is None:
+            return
+        kind = workspace.state().profile.type
+        matcher = self.matcher(query)
+        for endpoint in builtin(kind):
+            title = f"{endpoint.method} {endpoint.path}"
+            score = max(matcher.match(title), matcher.match(endpoint.summary) * 0.8)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(app.load_endpoint, endpoint), help=endpoint.summary)

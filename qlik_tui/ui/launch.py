@@ -1,0 +1,31 @@
+"""Start the TUI: load the profiles (a missing or broken file gets a friendly screen)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..core.errors import ProfileError
+from ..core.profile_model import ProfileSet
+from ..core.profiles import load_profiles
+
+
+def run_app(path: Path, *, profile: str | None, request: str | None, mouse: bool) -> int:
+    """Run the app until it quits; return its exit code."""
+    from .app import QlikTuiApp
+
+    profile_set: ProfileSet | None = None
+    problem: ProfileError | None = None
+    if path.exists():
+        try:
+            profile_set = load_profiles(path)
+        except ProfileError as exc:
+            problem = exc
+    if profile_set is not None and profile and profile not in profile_set.profiles:
+        names = ", ".join(profile_set.names())
+        print(f"qlik-tui: no profile named '{profile}' in {path} (profiles: {names})", file=sys.stderr)
+        print("hint: pass -p with one of those names", file=sys.stderr)
+        return 2
+    app = QlikTuiApp(path, profile_set, active=profile, request=request, problem=problem)
+    code = app.run(mouse=mouse)
+    return int(code or 0)

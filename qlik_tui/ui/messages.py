@@ -1,0 +1,40 @@
+"""Messages workers post back to the app (workers never touch widgets)."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from ..core.errors import QlikTuiError
+from ..core.events import ConnectionEvent
+from ..core.http_types import Request, Response
+from ..core.tokens import MintedToken
+
+
+class RequestDone(Message):
+    """A request of profile `name` finished: a response, or an error with no response."""
+
+    def __init__(self, name: str, request: Request, response: Response | None, error: QlikTuiError | None) -> None:
+        super().__init__()
+        self.name = name
+        self.request = request
+        self.response = response
+        self.error = error
+
+
+class TokenReady(Message):
+    """A token was minted for profile `name` (or minting failed)."""
+
+    def __init__(self, name: str, token: MintedToken | None, error: QlikTuiError | None = None) -> None:
+        super().__init__()
+        self.name = name
+        self.token = token
+        self.error = error
+
+
+class ConnectionEventPosted(Message):
+    """A connection of profile `name` reported an event (minted, session started...)."""
+
+    def __init__(self, name: str, event: ConnectionEvent) -> None:
+        super().__init__()
+        self.name = name
+        self.event = event

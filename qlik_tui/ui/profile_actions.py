@@ -1,0 +1,91 @@
+"""Create, edit, duplicate and delete profiles from the TUI, saved through core's atomic writer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..core.errors import ProfileError
+from ..core.profile_model import Profile, ProfileSet
+from ..core.profile_store import save_profiles
+from .screens.profile_editor import ProfileEditor
+from .screens.simple import ConfirmScreen
+
+if TYPE_CHECKING:
+    from .app import QlikTuiApp
+
+
+class ProfileActions:
+    """Mixed into the app: the profile editor's four actions."""
+
+    def _base_dir(self: QlikTuiApp) -> Path:  # type: ignore[misc]
+        return self.profiles_path.expanduser().resolve().parent
+
+    def action_new_profile(self: QlikTuiApp) -> None:  # type: ignore[misc]
+        """Open the editor on a blank profile."""
+        names = self.workspace.profile_set.names() if self.workspace else []
+        self.push_screen(ProfileEditor(self._base_dir(), names), lambda result: self._store(None, result))
+
+    def action_edit_profile(self: QlikTuiApp) -> None:  # type: ignore[misc]
+        """Open the editor on the active profile."""
+        if self.workspace is None or self.workspace.active is None:
+            return
+        name = self.workspace.active
+        profile = self.workspace.profile_set.profiles[name]
+        self.push_screen(ProfileEditor(self._base_dir(), self.workspace.profile_set.names(), profile, name), lambda result: self._store(name, result))
+
+    def action_duplicate_profile(self: QlikTuiApp) -> None:  # type: ignore[misc]
+        """Open the editor on a copy of the active profile, under a new name."""
+        if self.workspace is None or self.workspace.active is None:
+            return
+        name = self.workspace.active
+        profile = self.workspace.profile_set.profiles[name]
+        names = self.workspace.profile_set.names()
+        self.push_screen(ProfileEditor(self._base_dir(), names, profile, f"{name}-copy"), lambda result: self._store(None, result))
+
+    def action_delete_profile(self: QlikTuiApp) -> None:  # type: ignore[misc]
+        """Delete the active profile after a confirmation."""
+        if self.workspace is None or self.workspace.active is None:
+            return
+        name = self.workspace.active
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                profiles = {n: p for n, p in self.workspace.profile_set.profiles.items() if n != name}  # type: ignore[union-attr]
+                self._save(profiles, None)
+
+        self.push_screen(ConfirmScreen(f"Delete profile '{name}'? The file keeps a .bak of the previous version."), answer)
+
+    def _store(self: QlikTuiApp, old_name: str | None, result: tuple[str, Profile] | None) -> None:  # type: ignore[misc]
+        if result is None:
+            return
+        new_name, profile = result
+        current = dict(self.workspace.profile_set.profiles) if self.workspace else {}
+        merged: dict[str, Profile] = {}
+        for name, existing in current.items():
+            merged[new_name if name == old_name else name] = profile if name == old_name else existing
+        merged.setdefault(new_name, profile)
+        self._save(merged, new_name)
+
+    def _save(self: QlikTuiApp, profiles: dict[str, Profile], activate: str | None) -> None:  # type: ignore[misc]
+        old = self.workspace.profile_set if self.workspace else None
+        default = old.default if old and old.default in profiles else None
+        new_set = ProfileSet(self.profiles_path, profiles, default)
+        try:
+            save_profiles(new_set)
+        except ProfileError as exc:
+            self.notify("\n".join(exc.lines()), title="Profile not saved", severity="error", timeout=12)
+            return
+        self.notify(f"Saved {self.profiles_path} (previous version kept as .bak)")
+        if self.workspace is None:
+            from ..core.workspace import Workspace
+
+            self.workspace = Workspace(new_set, self.history_dir)
+        else:
+            self.workspace.replace_profiles(new_set)
+        if not new_set.profiles:
+            self.exit(0)
+            return
+        target = activate or self.workspace.active or new_set.default_name() or ""
+        self.workspace.active = None if target not in profiles else self.workspace.active
+        self.switch_profile(target)

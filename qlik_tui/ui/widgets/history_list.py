@@ -1,0 +1,44 @@
+"""The profile's request history, newest first; Enter re-runs a request."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from ...core.history import HistoryEntry
+
+
+class HistoryList(OptionList):
+    """Past requests of the active profile."""
+
+    class Rerun(Message):
+        """Send this request again."""
+
+        def __init__(self, entry: HistoryEntry) -> None:
+            super().__init__()
+            self.entry = entry
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._entries: list[HistoryEntry] = []
+
+    def show(self, entries: list[HistoryEntry]) -> None:
+        """List `entries`, newest first."""
+        self._entries = list(reversed(entries))
+        self.clear_options()
+        for index, entry in enumerate(self._entries):
+            label = Text()
+            label.append(time.strftime("%H:%M ", time.localtime(entry.at)), style="dim")
+            ok = entry.status is not None and 200 <= entry.status < 300
+            label.append(f"{entry.status or 'ERR'} ", style="bold" if ok else "bold reverse")
+            label.append(entry.label().split(" ", 1)[1])
+            self.add_option(Option(label, id=str(index)))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.Rerun(self._entries[int(event.option.id)]))

@@ -1,0 +1,126 @@
+"""A JSON tree that builds children only when a node is expanded.
+
+`Tree.add_json` builds every node up front (seconds for 100k nodes); here expanding costs
+only the children shown, and lists over 500 entries are split into buckets that expand in
+turn. Labels are `rich.text.Text`, never markup, so `[Sales]` and `=Sum([x])` show as they are.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from ...core.json_view import BUCKET_SIZE, buckets, is_container, path_append, preview
+
+
+@dataclass
+class JsonNode:
+    """What a tree node stands for: a value, its path, and (for buckets) a slice of a list."""
+
+    value: Any
+    path: str
+    start: int = 0
+    end: int | None = None
+    loaded: bool = False
+
+
+def node_label(key: str | None, value: Any) -> Text:
+    """'key: preview' as plain Text (no markup is ever parsed)."""
+    text = Text()
+    if key is not None:
+        text.append(key, style="bold")
+        text.append(": ")
+    body = preview(value)
+    style = "italic" if isinstance(value, (dict, list)) else ("green" if isinstance(value, str) else "cyan")
+    text.append(body, style=style)
+    return text
+
+
+class JsonTree(Tree[JsonNode]):
+    """Explorable JSON; `c` copies the selected value, `p` its JSON path."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "copy_value", "Copy value", id="tree.copy_value"),
+        Binding("p", "copy_path", "Copy path", id="tree.copy_path"),
+    ]
+
+    class Copy(Message):
+        """Ask the app to copy text to the clipboard (OSC 52)."""
+
+        def __init__(self, text: str, what: str) -> None:
+            super().__init__()
+            self.text = text
+            self.what = what
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(Text("(no response)"), **kwargs)
+        self.show_root = True
+        self.guide_depth = 2
+
+    def show(self, value: Any) -> None:
+        """Replace the tree with `value`, top level expanded."""
+        self.clear()
+        self.root.set_label(node_label(None, value))
+        self.root.data = JsonNode(value, "$")
+        self.root.allow_expand = is_container(value)
+        if is_container(value):
+            self._load(self.root)
+            self.root.expand()
+        self.move_cursor(self.root)
+
+    def _on_tree_node_expanded(self, event: Tree.NodeExpanded[JsonNode]) -> None:
+        event.stop()
+        self._load(event.node)
+
+    def _load(self, node: TreeNode[JsonNode]) -> None:
+        data = node.data
+        if data is None or data.loaded:
+            return
+        data.loaded = True
+        value = data.value
+        if isinstance(value, list):
+            end = len(value) if data.end is None else data.end
+            if end - data.start > BUCKET_SIZE:
+                for start, stop in buckets(end - data.start):
+                    first, last = data.start + start, data.start + stop
+                    label = Text(f"[{first:,} … {last - 1:,}]", style="dim")
+                    node.add(label, JsonNode(value, data.path, first, last))
+                return
+            for index in range(data.start, end):
+                self._add_child(node, f"[{index}]", value[index], path_append(data.path, index))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                self._add_child(node, str(key), item, path_append(data.path, str(key)))
+
+    def _add_child(self, parent: TreeNode[JsonNode], key: str, value: Any, path: str) -> None:
+        child = JsonNode(value, path)
+        if is_container(value):
+            parent.add(node_label(key, value), child)
+        else:
+            parent.add_leaf(node_label(key, value), child)
+
+    def _selected(self) -> JsonNode | None:
+        node = self.cursor_node
+        return node.data if node is not None else None
+
+    def action_copy_value(self) -> None:
+        """Copy the selected value as JSON (strings without quotes)."""
+        data = self._selected()
+        if data is None:
+            return
+        value = data.value if data.end is None else data.value[data.start : data.end]
+        text = value if isinstance(value, str) else json.dumps(value, indent=2, ensure_ascii=False)
+        self.post_message(self.Copy(text, "value"))
+
+    def action_copy_path(self) -> None:
+        """Copy the selected node's JSON path."""
+        data = self._selected()
+        if data is not None:
+            self.post_message(self.Copy(data.path, "path"))

@@ -1,0 +1,139 @@
+"""The request editor: method, path (placeholders highlighted), query rows, body, headers.
+
+`build()` turns what is on screen into a core `Request`, or raises a UsageError whose
+message and hint the app shows; nothing half-formed is ever sent.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import ClassVar
+
+from rich.highlighter import Highlighter
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Input, Select, Static, TabbedContent, TabPane, TextArea
+
+from ...core.catalog import Endpoint, placeholders_in
+from ...core.errors import UsageError
+from ...core.http_types import Request
+
+METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE")
+RESERVED = {"authorization", "cookie", "x-qlik-xrfkey", "qlik-csrf-token"}
+
+
+class PlaceholderHighlighter(Highlighter):
+    """Shows `{id}`-style placeholders in reverse video until they are filled."""
+
+    def highlight(self, text: Text) -> None:
+        text.highlight_regex(r"\{[^}/]+\}", style="bold reverse")
+
+
+def parse_query_lines(text: str) -> list[tuple[str, str]]:
+    """`key=value` per line; blank lines and `#` comments skipped."""
+    pairs = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"query line {number}: {line.strip()!r} is not key=value", "e.g. filter=name eq 'Sales'")
+        pairs.append((key.strip(), value.strip()))
+    return pairs
+
+
+def parse_header_lines(text: str) -> list[tuple[str, str]]:
+    """`Name: value` per line; headers qlik-tui manages are refused."""
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        name, sep, value = line.partition(":")
+        if not sep or not name.strip():
+            raise UsageError(f"header line {number}: {line.strip()!r} is not 'Name: value'", "e.g. Accept-Language: en")
+        if name.strip().lower() in RESERVED:
+            raise UsageError(f"header {name.strip()}: qlik-tui sets this itself", "authentication, cookies, Xrfkey and CSRF come from the profile")
+        out.append((name.strip(), value.strip()))
+    return out
+
+
+class RequestEditor(Vertical):
+    """Where the user builds the next request."""
+
+    BODY_METHODS: ClassVar[set[str]] = {"POST", "PUT", "PATCH"}
+
+    class SendRequested(Message):
+        """Enter in the path box: send."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="request-line"):
+            yield Select([(m, m) for m in METHODS], value="GET", allow_blank=False, id="method", compact=True)
+            yield Input(placeholder="/qrs/about  or  /api/v1/users/me", id="path", highlighter=PlaceholderHighlighter(), compact=True)
+        yield Static("", id="placeholder-note")
+        with TabbedContent(id="request-tabs"):
+            with TabPane("Query", id="tab-query"):
+                yield TextArea("", id="query", soft_wrap=False)
+            with TabPane("Body", id="tab-body"):
+                yield TextArea("", id="body", soft_wrap=False)
+            with TabPane("Headers", id="tab-headers"):
+                yield TextArea("", id="headers", soft_wrap=False)
+
+    def on_mount(self) -> None:
+        self.border_title = "Request  (F5 / ctrl+j send)"
+
+    def load(self, method: str, path: str, query: list[tuple[str, str]] | None = None, body: str | None = None) -> None:
+        """Fill the editor (from an endpoint, history, or --request)."""
+        self.query_one("#method", Select).value = method if method in METHODS else "GET"
+        self.query_one("#path", Input).value = path
+        self.query_one("#query", TextArea).text = "\n".join(f"{k}={v}" for k, v in (query or []))
+        self.query_one("#body", TextArea).text = body or ""
+        self._note_placeholders(path)
+        if body:
+            self.query_one("#request-tabs", TabbedContent).active = "tab-body"
+
+    def load_endpoint(self, endpoint: Endpoint) -> None:
+        """An endpoint from the catalog: its useful query keys as empty rows, its example body."""
+        self.load(endpoint.method, endpoint.path, [(p, "") for p in endpoint.params], endpoint.body)
+        if endpoint.params and not endpoint.body:
+            self.query_one("#request-tabs", TabbedContent).active = "tab-query"
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "path":
+            self._note_placeholders(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "path":
+            event.stop()
+            self.post_message(self.SendRequested())
+
+    def _note_placeholders(self, path: str) -> None:
+        names = placeholders_in(path)
+        note = self.query_one("#placeholder-note", Static)
+        note.update(Text("fill in: " + ", ".join("{" + n + "}" for n in names), style="bold") if names else "")
+        note.set_class(bool(names), "-visible")
+
+    def build(self) -> Request:
+        """The request on screen, checked; UsageError explains what to fix."""
+        method = str(self.query_one("#method", Select).value)
+        path = self.query_one("#path", Input).value.strip()
+        if not path:
+            raise UsageError("no path to send", "type an API path such as /qrs/about, or pick one from Endpoints")
+        if path.lower().startswith(("http://", "https://")):
+            raise UsageError("the path is a URL", "type only the API path (/qrs/app); the host comes from the profile")
+        names = placeholders_in(path)
+        if names:
+            raise UsageError(f"fill in {', '.join('{' + n + '}' for n in names)} first", "replace the placeholder with a real id")
+        query = parse_query_lines(self.query_one("#query", TextArea).text)
+        query = [(k, v) for k, v in query if v != ""]  # empty rows from the catalog are hints, not values
+        headers = parse_header_lines(self.query_one("#headers", TextArea).text)
+        body_text = self.query_one("#body", TextArea).text.strip()
+        body = None
+        if body_text and method in self.BODY_METHODS | {"DELETE"}:
+            try:
+                json.loads(body_text)
+            except ValueError as exc:
+                raise UsageError(f"the body is not valid JSON ({exc})", "fix it in the Body tab (strings need double quotes)") from None
+            body = body_text.encode("utf-8")
+        return Request.build(method, path, query, body, headers)
