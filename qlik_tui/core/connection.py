@@ -79,7 +79,7 @@ class Connection:
     ) -> None:
         self.profile = profile
         self.timeout = timeout
-        self.events = EventBus()
+        self.events = EventBus(clock)
         self.tokens = TokenCache(profile, self.events, clock)
         self._sleep = sleep
         self._client: httpx.AsyncClient | None = None

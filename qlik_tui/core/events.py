@@ -35,7 +35,8 @@ Listener = Callable[[ConnectionEvent], None]
 class EventBus:
     """Calls every listener for every event; a failing listener never breaks a request."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
         self._listeners: list[Listener] = []
         self.history: list[ConnectionEvent] = []
 
@@ -46,7 +47,7 @@ class EventBus:
 
     def emit(self, kind: str, detail: str = "") -> ConnectionEvent:
         """Record and broadcast an event."""
-        event = ConnectionEvent(kind, detail)
+        event = ConnectionEvent(kind, detail, self.clock())
         self.history.append(event)
         del self.history[:-200]
         for listener in list(self._listeners):

@@ -76,14 +76,26 @@ class History:
         for line in lines[-MAX_ENTRIES:]:
             try:
                 raw = json.loads(line)
-                out.append(HistoryEntry(raw["at"], raw["method"], raw["path"], [tuple(p) for p in raw["query"]], raw.get("body"), raw.get("status"), raw.get("elapsed")))
+                out.append(
+                    HistoryEntry(
+                        raw["at"],
+                        raw["method"],
+                        raw["path"],
+                        [tuple(p) for p in raw["query"]],
+                        raw.get("body"),
+                        raw.get("status"),
+                        raw.get("elapsed"),
+                    )
+                )
             except (ValueError, KeyError, TypeError):
                 continue
         return out
 
     def add(self, request: Request, status: int | None, elapsed: float | None) -> HistoryEntry:
         """Append one entry (secrets masked); trims the file now and then."""
-        entry = HistoryEntry(time.time(), request.method, request.path, list(request.query), _safe_body(request.body), status, elapsed)
+        entry = HistoryEntry(
+            time.time(), request.method, request.path, list(request.query), _safe_body(request.body), status, elapsed
+        )
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8") as handle:

@@ -6,6 +6,8 @@ Switching profiles back and forth loses nothing, because each profile keeps its 
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,10 +29,12 @@ class ProfileState:
     response: Response | None = None
     error: Exception | None = None
 
+    clock: Callable[[], float] = time.time
+
     def connect(self) -> Connection:
         """The profile's connection, opened on first use."""
         if self.connection is None:
-            self.connection = open_connection(self.profile)
+            self.connection = open_connection(self.profile, clock=self.clock)
         return self.connection
 
 
@@ -41,7 +45,9 @@ class Workspace:
     profile_set: ProfileSet
     history_dir: Path | None = None
     active: str | None = None
+    clock: Callable[[], float] = time.time
     states: dict[str, ProfileState] = field(default_factory=dict)
+    _closing: set[asyncio.Future[None]] = field(default_factory=set, repr=False)
 
     def __post_init__(self) -> None:
         if self.active is None or self.active not in self.profile_set.profiles:
@@ -54,7 +60,7 @@ class Workspace:
             raise KeyError("no profiles")
         if name not in self.states:
             profile = self.profile_set.profiles[name]
-            self.states[name] = ProfileState(profile, History(name, self.history_dir))
+            self.states[name] = ProfileState(profile, History(name, self.history_dir), clock=self.clock)
         return self.states[name]
 
     def replace_profiles(self, profile_set: ProfileSet) -> None:
@@ -63,7 +69,10 @@ class Workspace:
             if profile_set.profiles.get(name) != self.states[name].profile:
                 state = self.states.pop(name)
                 if state.connection is not None:
-                    asyncio.ensure_future(state.connection.aclose())
+                    # Closed in the background; kept referenced so the task is not collected.
+                    task = asyncio.ensure_future(state.connection.aclose())
+                    self._closing.add(task)
+                    task.add_done_callback(self._closing.discard)
         self.profile_set = profile_set
         if self.active not in profile_set.profiles:
             self.active = profile_set.default_name()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -55,8 +55,8 @@ class QlikTuiApp(ProfileActions, App[int]):
         Binding("f2", "next_profile", "Next profile", id="profile.next"),
         Binding("ctrl+t", "token_details", "Token", id="token.details"),
         Binding("ctrl+r", "remint", "Re-mint", id="token.remint"),
-        Binding("ctrl+y", "copy_token", "Copy token", id="token.copy", show=False),
-        Binding("ctrl+e", "edit_profile", "Edit profile", id="profile.edit"),
+        Binding("ctrl+o", "copy_token", "Copy token", id="token.copy", show=False),
+        Binding("f3", "edit_profile", "Edit profile", id="profile.edit"),
         Binding("ctrl+n", "new_profile", "New profile", id="profile.new", show=False),
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="view.sidebar", show=False),
         Binding("ctrl+l", "focus_path", "Path", id="view.path", show=False),
@@ -64,12 +64,25 @@ class QlikTuiApp(ProfileActions, App[int]):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
-    def __init__(self, path: Path, profile_set: ProfileSet | None, *, active: str | None = None, request: str | None = None, problem: ProfileError | None = None, history_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        profile_set: ProfileSet | None,
+        *,
+        active: str | None = None,
+        request: str | None = None,
+        problem: ProfileError | None = None,
+        history_dir: Path | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         super().__init__()
+        self.clock = clock
         self.profiles_path = path
         self.problem = problem
         self.history_dir = history_dir
-        self.workspace: Workspace | None = Workspace(profile_set, history_dir, active) if profile_set is not None and profile_set.profiles else None
+        self.workspace: Workspace | None = (
+            Workspace(profile_set, history_dir, active, clock) if profile_set is not None and profile_set.profiles else None
+        )
         self.initial_request = request
         self._drafts: dict[str, Draft] = {}
         self._in_flight: dict[str, tuple[Worker[None], str, float]] = {}
@@ -81,7 +94,7 @@ class QlikTuiApp(ProfileActions, App[int]):
         with Horizontal(id="main"):
             with Vertical(id="sidebar"):
                 yield ProfileList(id="profiles")
-                yield TokenPanel(id="token")
+                yield TokenPanel(self.clock, id="token")
                 with TabbedContent(id="side-tabs"):
                     with TabPane("Endpoints", id="tab-endpoints"):
                         yield EndpointBrowser(id="endpoints")
@@ -111,7 +124,7 @@ class QlikTuiApp(ProfileActions, App[int]):
             self.exit(2 if self.problem else 0)
             return
         self.problem = None
-        self.workspace = Workspace(result, self.history_dir)
+        self.workspace = Workspace(result, self.history_dir, clock=self.clock)
         self.switch_profile(self.workspace.active or "")
 
     # ---------------------------------------------------------------- profiles
@@ -201,7 +214,9 @@ class QlikTuiApp(ProfileActions, App[int]):
         panel = self.query_one(TokenPanel)
         if message.error is not None:
             panel.failure = message.error.message
-            self.notify(f"{message.error.message}\nhint: {message.error.hint}", title="Cannot mint a token", severity="error", timeout=10)
+            self.notify(
+                f"{message.error.message}\nhint: {message.error.hint}", title="Cannot mint a token", severity="error", timeout=10
+            )
         else:
             panel.failure = ""
             panel.token = message.token
@@ -220,7 +235,11 @@ class QlikTuiApp(ProfileActions, App[int]):
         if self.workspace is None or self.workspace.active is None:
             return
         state = self.workspace.state()
-        if state.connection is not None and state.connection.tokens.token is not None and not state.connection.tokens.is_fresh(state.connection.tokens.token):
+        if (
+            state.connection is not None
+            and state.connection.tokens.token is not None
+            and not state.connection.tokens.is_fresh(state.connection.tokens.token)
+        ):
             self._mint(self.workspace.active)
 
     def action_remint(self) -> None:
@@ -284,7 +303,7 @@ class QlikTuiApp(ProfileActions, App[int]):
             return
         except (asyncio.CancelledError, KeyboardInterrupt):
             raise
-        except Exception as exc:  # noqa: BLE001 - a bug must show as a message, never end the app
+        except Exception as exc:
             self.post_message(RequestDone(name, request, None, QlikTuiError(f"unexpected error: {exc!r}", "please report this")))
             return
         self.post_message(RequestDone(name, request, response, None))
@@ -347,6 +366,9 @@ class QlikTuiApp(ProfileActions, App[int]):
         self.notify(f"Copied the {message.what} (OSC 52).")
 
     # ---------------------------------------------------------------- view
+    def on_resize(self, event: Any) -> None:
+        self.set_class(self.size.width < 100, "-narrow")
+
     def action_toggle_sidebar(self) -> None:
         """Hide or show the sidebar (more room at 80 columns)."""
         sidebar = self.query_one("#sidebar")
@@ -359,7 +381,11 @@ class QlikTuiApp(ProfileActions, App[int]):
     def action_help(self) -> None:
         """Every binding, and where everything else is."""
         rows = [(b.key.replace("question_mark", "?"), b.description) for b in self.BINDINGS if isinstance(b, Binding)]
-        rows += [("c / p", "in the response tree: copy value / JSON path"), ("Enter", "switch profile, load endpoint, re-run history entry"), ("ctrl+p", "command palette")]
+        rows += [
+            ("c / p", "in the response tree: copy value / JSON path"),
+            ("Enter", "switch profile, load endpoint, re-run history entry"),
+            ("ctrl+p", "command palette"),
+        ]
         self.push_screen(InfoScreen("Help", help_text(rows)))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
@@ -369,9 +395,9 @@ class QlikTuiApp(ProfileActions, App[int]):
         yield SystemCommand("Next profile", "Switch to the next profile (F2)", self.action_next_profile)
         yield SystemCommand("Show token", "Decoded header and claims (ctrl+t)", self.action_token_details)
         yield SystemCommand("Re-mint token", "Mint a new token now (ctrl+r)", self.action_remint)
-        yield SystemCommand("Copy token", "Copy the raw token to the clipboard (ctrl+y)", self.action_copy_token)
+        yield SystemCommand("Copy token", "Copy the raw token to the clipboard (ctrl+o)", self.action_copy_token)
         yield SystemCommand("New profile", "Create a profile (ctrl+n)", self.action_new_profile)
-        yield SystemCommand("Edit profile", "Edit the active profile (ctrl+e)", self.action_edit_profile)
+        yield SystemCommand("Edit profile", "Edit the active profile (F3)", self.action_edit_profile)
         yield SystemCommand("Duplicate profile", "Copy the active profile under a new name", self.action_duplicate_profile)
         yield SystemCommand("Delete profile", "Delete the active profile (asks first)", self.action_delete_profile)
         yield SystemCommand("Toggle sidebar", "Hide or show the sidebar (ctrl+b)", self.action_toggle_sidebar)

@@ -23,7 +23,9 @@ class ProfilesProvider(Provider):
         workspace = self._app().workspace
         if workspace is None:
             return []
-        return [(f"Switch to profile {name}", f"{p.product} · {p.url}", name) for name, p in workspace.profile_set.profiles.items()]
+        return [
+            (f"Switch to profile {name}", f"{p.product} · {p.url}", name) for name, p in workspace.profile_set.profiles.items()
+        ]
 
     async def discover(self) -> Hits:
         for title, help_text, name in self._commands():

@@ -10,17 +10,21 @@ from ..core.profile_model import ProfileSet
 from ..core.profiles import load_profiles
 
 
+def load_for_app(path: Path) -> tuple[ProfileSet | None, ProfileError | None]:
+    """The profiles, or None (no file yet), and the problem if the file is broken."""
+    if not path.exists():
+        return None, None
+    try:
+        return load_profiles(path), None
+    except ProfileError as exc:
+        return None, exc
+
+
 def run_app(path: Path, *, profile: str | None, request: str | None, mouse: bool) -> int:
     """Run the app until it quits; return its exit code."""
     from .app import QlikTuiApp
 
-    profile_set: ProfileSet | None = None
-    problem: ProfileError | None = None
-    if path.exists():
-        try:
-            profile_set = load_profiles(path)
-        except ProfileError as exc:
-            problem = exc
+    profile_set, problem = load_for_app(path)
     if profile_set is not None and profile and profile not in profile_set.profiles:
         names = ", ".join(profile_set.names())
         print(f"qlik-tui: no profile named '{profile}' in {path} (profiles: {names})", file=sys.stderr)

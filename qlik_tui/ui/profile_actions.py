@@ -32,7 +32,10 @@ class ProfileActions:
             return
         name = self.workspace.active
         profile = self.workspace.profile_set.profiles[name]
-        self.push_screen(ProfileEditor(self._base_dir(), self.workspace.profile_set.names(), profile, name), lambda result: self._store(name, result))
+        self.push_screen(
+            ProfileEditor(self._base_dir(), self.workspace.profile_set.names(), profile, name),
+            lambda result: self._store(name, result),
+        )
 
     def action_duplicate_profile(self: QlikTuiApp) -> None:  # type: ignore[misc]
         """Open the editor on a copy of the active profile, under a new name."""
@@ -41,7 +44,9 @@ class ProfileActions:
         name = self.workspace.active
         profile = self.workspace.profile_set.profiles[name]
         names = self.workspace.profile_set.names()
-        self.push_screen(ProfileEditor(self._base_dir(), names, profile, f"{name}-copy"), lambda result: self._store(None, result))
+        self.push_screen(
+            ProfileEditor(self._base_dir(), names, profile, f"{name}-copy"), lambda result: self._store(None, result)
+        )
 
     def action_delete_profile(self: QlikTuiApp) -> None:  # type: ignore[misc]
         """Delete the active profile after a confirmation."""
@@ -80,7 +85,7 @@ class ProfileActions:
         if self.workspace is None:
             from ..core.workspace import Workspace
 
-            self.workspace = Workspace(new_set, self.history_dir)
+            self.workspace = Workspace(new_set, self.history_dir, clock=self.clock)
         else:
             self.workspace.replace_profiles(new_set)
         if not new_set.profiles:

@@ -49,7 +49,11 @@ class ProfileEditor(ModalScreen["tuple[str, Profile] | None"]):
         self.base_dir = base_dir
         self.existing = existing
         self.original_name = name if profile is not None and name in existing else None
-        self.raw: dict[str, Any] = profile_to_toml(profile) if profile is not None else {"type": "qseow", "url": "https://", "virtual_proxy": "jwt", "lifetime": "1h"}
+        self.raw: dict[str, Any] = (
+            profile_to_toml(profile)
+            if profile is not None
+            else {"type": "qseow", "url": "https://", "virtual_proxy": "jwt", "lifetime": "1h"}
+        )
         self.initial_name = name
 
     def compose(self) -> ComposeResult:
@@ -60,13 +64,20 @@ class ProfileEditor(ModalScreen["tuple[str, Profile] | None"]):
             yield Label("Name")
             yield Input(self.initial_name, id="f-name")
             yield Label("Type")
-            yield Select([("QSEoW virtual proxy", "qseow"), ("Qlik Cloud tenant", "cloud")], value=kind, allow_blank=False, id="f-type")
+            yield Select(
+                [("QSEoW virtual proxy", "qseow"), ("Qlik Cloud tenant", "cloud")], value=kind, allow_blank=False, id="f-type"
+            )
             for key, label, only in FIELDS:
                 yield Label(label, classes=f"field-{key} only-{only or 'both'}")
                 yield Input(str(self.raw.get(key, "")), id=f"f-{key}", classes=f"only-{only or 'both'}")
             yield Label("Verify TLS")
             verify = self.raw.get("verify_tls")
-            yield Select([("yes (default)", "default"), ("yes, explicitly", "true"), ("NO (lab only)", "false")], value="default" if verify is None else str(verify).lower(), allow_blank=False, id="f-verify_tls")
+            yield Select(
+                [("yes (default)", "default"), ("yes, explicitly", "true"), ("NO (lab only)", "false")],
+                value="default" if verify is None else str(verify).lower(),
+                allow_blank=False,
+                id="f-verify_tls",
+            )
             yield Label("Claims (TOML: name = value)")
             claims = self.raw.get("claims")
             yield TextArea(tomli_w.dumps(claims) if claims else CLAIM_EXAMPLES[kind], id="f-claims", soft_wrap=False)

@@ -55,14 +55,17 @@ def token_text(header: dict[str, Any], claims: dict[str, Any], times: dict[str, 
     text.append(json.dumps(claims, indent=2, ensure_ascii=False) + "\n\n")
     for key, value in times.items():
         text.append(f"{key}: {value}\n")
-    text.append("\nctrl+y copies the raw token to the clipboard (OSC 52).", style="italic")
+    text.append("\nctrl+o copies the raw token to the clipboard (OSC 52).", style="italic")
     return text
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """Yes or no."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,n", "answer(False)", "No", id="confirm.no"), Binding("y", "answer(True)", "Yes", id="confirm.yes")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,n", "answer(False)", "No", id="confirm.no"),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+    ]
 
     def __init__(self, question: str) -> None:
         super().__init__()

@@ -66,8 +66,15 @@ class EndpointBrowser(Vertical):
         self._rebuild(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the filter: into the tree, on the first matching endpoint."""
         event.stop()
-        self.query_one("#endpoint-tree", Tree).focus()
+        tree: Tree[Endpoint] = self.query_one("#endpoint-tree", Tree)
+        tree.focus()
+        for group in tree.root.children:
+            if group.children:
+                group.expand()
+                tree.move_cursor(group.children[0])
+                break
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[Endpoint]) -> None:
         event.stop()

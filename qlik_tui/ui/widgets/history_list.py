@@ -37,6 +37,8 @@ class HistoryList(OptionList):
             label.append(f"{entry.status or 'ERR'} ", style="bold" if ok else "bold reverse")
             label.append(entry.label().split(" ", 1)[1])
             self.add_option(Option(label, id=str(index)))
+        if self._entries:
+            self.highlighted = 0
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -64,6 +64,13 @@ class JsonTree(Tree[JsonNode]):
         self.show_root = True
         self.guide_depth = 2
 
+    def show_message(self, message: str) -> None:
+        """No JSON to show: a plain line instead."""
+        self.clear()
+        self.root.data = None
+        self.root.allow_expand = False
+        self.root.set_label(Text(message, style="dim"))
+
     def show(self, value: Any) -> None:
         """Replace the tree with `value`, top level expanded."""
         self.clear()

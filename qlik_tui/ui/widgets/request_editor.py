@@ -54,7 +54,10 @@ def parse_header_lines(text: str) -> list[tuple[str, str]]:
         if not sep or not name.strip():
             raise UsageError(f"header line {number}: {line.strip()!r} is not 'Name: value'", "e.g. Accept-Language: en")
         if name.strip().lower() in RESERVED:
-            raise UsageError(f"header {name.strip()}: qlik-tui sets this itself", "authentication, cookies, Xrfkey and CSRF come from the profile")
+            raise UsageError(
+                f"header {name.strip()}: qlik-tui sets this itself",
+                "authentication, cookies, Xrfkey and CSRF come from the profile",
+            )
         out.append((name.strip(), value.strip()))
     return out
 
@@ -70,7 +73,9 @@ class RequestEditor(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(id="request-line"):
             yield Select([(m, m) for m in METHODS], value="GET", allow_blank=False, id="method", compact=True)
-            yield Input(placeholder="/qrs/about  or  /api/v1/users/me", id="path", highlighter=PlaceholderHighlighter(), compact=True)
+            yield Input(
+                placeholder="/qrs/about  or  /api/v1/users/me", id="path", highlighter=PlaceholderHighlighter(), compact=True
+            )
         yield Static("", id="placeholder-note")
         with TabbedContent(id="request-tabs"):
             with TabPane("Query", id="tab-query"):
@@ -134,6 +139,8 @@ class RequestEditor(Vertical):
             try:
                 json.loads(body_text)
             except ValueError as exc:
-                raise UsageError(f"the body is not valid JSON ({exc})", "fix it in the Body tab (strings need double quotes)") from None
+                raise UsageError(
+                    f"the body is not valid JSON ({exc})", "fix it in the Body tab (strings need double quotes)"
+                ) from None
             body = body_text.encode("utf-8")
         return Request.build(method, path, query, body, headers)

@@ -57,7 +57,7 @@ class ResponseView(Vertical):
         """Nothing to show yet."""
         self.query_one("#status-line", Static).update(Text(text))
         self._error(None)
-        self.query_one("#json-tree", JsonTree).show("(no response)")
+        self.query_one("#json-tree", JsonTree).show_message("no response yet")
         self.query_one("#raw", TextArea).text = ""
         self.query_one("#headers-out", Static).update("")
 
@@ -70,7 +70,8 @@ class ResponseView(Vertical):
         """A response: status line, tree, raw, headers; the error panel if it is not usable."""
         mark = "✓" if response.ok else "✗"
         pages = f" · {response.pages} pages" if response.pages > 1 else ""
-        line = f"{mark} {response.status} {response.reason} · {response.elapsed * 1000:,.0f} ms · {size_text(len(response.body))}{pages}"
+        timing = f"{response.elapsed * 1000:,.0f} ms · {size_text(len(response.body))}{pages}"
+        line = f"{mark} {response.status} {response.reason} · {timing}"
         self.query_one("#status-line", Static).update(Text(line, style="bold"))
         self._error(response.error)
         tree = self.query_one("#json-tree", JsonTree)
@@ -85,7 +86,7 @@ class ResponseView(Vertical):
             tree.show(value)
             tabs.active = "tab-tree"
         else:
-            tree.show(response.text()[:200] if response.body else "(empty body)")
+            tree.show_message("not JSON: see the Raw tab" if response.body else "(empty body)")
             tabs.active = "tab-raw"
         raw = pretty_json_or_text(response)
         if len(raw) > RAW_LIMIT:

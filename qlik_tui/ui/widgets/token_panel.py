@@ -6,6 +6,7 @@ The raw token is never shown here; a key opens the decoded claims, another copie
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -36,6 +37,10 @@ class TokenPanel(Static):
     last_event: reactive[ConnectionEvent | None] = reactive(None, always_update=True)
     failure: reactive[str] = reactive("")
 
+    def __init__(self, clock: Callable[[], float] = time.time, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.clock = clock
+
     def on_mount(self) -> None:
         self.border_title = "Token"
         self.set_interval(1.0, self.refresh_text, name="token countdown")
@@ -65,7 +70,7 @@ class TokenPanel(Static):
         elif token is None:
             text.append("no token yet\n")
         else:
-            left = token.seconds_left(time.time())
+            left = token.seconds_left(self.clock())
             if left <= 0:
                 self.add_class("-expired")
             elif left <= min(WARN_SECONDS, (profile.lifetime_seconds if profile else 300) * 0.2):
@@ -73,6 +78,6 @@ class TokenPanel(Static):
             text.append("⏱ " + countdown(left) + "\n", style="bold")
             text.append(f"issued  {iso(token.issued_at)[11:19]} UTC\nexpires {iso(token.expires_at)[11:19]} UTC\n")
         if self.last_event is not None:
-            at = time.strftime("%H:%M:%S", time.localtime(self.last_event.at))
+            at = iso(self.last_event.at)[11:19]
             text.append(f"{at} {self.last_event.describe()}", style="italic")
         self.update(text)
