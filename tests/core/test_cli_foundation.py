@@ -134,3 +134,17 @@ def test_keygen_writes_and_refuses_overwrite(tmp_path: Path) -> None:
 def test_python_dash_m_and_version() -> None:
     proc = run_cli("--version")
     assert proc.returncode == 0 and proc.stdout.startswith("qlik-tui ")
+
+
+def test_token_command_never_imports_textual(profiles_file: Path) -> None:
+    code = (
+        "import sys, contextlib, io\n"
+        "from qlik_tui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    rc = main(['token', '--profiles', {str(profiles_file)!r}])\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'httpx'))\n"
+        "print(rc, bad)\n"
+        "sys.exit(0 if rc == 0 and not bad else 1)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
