@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from .. import __version__
-from . import call_cmd, demo_cmd, keygen_cmd, profiles_cmd, token_cmd, tui_cmd
+from . import call_cmd, demo_cmd, endpoints_cmd, keygen_cmd, profiles_cmd, token_cmd, tui_cmd
 
 
 def profile_options() -> argparse.ArgumentParser:
@@ -37,6 +37,6 @@ def build_parser() -> argparse.ArgumentParser:
     tui_cmd.add_tui_options(parser)
     parser.set_defaults(run=tui_cmd.run)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for module in (token_cmd, call_cmd, keygen_cmd, profiles_cmd, demo_cmd):
+    for module in (token_cmd, call_cmd, endpoints_cmd, keygen_cmd, profiles_cmd, demo_cmd):
         module.register(sub, shared)
     return parser

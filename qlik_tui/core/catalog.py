@@ -1,19 +1,27 @@
-"""The endpoint catalog: the QRS and Qlik Cloud operations people use daily.
+"""The endpoint catalog: built-in QRS and Qlik Cloud operations (data files in core/data),
+plus whatever discovery learns from a server or an OpenAPI file.
 
-Every entry exists in Qlik's published specs (a test checks them against shared/qlik-specs).
+Every built-in entry exists in Qlik's published specs (a test checks them against
+shared/qlik-specs); the specs themselves are not shipped.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+from typing import Any
 
 _PLACEHOLDER = re.compile(r"\{([^}/]+)\}")
+BUILTIN = "built-in"
+SERVER = "server"
 
 
 @dataclass(frozen=True)
 class Endpoint:
-    """One operation: method, path with {placeholders}, a summary in our words, its group."""
+    """One operation: method, path with {placeholders}, a summary, its group and source."""
 
     method: str
     path: str
@@ -21,6 +29,7 @@ class Endpoint:
     group: str
     params: tuple[str, ...] = ()
     body: str | None = None
+    source: str = BUILTIN  # "built-in", "server", or the OpenAPI file it came from
 
     @property
     def placeholders(self) -> list[str]:
@@ -31,71 +40,60 @@ class Endpoint:
         """'GET /qrs/app/full'."""
         return f"{self.method} {self.path}"
 
+    def key(self) -> tuple[str, str]:
+        """Identity for merging: method and path, case-insensitive (QRS paths are)."""
+        return self.method.upper(), self.path.lower().rstrip("/")
+
+    def line(self, width: int = 52) -> str:
+        """'METHOD PATH  summary' for `qlik-tui endpoints`."""
+        return f"{self.method:<7}{self.path:<{width}}  {self.summary}".rstrip()
+
 
 def placeholders_in(path: str) -> list[str]:
     """The {placeholders} still unfilled in a path."""
     return _PLACEHOLDER.findall(path)
 
 
-Q = ("filter", "orderby")
-QRS: tuple[Endpoint, ...] = (
-    Endpoint("GET", "/qrs/about", "Build version and node type of the repository", "About"),
-    Endpoint("GET", "/qrs/about/api/description", "Every QRS operation, one line each", "About", ("extended", "format")),
-    Endpoint("GET", "/qrs/about/openapi/{interfacename}", "The server's own OpenAPI document (interfacename: main)", "About"),
-    Endpoint("GET", "/qrs/app", "Apps, condensed", "Apps", Q),
-    Endpoint("GET", "/qrs/app/full", "Apps with owner, stream, tags and custom properties", "Apps", Q),
-    Endpoint("GET", "/qrs/app/count", "Number of apps (matching a filter)", "Apps", ("filter",)),
-    Endpoint("GET", "/qrs/app/{id}", "One app", "Apps"),
-    Endpoint("POST", "/qrs/app/{id}/reload", "Reload an app now", "Apps"),
-    Endpoint("GET", "/qrs/stream", "Streams, condensed", "Streams", Q),
-    Endpoint("GET", "/qrs/stream/full", "Streams with owner and properties", "Streams", Q),
-    Endpoint("GET", "/qrs/stream/{id}", "One stream", "Streams"),
-    Endpoint("GET", "/qrs/user", "Users, condensed", "Users", Q),
-    Endpoint("GET", "/qrs/user/full", "Users with roles and attributes", "Users", Q),
-    Endpoint("GET", "/qrs/user/count", "Number of users", "Users", ("filter",)),
-    Endpoint("GET", "/qrs/user/{id}", "One user", "Users"),
-    Endpoint("GET", "/qrs/reloadtask", "Reload tasks, condensed", "Tasks", Q),
-    Endpoint("GET", "/qrs/reloadtask/full", "Reload tasks with app and last execution", "Tasks", Q),
-    Endpoint("GET", "/qrs/reloadtask/{id}", "One reload task", "Tasks"),
-    Endpoint("POST", "/qrs/task/{id}/start", "Start a task", "Tasks"),
-    Endpoint("GET", "/qrs/executionresult", "Task execution results", "Tasks", Q),
-    Endpoint("GET", "/qrs/executionresult/full", "Task execution results, full", "Tasks", Q),
-    Endpoint("GET", "/qrs/tag", "Tags", "Tags", Q),
-    Endpoint("GET", "/qrs/tag/full", "Tags, full", "Tags", Q),
-    Endpoint("POST", "/qrs/tag", "Create a tag", "Tags", (), '{"name": "Certified"}'),
-    Endpoint("DELETE", "/qrs/tag/{id}", "Delete a tag", "Tags"),
-    Endpoint("GET", "/qrs/custompropertydefinition", "Custom property definitions", "Custom properties", Q),
-    Endpoint("GET", "/qrs/custompropertydefinition/full", "Custom property definitions, full", "Custom properties", Q),
-    Endpoint("GET", "/qrs/servicestatus/full", "Status of every service on every node", "Services", Q),
-)
-
-L = ("limit",)
-CLOUD: tuple[Endpoint, ...] = (
-    Endpoint("GET", "/api/v1/users/me", "The user the session belongs to", "Users"),
-    Endpoint("GET", "/api/v1/users", "Users of the tenant (paged)", "Users", ("limit", "sort", "filter")),
-    Endpoint("GET", "/api/v1/users/{userId}", "One user", "Users"),
-    Endpoint("GET", "/api/v1/tenants/me", "This tenant", "Tenants"),
-    Endpoint("GET", "/api/v1/spaces", "Spaces (paged)", "Spaces", ("limit", "sort", "type", "name")),
-    Endpoint("POST", "/api/v1/spaces", "Create a space", "Spaces", (), '{"name": "Sales", "type": "shared", "description": ""}'),
-    Endpoint("GET", "/api/v1/spaces/{spaceId}", "One space", "Spaces"),
-    Endpoint(
-        "GET",
-        "/api/v1/items",
-        "Items: apps and other resources (paged)",
-        "Items",
-        ("resourceType", "spaceId", "name", "limit", "sort"),
-    ),
-    Endpoint("GET", "/api/v1/apps/{appId}", "One app's attributes and privileges", "Apps"),
-    Endpoint("GET", "/api/v1/reloads", "Reloads (paged)", "Reloads", ("appId", "limit")),
-    Endpoint("POST", "/api/v1/reloads", "Reload an app", "Reloads", (), '{"appId": "APP-ID", "partial": false}'),
-    Endpoint("GET", "/api/v1/reloads/{reloadId}", "One reload: status and log", "Reloads"),
-    Endpoint("GET", "/api/v1/csrf-token", "A CSRF token for this session (in a header)", "Session"),
-)
+def fill_placeholders(path: str, values: dict[str, str]) -> str:
+    """Replace {name} with values[name] (URL-safe as typed); unknown names stay."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), path)
 
 
+def _from_data(entry: dict[str, Any]) -> Endpoint:
+    body = entry.get("body")
+    return Endpoint(
+        method=entry["method"],
+        path=entry["path"],
+        summary=entry["summary"],
+        group=entry["group"],
+        params=tuple(entry.get("params", ())),
+        body=json.dumps(body, indent=2, ensure_ascii=False) if body is not None else None,
+    )
+
+
+@cache
 def builtin(kind: str) -> tuple[Endpoint, ...]:
     """The built-in endpoints for a profile type ('qseow' or 'cloud')."""
-    return QRS if kind == "qseow" else CLOUD
+    name = "qrs.json" if kind == "qseow" else "cloud.json"
+    raw = json.loads(resources.files("qlik_tui.core").joinpath("data", name).read_text(encoding="utf-8"))
+    return tuple(_from_data(e) for e in raw)
+
+
+def merge(base: tuple[Endpoint, ...] | list[Endpoint], extra: list[Endpoint]) -> list[Endpoint]:
+    """`base` first; entries of `extra` that `base` lacks are added (same method+path: base wins,
+    but a base entry without a summary or params takes them from `extra`)."""
+    out = list(base)
+    index = {e.key(): i for i, e in enumerate(out)}
+    for endpoint in extra:
+        at = index.get(endpoint.key())
+        if at is None:
+            index[endpoint.key()] = len(out)
+            out.append(endpoint)
+        else:
+            known = out[at]
+            if not known.params and endpoint.params:
+                out[at] = replace(known, params=endpoint.params)
+    return out
 
 
 def groups(endpoints: tuple[Endpoint, ...] | list[Endpoint]) -> dict[str, list[Endpoint]]:
@@ -104,3 +102,36 @@ def groups(endpoints: tuple[Endpoint, ...] | list[Endpoint]) -> dict[str, list[E
     for endpoint in endpoints:
         out.setdefault(endpoint.group, []).append(endpoint)
     return out
+
+
+def fuzzy_score(query: str, endpoint: Endpoint) -> int:
+    """0 when some word of `query` is not found; higher is better. Each word must appear in
+    method, path, summary or group, exactly or as an in-order subsequence of the path."""
+    if not query.strip():
+        return 1
+    hay = f"{endpoint.method} {endpoint.path} {endpoint.summary} {endpoint.group}".lower()
+    path = endpoint.path.lower()
+    score = 0
+    for word in query.lower().split():
+        if word in hay:
+            score += 10 + (5 if word in path else 0)
+        elif _subsequence(word, path):
+            score += 1
+        else:
+            return 0
+    return score
+
+
+def _subsequence(needle: str, hay: str) -> bool:
+    position = 0
+    for char in needle:
+        position = hay.find(char, position) + 1
+        if position == 0:
+            return False
+    return True
+
+
+def search(endpoints: list[Endpoint] | tuple[Endpoint, ...], query: str) -> list[Endpoint]:
+    """Endpoints matching `query`, best first (catalog order among equals)."""
+    scored = [(fuzzy_score(query, e), i, e) for i, e in enumerate(endpoints)]
+    return [e for s, _, e in sorted((t for t in scored if t[0] > 0), key=lambda t: (-t[0], t[1]))]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -164,7 +165,9 @@ class CloudConnection(Connection):
         except _SessionGone:
             raise RequestFailed("Qlik Cloud ended the session right after login", HINT_CLOUD_LOGIN, 401) from None
 
-    async def follow_pages(self, first: Response, max_pages: int, progress: Progress | None) -> Response:
+    async def follow_pages(
+        self, first: Response, max_pages: int, progress: Progress | None, on_page: Callable[[int], None] | None = None
+    ) -> Response:
         """Follow links.next.href (same origin only) and concatenate every page's `data`."""
         try:
             doc: Any = first.json()
@@ -186,6 +189,8 @@ class CloudConnection(Connection):
             last = page.json()
             data.extend(last.get("data", []) if isinstance(last, dict) else [])
             pages += 1
+            if on_page is not None:
+                on_page(pages)
             next_url = _next_href(last)
         combined: dict[str, Any] = {"data": data}
         if next_url:

@@ -113,13 +113,19 @@ class Connection:
         return await self.tokens.get()
 
     async def send(
-        self, request: Request, *, all_pages: bool = False, max_pages: int = 50, progress: Progress | None = None
+        self,
+        request: Request,
+        *,
+        all_pages: bool = False,
+        max_pages: int = 50,
+        progress: Progress | None = None,
+        on_page: Callable[[int], None] | None = None,
     ) -> Response:
         """Send `request`; the Response carries `error` (message + hint) when it is not usable."""
         started = time.perf_counter()
         response = await self._with_rate_limit_waits(request, progress)
         if all_pages and 200 <= response.status < 300:
-            response = await self.follow_pages(response, max_pages, progress)
+            response = await self.follow_pages(response, max_pages, progress, on_page)
         response.elapsed = time.perf_counter() - started
         response.error = diagnose(response, self.profile)
         return response
@@ -138,7 +144,9 @@ class Connection:
         """Send once with whatever authentication the product needs (subclasses)."""
         raise NotImplementedError
 
-    async def follow_pages(self, first: Response, max_pages: int, progress: Progress | None) -> Response:
+    async def follow_pages(
+        self, first: Response, max_pages: int, progress: Progress | None, on_page: Callable[[int], None] | None = None
+    ) -> Response:
         """Concatenate paged results (Cloud); QRS lists are not paged."""
         return first
 

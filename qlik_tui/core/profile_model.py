@@ -44,6 +44,7 @@ class BaseProfile:
     verify_tls: bool | None = None
     ca_bundle: str | None = None
     clock_skew: int = DEFAULT_CLOCK_SKEW
+    catalog_files: tuple[str, ...] = ()
 
     @property
     def key_path(self) -> Path:
@@ -59,6 +60,11 @@ class BaseProfile:
     def ca_bundle_path(self) -> Path | None:
         """The CA bundle to trust, resolved, if the profile names one."""
         return resolve_path(self.ca_bundle, self.base_dir) if self.ca_bundle else None
+
+    @property
+    def catalog_paths(self) -> list[Path]:
+        """OpenAPI files to merge into the endpoint catalog, resolved."""
+        return [resolve_path(f, self.base_dir) for f in self.catalog_files]
 
     @property
     def tls_verification_off(self) -> bool:

@@ -39,7 +39,7 @@ ENV_VAR = "QLIK_TUI_PROFILES"
 TOP_KEYS = ("default", "profiles")
 COMMON_KEYS = (
     "type", "url", "key", "key_passphrase_env", "cert", "algorithm", "lifetime",
-    "verify_tls", "ca_bundle", "clock_skew", "claims",
+    "verify_tls", "ca_bundle", "clock_skew", "catalog_files", "claims",
 )  # fmt: skip
 QSEOW_KEYS = (*COMMON_KEYS, "virtual_proxy", "audience")
 CLOUD_KEYS = (*COMMON_KEYS, "key_id", "issuer")
@@ -220,9 +220,14 @@ def _common_fields(name: str, raw: dict[str, Any], kind: str, base_dir: Path, pr
     if isinstance(skew, bool) or not isinstance(skew, int) or not 0 <= skew <= 300:
         problems.append(f"key `clock_skew`: must be a whole number of seconds from 0 to 300, not {skew!r}")
         skew = DEFAULT_CLOCK_SKEW
+    files = raw.get("catalog_files", [])
+    if not isinstance(files, list) or not all(isinstance(f, str) and f.strip() for f in files):
+        problems.append('key `catalog_files`: must be a list of file names, e.g. ["specs/spaces.json"]')
+        files = []
     return {
         "name": name,
         "url": url or "",
+        "catalog_files": tuple(files),
         "key": key or "",
         "base_dir": base_dir,
         "key_passphrase_env": _string(raw, "key_passphrase_env", problems),
@@ -344,6 +349,7 @@ def profile_to_toml(profile: Profile) -> dict[str, Any]:
         verify_tls=profile.verify_tls,
         ca_bundle=profile.ca_bundle,
         clock_skew=profile.clock_skew if profile.clock_skew != DEFAULT_CLOCK_SKEW else None,
+        catalog_files=list(profile.catalog_files) or None,
     )
     out.update({k: v for k, v in optional.items() if v is not None})
     claims = dict(profile.claims)

@@ -11,11 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .catalog import Endpoint
 from .connection import Connection
 from .connections import open_connection
 from .history import History
 from .http_types import Request, Response
 from .profile_model import Profile, ProfileSet
+from .seen_ids import SeenIds
+
+MAX_TRAIL = 50
 
 
 @dataclass
@@ -28,8 +32,25 @@ class ProfileState:
     request: Request | None = None
     response: Response | None = None
     error: Exception | None = None
-
     clock: Callable[[], float] = time.time
+    catalog: list[Endpoint] | None = None
+    seen: SeenIds = field(default_factory=SeenIds)
+    trail: list[tuple[Request, Response]] = field(default_factory=list)
+
+    def remember(self, request: Request, response: Response | None, error: Exception | None) -> None:
+        """A new answer: the previous one goes on the trail (Backspace walks it back)."""
+        if self.request is not None and self.response is not None:
+            self.trail.append((self.request, self.response))
+            del self.trail[:-MAX_TRAIL]
+        self.request, self.response, self.error = request, response, error
+
+    def back(self) -> bool:
+        """Return to the previous response; False when the trail is empty."""
+        if not self.trail:
+            return False
+        self.request, self.response = self.trail.pop()
+        self.error = None
+        return True
 
     def connect(self) -> Connection:
         """The profile's connection, opened on first use."""

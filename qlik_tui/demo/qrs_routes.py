@@ -27,8 +27,9 @@ def _now() -> str:
 class QrsRoutes:
     """GET lists (condensed, /full, /count, /{id}) with filter and orderby; a few writes."""
 
-    def __init__(self, store: QrsStore, faults: Faults, openapi_path: Path | None) -> None:
+    def __init__(self, store: QrsStore, faults: Faults, openapi_path: Path | None, serve_openapi: bool = True) -> None:
         self.store = store
+        self.serve_openapi = serve_openapi
         self.faults = faults
         self.openapi_path = openapi_path
         self._lock = threading.Lock()
@@ -93,7 +94,7 @@ class QrsRoutes:
                     docs.append(json.dumps({"method": method, "path": path, "body": None, "description": ""}))
                 return SimResponse.json(200, docs)
             return SimResponse.json(200, [e + "  " for e in entries])  # Qlik pads some entries
-        if rest[:1] == ["openapi"]:
+        if rest[:1] == ["openapi"] and self.serve_openapi:
             if self.openapi_path is not None:
                 return SimResponse(200, self.openapi_path.read_bytes(), [("Content-Type", "application/json; charset=utf-8")])
             return SimResponse.json(200, self._own_swagger())

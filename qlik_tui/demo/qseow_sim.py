@@ -47,6 +47,7 @@ class QseowConfig:
     allowed_hosts: list[str] | None = None  # None: any host
     session_idle_seconds: float = 1800
     openapi_path: Path | None = None
+    serve_openapi: bool = True  # False: /qrs/about/openapi/* answers 404, as on older servers
 
 
 @dataclass
@@ -68,7 +69,9 @@ class QseowSimulator:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self.routes = QrsRoutes(self.store, self.faults, self.config.openapi_path)
+        self.routes = QrsRoutes(
+            self.store, self.faults, self.config.openapi_path if self.config.serve_openapi else None, self.config.serve_openapi
+        )
 
     def cookie_name(self, scheme: str) -> str:
         """The session cookie's name: `-HTTP` is appended over plain http, as Qlik does."""

@@ -20,7 +20,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, TabbedContent, TabPane, TextArea
 from textual.worker import Worker
 
-from ..core.catalog import Endpoint, builtin
 from ..core.errors import ProfileError, QlikTuiError
 from ..core.http_types import Request
 from ..core.profile_model import ProfileSet
@@ -28,6 +27,7 @@ from ..core.tokens import decode
 from ..core.workspace import Workspace
 from .commands import EndpointsProvider, ProfilesProvider
 from .messages import ConnectionEventPosted, RequestDone, TokenReady
+from .navigation import MAX_PAGES, NavigationActions
 from .profile_actions import ProfileActions
 from .screens.simple import InfoScreen, help_text, token_text
 from .screens.welcome import WelcomeScreen
@@ -42,7 +42,7 @@ from .widgets.token_panel import TokenPanel
 Draft = dict[str, str]
 
 
-class QlikTuiApp(ProfileActions, App[int]):
+class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
     """Profiles, tokens, endpoints, requests and responses for QSEoW and Qlik Cloud."""
 
     CSS_PATH = "app.tcss"
@@ -57,6 +57,7 @@ class QlikTuiApp(ProfileActions, App[int]):
         Binding("ctrl+r", "remint", "Re-mint", id="token.remint"),
         Binding("ctrl+o", "copy_token", "Copy token", id="token.copy", show=False),
         Binding("f3", "edit_profile", "Edit profile", id="profile.edit"),
+        Binding("f6", "discover", "Discover", id="catalog.discover", show=False),
         Binding("ctrl+n", "new_profile", "New profile", id="profile.new", show=False),
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="view.sidebar", show=False),
         Binding("ctrl+l", "focus_path", "Path", id="view.path", show=False),
@@ -87,6 +88,7 @@ class QlikTuiApp(ProfileActions, App[int]):
         self._drafts: dict[str, Draft] = {}
         self._in_flight: dict[str, tuple[Worker[None], str, float]] = {}
         self._bytes_received = 0
+        self._pages = 0
 
     # ---------------------------------------------------------------- layout and start
     def compose(self) -> ComposeResult:
@@ -142,7 +144,7 @@ class QlikTuiApp(ProfileActions, App[int]):
         tls = "  ⚠ TLS verification OFF" if profile.tls_verification_off else ""
         self.sub_title = f"{profile.product} · {profile.host}{tls}"
         self.query_one(ProfileList).show(workspace.profile_set, name)
-        self.query_one(EndpointBrowser).show(builtin(profile.type))
+        self.query_one(EndpointBrowser).show(self.catalog_for(name))
         self.query_one(HistoryList).show(state.history.entries())
         panel = self.query_one(TokenPanel)
         panel.profile = profile
@@ -279,25 +281,35 @@ class QlikTuiApp(ProfileActions, App[int]):
             return
         self.send_request(request)
 
-    def send_request(self, request: Request) -> None:
+    def send_request(self, request: Request, all_pages: bool = False) -> None:
         """Send `request` for the active profile (a newer send replaces a running one)."""
         name = self.workspace.active  # type: ignore[union-attr]
         assert name is not None
+        if name in self._in_flight:
+            self._in_flight.pop(name)[0].cancel()
         self._connection_listener(name)
         self._bytes_received = 0
-        worker = self._send(name, request)
-        self._in_flight[name] = (worker, request.label(), time.monotonic())
+        self._pages = 0
+        self._pages = 0
+        worker = self._send(name, request, all_pages)
+        label = request.label() + (f" (all pages, at most {MAX_PAGES})" if all_pages else "")
+        self._in_flight[name] = (worker, label, time.monotonic())
         self.query_one(ResponseView).show_waiting(request.label(), 0.0)
 
     @work(exclusive=False, exit_on_error=False, group="request", description="send a request")
-    async def _send(self, name: str, request: Request) -> None:
+    async def _send(self, name: str, request: Request, all_pages: bool = False) -> None:
         connection = self.workspace.state(name).connect()  # type: ignore[union-attr]
 
         def progress(received: int, total: int | None) -> None:
             self._bytes_received = received
 
+        def on_page(pages: int) -> None:
+            self._pages = pages
+
         try:
-            response = await connection.send(request, progress=progress)
+            response = await connection.send(
+                request, progress=progress, all_pages=all_pages, max_pages=MAX_PAGES, on_page=on_page
+            )
         except QlikTuiError as exc:
             self.post_message(RequestDone(name, request, None, exc))
             return
@@ -313,7 +325,7 @@ class QlikTuiApp(ProfileActions, App[int]):
             return
         self._in_flight.pop(message.name, None)
         state = self.workspace.state(message.name)
-        state.request, state.response, state.error = message.request, message.response, message.error
+        state.remember(message.request, message.response, message.error)
         status = message.response.status if message.response else None
         elapsed = message.response.elapsed if message.response else None
         try:
@@ -326,6 +338,11 @@ class QlikTuiApp(ProfileActions, App[int]):
         view = self.query_one(ResponseView)
         if message.response is not None:
             view.show(message.response)
+            if message.response.looks_like_json:
+                try:
+                    state.seen.collect(message.response.json())
+                except ValueError:
+                    pass
         elif message.error is not None:
             view.show_error(message.error, message.request.label())
         self.query_one(HistoryList).show(state.history.entries())
@@ -342,13 +359,7 @@ class QlikTuiApp(ProfileActions, App[int]):
         name = self.workspace.active if self.workspace else None
         if name and name in self._in_flight:
             _, label, started = self._in_flight[name]
-            self.query_one(ResponseView).show_waiting(label, time.monotonic() - started, self._bytes_received)
-
-    # ---------------------------------------------------------------- endpoints, history, copy
-    def load_endpoint(self, endpoint: Endpoint) -> None:
-        """Put an endpoint into the editor and focus the path (placeholders to fill)."""
-        self.query_one(RequestEditor).load_endpoint(endpoint)
-        self.query_one("#path", Input).focus()
+            self.query_one(ResponseView).show_waiting(label, time.monotonic() - started, self._bytes_received, self._pages)
 
     def on_endpoint_browser_chosen(self, message: EndpointBrowser.Chosen) -> None:
         self.load_endpoint(message.endpoint)
@@ -400,6 +411,20 @@ class QlikTuiApp(ProfileActions, App[int]):
         yield SystemCommand("Edit profile", "Edit the active profile (F3)", self.action_edit_profile)
         yield SystemCommand("Duplicate profile", "Copy the active profile under a new name", self.action_duplicate_profile)
         yield SystemCommand("Delete profile", "Delete the active profile (asks first)", self.action_delete_profile)
+        yield SystemCommand("Discover endpoints", "Ask the QSEoW server for every endpoint it offers (F6)", self.action_discover)
+        yield SystemCommand(
+            "Next page",
+            "Fetch the next page of a Qlik Cloud list (n in the tree)",
+            lambda: self.on_json_tree_page(JsonTree.Page(False)),
+        )
+        yield SystemCommand(
+            "All pages",
+            "Fetch every page of a Qlik Cloud list (a in the tree)",
+            lambda: self.on_json_tree_page(JsonTree.Page(True)),
+        )
+        yield SystemCommand(
+            "Back", "Back to the previous response (Backspace in the tree)", lambda: self.on_json_tree_back(JsonTree.Back())
+        )
         yield SystemCommand("Toggle sidebar", "Hide or show the sidebar (ctrl+b)", self.action_toggle_sidebar)
         yield SystemCommand("Help", "Every key binding (F1)", self.action_help)
 

@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from ..core.catalog import builtin
-
 if TYPE_CHECKING:
     from .app import QlikTuiApp
 
@@ -47,9 +45,8 @@ class EndpointsProvider(Provider):
         workspace = app.workspace
         if workspace is None or workspace.active is None:
             return
-        kind = workspace.state().profile.type
         matcher = self.matcher(query)
-        for endpoint in builtin(kind):
+        for endpoint in app.catalog_for(workspace.active):
             title = f"{endpoint.method} {endpoint.path}"
             score = max(matcher.match(title), matcher.match(endpoint.summary) * 0.8)
             if score > 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
+from ..core.catalog import Endpoint
 from ..core.errors import QlikTuiError
 from ..core.events import ConnectionEvent
 from ..core.http_types import Request, Response
@@ -28,6 +29,17 @@ class TokenReady(Message):
         super().__init__()
         self.name = name
         self.token = token
+        self.error = error
+
+
+class CatalogReady(Message):
+    """Discovery for profile `name` finished: endpoints and a one-line summary, or an error."""
+
+    def __init__(self, name: str, endpoints: list[Endpoint], summary: str, error: QlikTuiError | None = None) -> None:
+        super().__init__()
+        self.name = name
+        self.endpoints = endpoints
+        self.summary = summary
         self.error = error
 
 

@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Tree
 
-from ...core.catalog import Endpoint, groups
+from ...core.catalog import BUILTIN, Endpoint, fuzzy_score, groups
 
 METHOD_STYLE = {"GET": "bold green", "POST": "bold yellow", "PUT": "bold blue", "PATCH": "bold blue", "DELETE": "bold red"}
 
@@ -18,13 +18,9 @@ def endpoint_label(endpoint: Endpoint) -> Text:
     text = Text()
     text.append(f"{endpoint.method:<6} ", style=METHOD_STYLE.get(endpoint.method, "bold"))
     text.append(endpoint.path)
+    if endpoint.source != BUILTIN:
+        text.append(f"  ·{endpoint.source}", style="dim italic")
     return text
-
-
-def matches(endpoint: Endpoint, query: str) -> bool:
-    """Every word of `query` appears in method, path, summary or group (case-insensitive)."""
-    hay = f"{endpoint.method} {endpoint.path} {endpoint.summary} {endpoint.group}".lower()
-    return all(word in hay for word in query.lower().split())
 
 
 class EndpointBrowser(Vertical):
@@ -55,7 +51,7 @@ class EndpointBrowser(Vertical):
     def _rebuild(self, query: str) -> None:
         tree: Tree[Endpoint] = self.query_one("#endpoint-tree", Tree)
         tree.clear()
-        shown = [e for e in self._endpoints if matches(e, query)]
+        shown = [e for e in self._endpoints if fuzzy_score(query, e) > 0]
         for group, items in groups(shown).items():
             branch = tree.root.add(Text(f"{group} ({len(items)})", style="bold"), expand=bool(query) or len(shown) <= 12)
             for endpoint in items:

@@ -29,6 +29,9 @@ class JsonNode:
     start: int = 0
     end: int | None = None
     loaded: bool = False
+    key: str | int | None = None  # under which key (or index) the value sits
+    parent: Any = None  # the object or list holding it
+    parent_key: str | int | None = None  # the key of that holder in its own parent
 
 
 def node_label(key: str | None, value: Any) -> Text:
@@ -49,7 +52,28 @@ class JsonTree(Tree[JsonNode]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "copy_value", "Copy value", id="tree.copy_value"),
         Binding("p", "copy_path", "Copy path", id="tree.copy_path"),
+        Binding("g", "drill", "Open id", id="tree.drill"),
+        Binding("backspace", "back", "Back", id="tree.back"),
+        Binding("n", "next_page", "Next page", id="tree.next_page", show=False),
+        Binding("a", "all_pages", "All pages", id="tree.all_pages", show=False),
     ]
+
+    class Drill(Message):
+        """Open the object the selected id points at."""
+
+        def __init__(self, node: JsonNode) -> None:
+            super().__init__()
+            self.node = node
+
+    class Back(Message):
+        """Go back to the previous response."""
+
+    class Page(Message):
+        """Fetch the next page (or every page) of a Qlik Cloud list."""
+
+        def __init__(self, all_pages: bool) -> None:
+            super().__init__()
+            self.all_pages = all_pages
 
     class Copy(Message):
         """Ask the app to copy text to the clipboard (OSC 52)."""
@@ -100,14 +124,27 @@ class JsonTree(Tree[JsonNode]):
                     label = Text(f"[{first:,} … {last - 1:,}]", style="dim")
                     node.add(label, JsonNode(value, data.path, first, last))
                 return
+            holder_key = data.key
             for index in range(data.start, end):
-                self._add_child(node, f"[{index}]", value[index], path_append(data.path, index))
+                self._add_child(
+                    node,
+                    f"[{index}]",
+                    value[index],
+                    path_append(data.path, index),
+                    JsonNode(value[index], "", key=index, parent=value, parent_key=holder_key),
+                )
         elif isinstance(value, dict):
             for key, item in value.items():
-                self._add_child(node, str(key), item, path_append(data.path, str(key)))
+                self._add_child(
+                    node,
+                    str(key),
+                    item,
+                    path_append(data.path, str(key)),
+                    JsonNode(item, "", key=str(key), parent=value, parent_key=data.key),
+                )
 
-    def _add_child(self, parent: TreeNode[JsonNode], key: str, value: Any, path: str) -> None:
-        child = JsonNode(value, path)
+    def _add_child(self, parent: TreeNode[JsonNode], key: str, value: Any, path: str, child: JsonNode) -> None:
+        child.path = path
         if is_container(value):
             parent.add(node_label(key, value), child)
         else:
@@ -125,6 +162,24 @@ class JsonTree(Tree[JsonNode]):
         value = data.value if data.end is None else data.value[data.start : data.end]
         text = value if isinstance(value, str) else json.dumps(value, indent=2, ensure_ascii=False)
         self.post_message(self.Copy(text, "value"))
+
+    def action_drill(self) -> None:
+        """Ask the app to open the object the selected id points at."""
+        data = self._selected()
+        if data is not None and data.end is None:
+            self.post_message(self.Drill(data))
+
+    def action_back(self) -> None:
+        """Back through the trail of responses."""
+        self.post_message(self.Back())
+
+    def action_next_page(self) -> None:
+        """Next page of a Qlik Cloud list."""
+        self.post_message(self.Page(all_pages=False))
+
+    def action_all_pages(self) -> None:
+        """Every page of a Qlik Cloud list."""
+        self.post_message(self.Page(all_pages=True))
 
     def action_copy_path(self) -> None:
         """Copy the selected node's JSON path."""

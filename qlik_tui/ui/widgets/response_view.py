@@ -43,9 +43,10 @@ class ResponseView(Vertical):
     def on_mount(self) -> None:
         self.border_title = "Response"
 
-    def show_waiting(self, label: str, elapsed: float, received: int = 0) -> None:
+    def show_waiting(self, label: str, elapsed: float, received: int = 0, pages: int = 0) -> None:
         """While a request runs: what and how long (Esc cancels)."""
         got = f", {size_text(received)} received" if received else ""
+        got += f", {pages} pages" if pages else ""
         self.query_one("#status-line", Static).update(Text(f"⟳ {label}  {elapsed:.1f} s{got}  (Esc cancels)", style="bold"))
 
     def show_error(self, error: QlikTuiError, label: str = "") -> None:
@@ -70,6 +71,21 @@ class ResponseView(Vertical):
         """A response: status line, tree, raw, headers; the error panel if it is not usable."""
         mark = "✓" if response.ok else "✗"
         pages = f" · {response.pages} pages" if response.pages > 1 else ""
+        try:
+            doc = response.json() if response.looks_like_json else None
+        except ValueError:
+            doc = None
+        items = (
+            doc
+            if isinstance(doc, list)
+            else doc.get("data")
+            if isinstance(doc, dict) and isinstance(doc.get("data"), list)
+            else None
+        )
+        if items is not None:
+            pages += f" · {len(items):,} items"
+            if isinstance(doc, dict) and isinstance(doc.get("links"), dict) and doc["links"].get("next"):
+                pages += " · more: n next page, a all pages"
         timing = f"{response.elapsed * 1000:,.0f} ms · {size_text(len(response.body))}{pages}"
         line = f"{mark} {response.status} {response.reason} · {timing}"
         self.query_one("#status-line", Static).update(Text(line, style="bold"))

@@ -1,0 +1,83 @@
+"""`qlik-tui endpoints`: the catalog as text, one operation per line, for scripts and grep."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(sub: Any, shared: argparse.ArgumentParser) -> None:
+    """Add the `endpoints` sub-command."""
+    p = sub.add_parser(
+        "endpoints",
+        parents=[shared],
+        help="list the known API operations (METHOD PATH  summary)",
+        description="List the built-in catalog for the profile's product (or --type), plus the profile's catalog_files; "
+        "--discover adds what a QSEoW server publishes.",
+    )
+    p.add_argument("--type", choices=("qseow", "cloud"), help="list this product's catalog (no profile needed)")
+    p.add_argument(
+        "--discover", action="store_true", help="also ask the server (QSEoW: /qrs/about/openapi/main, then api/description)"
+    )
+    p.add_argument("--refresh", action="store_true", help="with --discover: ignore the cached server catalog")
+    p.add_argument("--grep", metavar="TEXT", help="only lines containing every word of TEXT (case-insensitive)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the catalog."""
+    from ..core.catalog import builtin, merge
+    from ..core.discovery import load_openapi_file
+    from ..core.errors import ProfileError, UsageError
+    from .common import selected_profile
+
+    profile = None
+    if args.type is None or args.profile or args.discover:
+        try:
+            profile = selected_profile(args)
+        except ProfileError:
+            if args.type is None or args.discover:
+                raise
+    if profile is not None and args.type is not None and args.type != profile.type:
+        raise UsageError(
+            f"--type {args.type} does not match profile '{profile.name}' ({profile.type})",
+            "leave out --type, or pick another profile",
+        )
+    kind = args.type or (profile.type if profile else "qseow")
+    endpoints = list(builtin(kind))
+    if profile is not None:
+        for path in profile.catalog_paths:
+            endpoints = merge(endpoints, load_openapi_file(path))
+    if args.discover:
+        assert profile is not None
+        if profile.type != "qseow":
+            if not profile.catalog_files:
+                raise UsageError(
+                    "Qlik Cloud does not publish its catalog",
+                    "download specs from Qlik's developer portal and list them in the profile's catalog_files",
+                )
+        else:
+            import asyncio
+            import sys
+
+            found = asyncio.run(_discover(profile, args.refresh))
+            print(
+                f"qlik-tui: {len(found.endpoints)} operations from the server ({found.origin}, build {found.build})",
+                file=sys.stderr,
+            )
+            endpoints = merge(endpoints, found.endpoints)
+    words = (args.grep or "").lower().split()
+    width = max((len(e.path) for e in endpoints), default=40)
+    for endpoint in endpoints:
+        line = endpoint.line(min(width, 70))
+        if all(w in line.lower() for w in words):
+            print(line)
+    return 0
+
+
+async def _discover(profile: Any, refresh: bool) -> Any:
+    from ..core.connections import open_connection
+    from ..core.discover_server import discover_qseow
+
+    async with open_connection(profile) as connection:
+        return await discover_qseow(connection, use_cache=not refresh)

@@ -1,0 +1,134 @@
+"""Learn a server's endpoints: QRS Swagger 2.0 (`/qrs/about/openapi/main`), the two forms
+of `/qrs/about/api/description`, and OpenAPI 3 files (Qlik Cloud's published specs)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from .catalog import SERVER, Endpoint
+from .errors import QlikTuiError
+
+METHODS = ("get", "post", "put", "patch", "delete")
+_DESCRIPTION_LINE = re.compile(r"^\s*(GET|POST|PUT|PATCH|DELETE)\s+(\S+)", re.IGNORECASE)
+
+
+def _resolve(doc: dict[str, Any], node: Any, depth: int = 0) -> Any:
+    while isinstance(node, dict) and "$ref" in node and depth < 10:
+        target: Any = doc
+        for part in str(node["$ref"]).lstrip("#/").split("/"):
+            target = target.get(part, {}) if isinstance(target, dict) else {}
+        node, depth = target, depth + 1
+    return node
+
+
+def _query_params(doc: dict[str, Any], path_item: dict[str, Any], operation: dict[str, Any]) -> tuple[str, ...]:
+    names: list[str] = []
+    for raw in [*path_item.get("parameters", []), *operation.get("parameters", [])]:
+        param = _resolve(doc, raw)
+        if (
+            isinstance(param, dict)
+            and param.get("in") == "query"
+            and isinstance(param.get("name"), str)
+            and param["name"] not in names
+        ):
+            names.append(param["name"])
+    return tuple(names)
+
+
+def _summary(operation: dict[str, Any]) -> str:
+    text = operation.get("summary") or operation.get("description") or ""
+    return " ".join(str(text).split())[:120]
+
+
+def _group(path: str, operation: dict[str, Any], skip: int) -> str:
+    tags = operation.get("tags")
+    if isinstance(tags, list) and tags and isinstance(tags[0], str):
+        return tags[0]
+    parts = [p for p in path.split("/") if p and not p.startswith("{")]
+    return parts[skip] if len(parts) > skip else (parts[-1] if parts else "other")
+
+
+def from_openapi(doc: Any, source: str = SERVER) -> list[Endpoint]:
+    """Operations of a Swagger 2.0 (QRS, paths without /qrs) or OpenAPI 3 document."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("paths"), dict):
+        raise QlikTuiError("not an OpenAPI or Swagger document (no `paths`)", "pass a JSON OpenAPI 3 or Swagger 2.0 file")
+    swagger = str(doc.get("swagger", "")).startswith("2")
+    base = str(doc.get("basePath", "")).rstrip("/") if swagger else ""
+    if swagger and not base:
+        base = "/qrs"  # the QRS document's paths lack the /qrs prefix
+    out: list[Endpoint] = []
+    for path, item in doc["paths"].items():
+        if not isinstance(item, dict):
+            continue
+        full = f"{base}{path}" if not path.startswith(base + "/") else path
+        for method in METHODS:
+            operation = item.get(method)
+            if isinstance(operation, dict):
+                skip = 1 if full.startswith("/qrs/") else 2 if full.startswith("/api/v1/") else 0
+                group = _group(full, operation, skip)
+                out.append(
+                    Endpoint(method.upper(), full, _summary(operation), group, _query_params(doc, item, operation), None, source)
+                )
+    return out
+
+
+def from_description(entries: Any, source: str = SERVER) -> list[Endpoint]:
+    """`/qrs/about/api/description` in its plain form (["GET /qrs/app/{id}", ...], sometimes
+    space-padded) or its `extended=true&format=JSON` form (each entry a JSON string)."""
+    if not isinstance(entries, list):
+        raise QlikTuiError("api/description did not answer a JSON list", "is this a QRS?")
+    out: list[Endpoint] = []
+    for entry in entries:
+        method, path = _description_entry(entry)
+        if method and path:
+            path, _, query = path.partition("?")
+            params = tuple(p.split("=", 1)[0] for p in query.split("&") if p)
+            parts = [p for p in path.split("/") if p and not p.startswith("{")]
+            group = parts[1] if len(parts) > 1 else "other"
+            out.append(Endpoint(method.upper(), path, "", group, params, None, source))
+    return out
+
+
+def _description_entry(entry: Any) -> tuple[str, str]:
+    if isinstance(entry, str):
+        text = entry.strip()
+        if text.startswith("{"):
+            try:
+                entry = json.loads(text)
+            except ValueError:
+                return "", ""
+        else:
+            match = _DESCRIPTION_LINE.match(text)
+            return (match.group(1), match.group(2)) if match else ("", "")
+    if isinstance(entry, dict):
+        lowered = {str(k).lower(): v for k, v in entry.items()}
+        method = lowered.get("method") or lowered.get("verb") or ""
+        path = lowered.get("path") or lowered.get("url") or lowered.get("uri") or lowered.get("template") or ""
+        if isinstance(method, str) and isinstance(path, str):
+            if not method and _DESCRIPTION_LINE.match(path):
+                match = _DESCRIPTION_LINE.match(path)
+                assert match is not None
+                return match.group(1), match.group(2)
+            return method, path if path.startswith("/") else "/" + path
+    return "", ""
+
+
+def load_openapi_file(path: Path) -> list[Endpoint]:
+    """Endpoints of an OpenAPI file named in a profile's `catalog_files`."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise QlikTuiError(
+            f"{path}: catalog file not found", "check catalog_files in the profile (paths are relative to the profiles file)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QlikTuiError(f"{path}: cannot read the catalog file ({exc})", "check the file") from None
+    except ValueError as exc:
+        raise QlikTuiError(f"{path}: not JSON ({exc})", "catalog files must be OpenAPI documents in JSON") from None
+    try:
+        return from_openapi(doc, source=path.name)
+    except QlikTuiError as exc:
+        raise QlikTuiError(f"{path}: {exc.message}", exc.hint) from None

@@ -1,0 +1,165 @@
+"""Catalog, placeholders, drill-down, the trail of responses and paging: how a person moves
+from one endpoint and one answer to the next. Mixed into the app."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from textual import work
+from textual.widgets import Input
+
+from ..core.catalog import Endpoint, builtin, fill_placeholders, merge
+from ..core.discover_server import discover_qseow, read_cache
+from ..core.discovery import load_openapi_file
+from ..core.drilldown import drill_target
+from ..core.errors import QlikTuiError
+from ..core.http_types import Request
+from .messages import CatalogReady
+from .screens.placeholders import PlaceholderScreen
+from .widgets.endpoint_browser import EndpointBrowser
+from .widgets.json_tree import JsonTree
+from .widgets.request_editor import RequestEditor
+from .widgets.response_view import ResponseView
+
+if TYPE_CHECKING:
+    from .app import QlikTuiApp
+
+MAX_PAGES = 100
+
+
+def _next_href(response: Any) -> str | None:
+    try:
+        doc = response.json()
+    except ValueError:
+        return None
+    href = doc.get("links", {}).get("next", {}).get("href") if isinstance(doc, dict) else None
+    return href if isinstance(href, str) and href else None
+
+
+class NavigationActions:
+    """Mixed into the app: moving between endpoints and answers."""
+
+    # ---------------------------------------------------------------- catalog
+    def catalog_for(self: QlikTuiApp, name: str | None) -> list[Endpoint]:  # type: ignore[misc]
+        """Built-in + the profile's catalog_files + the cached server catalog (no network)."""
+        if self.workspace is None or name is None:
+            return []
+        state = self.workspace.state(name)
+        if state.catalog is None:
+            catalog = list(builtin(state.profile.type))
+            for path in state.profile.catalog_paths:
+                try:
+                    catalog = merge(catalog, load_openapi_file(path))
+                except QlikTuiError as exc:
+                    self.notify(f"{exc.message}\nhint: {exc.hint}", title="Catalog file skipped", severity="warning", timeout=10)
+            cached = read_cache(name) if state.profile.type == "qseow" else None
+            state.catalog = merge(catalog, cached.endpoints) if cached else catalog
+        return state.catalog
+
+    def action_discover(self: QlikTuiApp) -> None:  # type: ignore[misc]
+        """F6: ask the QSEoW server for every endpoint it offers (cached per build)."""
+        if self.workspace is None or self.workspace.active is None:
+            return
+        state = self.workspace.state()
+        if state.profile.type != "qseow":
+            self.notify("Qlik Cloud does not publish its catalog: list OpenAPI files in the profile's catalog_files.", timeout=8)
+            return
+        self.notify("Asking the server for its endpoints…")
+        self._connection_listener(state.profile.name)
+        self._discover(state.profile.name)
+
+    @work(group="discover", exclusive=True, exit_on_error=False, description="discover the server's endpoints")
+    async def _discover(self: QlikTuiApp, name: str) -> None:  # type: ignore[misc]
+        connection = self.workspace.state(name).connect()  # type: ignore[union-attr]
+        try:
+            found = await discover_qseow(connection, use_cache=False)
+        except QlikTuiError as exc:
+            self.post_message(CatalogReady(name, [], "", exc))
+            return
+        self.post_message(
+            CatalogReady(name, found.endpoints, f"{len(found.endpoints):,} operations ({found.origin}, build {found.build})")
+        )
+
+    def on_catalog_ready(self: QlikTuiApp, message: CatalogReady) -> None:  # type: ignore[misc]
+        if self.workspace is None or message.name not in self.workspace.profile_set.profiles:
+            return
+        if message.error is not None:
+            self.notify(
+                f"{message.error.message}\nhint: {message.error.hint}", title="Discovery failed", severity="error", timeout=10
+            )
+            return
+        state = self.workspace.state(message.name)
+        state.catalog = None
+        state.catalog = merge(self.catalog_for(message.name), message.endpoints)
+        if message.name == self.workspace.active:
+            self.query_one(EndpointBrowser).show(state.catalog)
+        self.notify(f"{message.name}: {message.summary}")
+
+    # ---------------------------------------------------------------- endpoints, history, copy
+    def load_endpoint(self: QlikTuiApp, endpoint: Endpoint) -> None:  # type: ignore[misc]
+        """Put an endpoint into the editor; placeholders are asked for first."""
+        editor = self.query_one(RequestEditor)
+        if not endpoint.placeholders or self.workspace is None or self.workspace.active is None:
+            editor.load_endpoint(endpoint)
+            self.query_one("#path", Input).focus()
+            return
+
+        def filled(values: dict[str, str] | None) -> None:
+            editor.load_endpoint(endpoint)
+            if values:
+                editor.query_one("#path", Input).value = fill_placeholders(endpoint.path, values)
+            self.query_one("#path", Input).focus()
+
+        self.push_screen(PlaceholderScreen(endpoint.path, self.workspace.state().seen), filled)
+
+    # ---------------------------------------------------------------- drill-down, trail, pages
+    def on_json_tree_drill(self: QlikTuiApp, message: JsonTree.Drill) -> None:  # type: ignore[misc]
+        if self.workspace is None or self.workspace.active is None:
+            return
+        state = self.workspace.state()
+        node = message.node
+        path = state.request.path if state.request else ""
+        target = drill_target(state.profile.type, path, node.key, node.value, node.parent, node.parent_key)
+        if target is None:
+            self.notify("No endpoint is known for this value: select an id (or an object with an id).", severity="warning")
+            return
+        self.query_one(RequestEditor).load(target.method, target.path)
+        self.send_request(target)
+
+    def on_json_tree_back(self: QlikTuiApp, _: JsonTree.Back) -> None:  # type: ignore[misc]
+        if self.workspace is None or self.workspace.active is None:
+            return
+        state = self.workspace.state()
+        if not state.back():
+            self.notify("This is the first response of the trail.")
+            return
+        assert state.request is not None and state.response is not None
+        self.query_one(RequestEditor).load(state.request.method, state.request.path, list(state.request.query))
+        self.query_one(ResponseView).show(state.response)
+
+    def on_json_tree_page(self: QlikTuiApp, message: JsonTree.Page) -> None:  # type: ignore[misc]
+        if self.workspace is None or self.workspace.active is None:
+            return
+        state = self.workspace.state()
+        if state.profile.type != "cloud" or state.request is None or state.response is None:
+            self.notify("Paging is for Qlik Cloud lists (QRS lists come whole).", severity="warning")
+            return
+        if message.all_pages:
+            # From the first page, whichever page is on screen now.
+            first = [(k, v) for k, v in state.request.query if k not in ("next", "prev")]
+            request = Request.build(state.request.method, state.request.path, first)
+            self.query_one(RequestEditor).load(request.method, request.path, list(request.query))
+            self.send_request(request, all_pages=True)
+            return
+        href = _next_href(state.response)
+        if href is None:
+            self.notify("No next page.")
+            return
+        parts = urlsplit(href)
+        if f"{parts.scheme}://{parts.netloc}" != state.profile.url:
+            self.notify("The next page is on another host: not followed.", severity="warning")
+            return
+        request = Request.build("GET", f"{parts.path}?{parts.query}")
+        self.query_one(RequestEditor).load(request.method, request.path, list(request.query))
+        self.send_request(request)

@@ -1,0 +1,86 @@
+"""Discovery from a server publishing the real 38.22 QRS document, and its fallbacks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from qlik_tui.core.connections import open_connection
+from qlik_tui.core.discover_server import discover_qseow
+from qlik_tui.core.discovery import from_description
+from qlik_tui.core.http_types import Request
+from qlik_tui.demo.environment import Demo, DemoOptions, start_demo
+from tests.cli_helpers import assert_clean_failure, run_cli
+from tests.sim.conftest import profile
+from tests.specs import CLOUD_SPEC, QRS_SPEC, load, operations
+
+
+@pytest.fixture
+def real_spec_demo(tmp_path: Path) -> Iterator[Demo]:
+    load(QRS_SPEC)  # skips (or fails in CI) without the specs
+    with start_demo(DemoOptions(tmp_path / "demo", tls=False, openapi_path=QRS_SPEC)) as running:
+        yield running
+
+
+async def test_discovers_every_published_operation_and_caches(real_spec_demo: Demo, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    async with open_connection(profile(real_spec_demo, "demo-qseow")) as conn:
+        found = await discover_qseow(conn, cache_dir=cache)
+        assert found.origin == "openapi" and found.build == "38.22.0"
+        assert len(found.endpoints) == operations(load(QRS_SPEC)) == 1581
+        again = await discover_qseow(conn, cache_dir=cache)
+        assert again.origin == "cache" and len(again.endpoints) == 1581
+        real_spec_demo.qseow.store.build_version = "39.0.0"  # a new server build invalidates the cache
+        assert (await discover_qseow(conn, cache_dir=cache)).origin == "openapi"
+
+
+async def test_falls_back_to_api_description(demo: Demo, tmp_path: Path) -> None:
+    demo.qseow.config.serve_openapi = False
+    demo.qseow.routes.serve_openapi = False
+    async with open_connection(profile(demo, "demo-qseow")) as conn:
+        found = await discover_qseow(conn, cache_dir=tmp_path)
+        plain = await conn.send(Request.build("GET", "/qrs/about/api/description"))
+    assert found.origin == "api/description (extended)"
+    published = demo.qseow.routes.description()
+    assert sorted(e.label() for e in found.endpoints) == sorted(published)
+    assert sorted(e.label() for e in from_description(plain.json())) == sorted(published)
+
+
+def test_endpoints_cli_discover_and_grep(real_spec_demo: Demo, tmp_path: Path) -> None:
+    env = {"XDG_STATE_HOME": str(tmp_path / "state")}
+    proc = run_cli("endpoints", "--profiles", str(real_spec_demo.profiles_path), "--discover", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert len(proc.stdout.splitlines()) == 1581 and "(openapi, build 38.22.0)" in proc.stderr
+    grep = run_cli(
+        "endpoints", "--profiles", str(real_spec_demo.profiles_path), "--discover", "--grep", "odagrequest count", env=env
+    )
+    assert [line.split()[1] for line in grep.stdout.splitlines()] == [
+        "/qrs/odagrequest/count",
+        "/qrs/selection/{id}/odagrequest/count",
+    ]
+    assert "(cache" in grep.stderr
+
+
+def test_endpoints_cli_builtin_and_errors(demo: Demo, tmp_path: Path) -> None:
+    qrs = run_cli("endpoints", "--type", "qseow", env={"XDG_CONFIG_HOME": str(tmp_path)})
+    assert qrs.returncode == 0 and len(qrs.stdout.splitlines()) >= 80
+    assert qrs.stdout.splitlines()[0].startswith("GET    /qrs/about ")
+    cloud = run_cli("endpoints", "--profiles", str(demo.profiles_path), "-p", "demo-cloud", "--grep", "spaces assignments")
+    assert cloud.returncode == 0 and all("/spaces/{spaceId}/assignments" in line for line in cloud.stdout.splitlines())
+    refused = run_cli("endpoints", "--profiles", str(demo.profiles_path), "-p", "demo-cloud", "--discover")
+    assert_clean_failure(refused)
+    assert "catalog_files" in refused.stderr
+    mismatch = run_cli("endpoints", "--profiles", str(demo.profiles_path), "-p", "demo-cloud", "--type", "qseow")
+    assert_clean_failure(mismatch)
+
+
+def test_cloud_catalog_files_merged(demo: Demo) -> None:
+    spec = load(CLOUD_SPEC)
+    text = demo.profiles_path.read_text().replace('issuer = "', f'catalog_files = ["{CLOUD_SPEC}"]\nissuer = "', 1)
+    path = demo.profiles_path.with_name("with-files.toml")
+    path.write_text(text)
+    proc = run_cli("endpoints", "--profiles", str(path), "-p", "demo-cloud")
+    assert proc.returncode == 0, proc.stderr
+    assert len(proc.stdout.splitlines()) == operations(spec)  # every built-in entry is in the spec too
