@@ -17,7 +17,7 @@ import httpx
 
 from .. import __version__
 from .diagnose import diagnose, from_exception
-from .errors import RequestFailed
+from .errors import BodyTooLarge, RequestFailed
 from .events import RATE_LIMITED, EventBus
 from .http_types import Request, Response
 from .profile_model import Profile
@@ -30,6 +30,14 @@ Sleep = Callable[[float], Awaitable[None]]
 MAX_RATE_LIMIT_WAITS = 3
 MAX_RETRY_AFTER = 60.0
 DEFAULT_TIMEOUT = 60.0
+THREAD_PARSE_BYTES = 256 * 1024
+
+
+def _parse_quietly(response: Response) -> None:
+    try:
+        response.json()
+    except ValueError:
+        pass  # diagnose() reports it
 
 
 def tls_verify(profile: Profile) -> ssl.SSLContext | bool:
@@ -83,6 +91,7 @@ class Connection:
         self.tokens = TokenCache(profile, self.events, clock)
         self._sleep = sleep
         self._client: httpx.AsyncClient | None = None
+        self.max_body: int | None = None  # bytes; None: no cap (the TUI sets one)
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -126,6 +135,9 @@ class Connection:
         response = await self._with_rate_limit_waits(request, progress)
         if all_pages and 200 <= response.status < 300:
             response = await self.follow_pages(response, max_pages, progress, on_page)
+        if len(response.body) > THREAD_PARSE_BYTES and response.looks_like_json:
+            # Parse big bodies in a thread: the event loop (a TUI's keys) must keep turning.
+            await asyncio.to_thread(_parse_quietly, response)
         response.elapsed = time.perf_counter() - started
         response.error = diagnose(response, self.profile)
         return response
@@ -159,12 +171,16 @@ class Connection:
             req = self.client.build_request(method, url, headers=headers, content=body)
             http_response = await self.client.send(req, stream=True)
             try:
-                total = (
-                    int(http_response.headers.get("content-length", "")) if http_response.headers.get("content-length") else None
-                )
+                length = http_response.headers.get("content-length")
+                total = int(length) if length and length.isdigit() else None
+                cap = self.max_body
+                if cap is not None and total is not None and total > cap:
+                    raise BodyTooLarge(total, cap)
                 chunks = bytearray()
                 async for chunk in http_response.aiter_bytes():
                     chunks += chunk
+                    if cap is not None and len(chunks) > cap:
+                        raise BodyTooLarge(total, cap)
                     if progress is not None:
                         # bytes on the wire, comparable with Content-Length even when compressed
                         progress(http_response.num_bytes_downloaded, total)

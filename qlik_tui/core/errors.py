@@ -70,3 +70,16 @@ class RequestFailed(QlikTuiError):
     def __init__(self, message: str, hint: str = "", status: int | None = None) -> None:
         super().__init__(message, hint)
         self.status = status
+
+
+class BodyTooLarge(RequestFailed):
+    """The answer is bigger than the size cap; the user may choose to go on."""
+
+    def __init__(self, size: int | None, cap: int) -> None:
+        shown = f"{size / 1048576:,.0f} MB" if size else f"more than {cap / 1048576:,.0f} MB"
+        super().__init__(
+            f"the response is {shown}, over the {cap / 1048576:,.0f} MB cap",
+            "download it anyway, or ask for less (a filter)",
+        )
+        self.size = size
+        self.cap = cap

@@ -8,6 +8,9 @@ from typing import Any
 from urllib.parse import parse_qsl, quote
 
 from .errors import RequestFailed
+from .json_parse import loads_in_pieces
+
+PIECEWISE_BYTES = 1024 * 1024  # above this, parse element by element (see json_parse)
 
 _NO_VALUE = object()
 
@@ -101,7 +104,10 @@ class Response:
     def json(self) -> Any:
         """The body as JSON (parsed once); ValueError if it is not JSON."""
         if self._json is _NO_VALUE:
-            self._json = json.loads(self.body) if self.body else None
+            if len(self.body) > PIECEWISE_BYTES:
+                self._json = loads_in_pieces(self.body)
+            else:
+                self._json = json.loads(self.body) if self.body else None
         return self._json
 
     def text(self) -> str:

@@ -54,6 +54,15 @@ class SeenIds:
         while len(self._items) > MAX_SEEN:
             self._items.popitem(last=True)
 
+    def absorb(self, newer: SeenIds) -> None:
+        """Take in ids gathered elsewhere (they count as the newest)."""
+        for item in reversed(list(newer._items.values())):
+            self._items.pop(item.value, None)
+            self._items[item.value] = item
+            self._items.move_to_end(item.value, last=False)
+        while len(self._items) > MAX_SEEN:
+            self._items.popitem(last=True)
+
     def for_placeholder(self, name: str) -> list[SeenId]:
         """Seen ids for `{name}`: exact key matches first (appId for {appId}), then `id`s."""
         lowered = name.lower()

@@ -20,16 +20,17 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, TabbedContent, TabPane, TextArea
 from textual.worker import Worker
 
-from ..core.errors import ProfileError, QlikTuiError
-from ..core.http_types import Request
+from ..core.errors import BodyTooLarge, ProfileError, QlikTuiError
+from ..core.http_types import Request, Response
 from ..core.profile_model import ProfileSet
+from ..core.seen_ids import SeenIds
 from ..core.tokens import decode
 from ..core.workspace import Workspace
 from .commands import EndpointsProvider, ProfilesProvider
 from .messages import ConnectionEventPosted, RequestDone, TokenReady
 from .navigation import MAX_PAGES, NavigationActions
 from .profile_actions import ProfileActions
-from .screens.simple import InfoScreen, help_text, token_text
+from .screens.simple import ConfirmScreen, InfoScreen, help_text, token_text
 from .screens.welcome import WelcomeScreen
 from .widgets.endpoint_browser import EndpointBrowser
 from .widgets.history_list import HistoryList
@@ -40,6 +41,14 @@ from .widgets.response_view import ResponseView
 from .widgets.token_panel import TokenPanel
 
 Draft = dict[str, str]
+DEFAULT_MAX_BODY = 200 * 1024 * 1024
+
+
+def _collect_ids(seen: SeenIds, response: Response) -> None:
+    try:
+        seen.collect(response.json())
+    except ValueError:
+        pass
 
 
 class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
@@ -75,6 +84,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         problem: ProfileError | None = None,
         history_dir: Path | None = None,
         clock: Callable[[], float] = time.time,
+        max_body: int | None = DEFAULT_MAX_BODY,
     ) -> None:
         super().__init__()
         self.clock = clock
@@ -89,6 +99,8 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         self._in_flight: dict[str, tuple[Worker[None], str, float]] = {}
         self._bytes_received = 0
         self._pages = 0
+        self._tickets = 0
+        self.max_body = max_body
 
     # ---------------------------------------------------------------- layout and start
     def compose(self) -> ComposeResult:
@@ -281,7 +293,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
             return
         self.send_request(request)
 
-    def send_request(self, request: Request, all_pages: bool = False) -> None:
+    def send_request(self, request: Request, all_pages: bool = False, uncapped: bool = False) -> None:
         """Send `request` for the active profile (a newer send replaces a running one)."""
         name = self.workspace.active  # type: ignore[union-attr]
         assert name is not None
@@ -290,15 +302,16 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         self._connection_listener(name)
         self._bytes_received = 0
         self._pages = 0
-        self._pages = 0
-        worker = self._send(name, request, all_pages)
+        self._tickets += 1
+        worker = self._send(name, request, self._tickets, all_pages, uncapped)
         label = request.label() + (f" (all pages, at most {MAX_PAGES})" if all_pages else "")
-        self._in_flight[name] = (worker, label, time.monotonic())
+        self._in_flight[name] = (worker, label, time.monotonic(), self._tickets)
         self.query_one(ResponseView).show_waiting(request.label(), 0.0)
 
     @work(exclusive=False, exit_on_error=False, group="request", description="send a request")
-    async def _send(self, name: str, request: Request, all_pages: bool = False) -> None:
+    async def _send(self, name: str, request: Request, ticket: int, all_pages: bool = False, uncapped: bool = False) -> None:
         connection = self.workspace.state(name).connect()  # type: ignore[union-attr]
+        connection.max_body = None if uncapped else self.max_body
 
         def progress(received: int, total: int | None) -> None:
             self._bytes_received = received
@@ -311,21 +324,34 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
                 request, progress=progress, all_pages=all_pages, max_pages=MAX_PAGES, on_page=on_page
             )
         except QlikTuiError as exc:
-            self.post_message(RequestDone(name, request, None, exc))
+            self.post_message(RequestDone(name, request, None, exc, ticket=ticket, all_pages=all_pages))
             return
         except (asyncio.CancelledError, KeyboardInterrupt):
             raise
         except Exception as exc:
-            self.post_message(RequestDone(name, request, None, QlikTuiError(f"unexpected error: {exc!r}", "please report this")))
+            error = QlikTuiError(f"unexpected error: {exc!r}", "please report this")
+            self.post_message(RequestDone(name, request, None, error, ticket=ticket))
             return
-        self.post_message(RequestDone(name, request, response, None))
+        seen = SeenIds()
+        if response.looks_like_json:
+            # Ids for {placeholder} suggestions, gathered off the event loop (bounded walk).
+            await asyncio.to_thread(_collect_ids, seen, response)
+        self.post_message(RequestDone(name, request, response, None, ticket=ticket, seen=seen))
 
     def on_request_done(self, message: RequestDone) -> None:
         if self.workspace is None or message.name not in self.workspace.profile_set.profiles:
             return
-        self._in_flight.pop(message.name, None)
+        running = self._in_flight.get(message.name)
+        if running is None or running[3] != message.ticket:
+            return  # cancelled, or replaced by a newer request: its answer is not wanted
+        self._in_flight.pop(message.name)
+        if isinstance(message.error, BodyTooLarge):
+            self._ask_uncapped(message)
+            return
         state = self.workspace.state(message.name)
         state.remember(message.request, message.response, message.error)
+        if message.seen is not None:
+            state.seen.absorb(message.seen)
         status = message.response.status if message.response else None
         elapsed = message.response.elapsed if message.response else None
         try:
@@ -338,27 +364,34 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         view = self.query_one(ResponseView)
         if message.response is not None:
             view.show(message.response)
-            if message.response.looks_like_json:
-                try:
-                    state.seen.collect(message.response.json())
-                except ValueError:
-                    pass
         elif message.error is not None:
             view.show_error(message.error, message.request.label())
         self.query_one(HistoryList).show(state.history.entries())
+
+    def _ask_uncapped(self, message: RequestDone) -> None:
+        error = message.error
+        assert isinstance(error, BodyTooLarge)
+
+        def answer(go_on: bool | None) -> None:
+            if go_on and self.workspace is not None and self.workspace.active == message.name:
+                self.send_request(message.request, all_pages=message.all_pages, uncapped=True)
+            elif self.workspace is not None and self.workspace.active == message.name:
+                self.query_one(ResponseView).show_error(error, message.request.label())
+
+        self.push_screen(ConfirmScreen(f"{error.message[0].upper()}{error.message[1:]}.\nDownload it anyway?"), answer)
 
     def action_cancel(self) -> None:
         """Esc: cancel the active profile's running request."""
         name = self.workspace.active if self.workspace else None
         if name and name in self._in_flight:
-            worker, label, _ = self._in_flight.pop(name)
+            worker, label, _, _ = self._in_flight.pop(name)
             worker.cancel()
             self.query_one(ResponseView).show_cancelled(label)
 
     def _tick_running(self) -> None:
         name = self.workspace.active if self.workspace else None
         if name and name in self._in_flight:
-            _, label, started = self._in_flight[name]
+            _, label, started, _ = self._in_flight[name]
             self.query_one(ResponseView).show_waiting(label, time.monotonic() - started, self._bytes_received, self._pages)
 
     def on_endpoint_browser_chosen(self, message: EndpointBrowser.Chosen) -> None:

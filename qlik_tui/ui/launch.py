@@ -20,7 +20,7 @@ def load_for_app(path: Path) -> tuple[ProfileSet | None, ProfileError | None]:
         return None, exc
 
 
-def run_app(path: Path, *, profile: str | None, request: str | None, mouse: bool) -> int:
+def run_app(path: Path, *, profile: str | None, request: str | None, mouse: bool, max_body: int | None = None) -> int:
     """Run the app until it quits; return its exit code."""
     from .app import QlikTuiApp
 
@@ -30,6 +30,6 @@ def run_app(path: Path, *, profile: str | None, request: str | None, mouse: bool
         print(f"qlik-tui: no profile named '{profile}' in {path} (profiles: {names})", file=sys.stderr)
         print("hint: pass -p with one of those names", file=sys.stderr)
         return 2
-    app = QlikTuiApp(path, profile_set, active=profile, request=request, problem=problem)
+    app = QlikTuiApp(path, profile_set, active=profile, request=request, problem=problem, max_body=max_body)
     code = app.run(mouse=mouse)
     return int(code or 0)

@@ -8,18 +8,32 @@ from ..core.catalog import Endpoint
 from ..core.errors import QlikTuiError
 from ..core.events import ConnectionEvent
 from ..core.http_types import Request, Response
+from ..core.seen_ids import SeenIds
 from ..core.tokens import MintedToken
 
 
 class RequestDone(Message):
     """A request of profile `name` finished: a response, or an error with no response."""
 
-    def __init__(self, name: str, request: Request, response: Response | None, error: QlikTuiError | None) -> None:
+    def __init__(
+        self,
+        name: str,
+        request: Request,
+        response: Response | None,
+        error: QlikTuiError | None,
+        *,
+        ticket: int = 0,
+        all_pages: bool = False,
+        seen: SeenIds | None = None,
+    ) -> None:
         super().__init__()
         self.name = name
         self.request = request
         self.response = response
         self.error = error
+        self.ticket = ticket
+        self.all_pages = all_pages
+        self.seen = seen
 
 
 class TokenReady(Message):

@@ -3,6 +3,7 @@ from one endpoint and one answer to the next. Mixed into the app."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -17,6 +18,7 @@ from ..core.errors import QlikTuiError
 from ..core.http_types import Request
 from .messages import CatalogReady
 from .screens.placeholders import PlaceholderScreen
+from .screens.save_body import SaveBodyScreen, suggested_name
 from .widgets.endpoint_browser import EndpointBrowser
 from .widgets.json_tree import JsonTree
 from .widgets.request_editor import RequestEditor
@@ -126,6 +128,20 @@ class NavigationActions:
             return
         self.query_one(RequestEditor).load(target.method, target.path)
         self.send_request(target)
+
+    def on_json_tree_save(self: QlikTuiApp, _: JsonTree.Save) -> None:  # type: ignore[misc]
+        """Save the shown response's body (s in the tree)."""
+        state = self.workspace.state() if self.workspace and self.workspace.active else None
+        if state is None or state.response is None or not state.response.body:
+            self.notify("No response body to save.", severity="warning")
+            return
+
+        def saved(path: Path | None) -> None:
+            if path is not None:
+                self.notify(f"Saved {path}")
+
+        name = suggested_name(state.request.path if state.request else "response")
+        self.push_screen(SaveBodyScreen(name, state.response.body), saved)
 
     def on_json_tree_back(self: QlikTuiApp, _: JsonTree.Back) -> None:  # type: ignore[misc]
         if self.workspace is None or self.workspace.active is None:

@@ -113,3 +113,17 @@ async def test_bad_key_file_during_send(demo: Demo, tmp_path: Path) -> None:
         with pytest.raises(Exception) as info:
             await conn.send(ABOUT)
     assert str(bad) in str(info.value)
+
+
+async def test_size_cap_stops_big_answers(demo: Demo) -> None:
+    from qlik_tui.core.errors import BodyTooLarge
+
+    demo.qseow.faults.huge_apps = 2000  # about 3 MB
+    async with open_connection(profile(demo, "demo-qseow")) as conn:
+        conn.max_body = 1024 * 1024
+        with pytest.raises(BodyTooLarge) as info:
+            await conn.send(Request.build("GET", "/qrs/app/full"))
+        assert info.value.size is not None and info.value.size > 1024 * 1024 and "cap" in info.value.message
+        conn.max_body = None  # the user said go on
+        response = await conn.send(Request.build("GET", "/qrs/app/full"))
+    assert response.ok and len(response.json()) == 2000

@@ -54,9 +54,22 @@ class JsonTree(Tree[JsonNode]):
         Binding("p", "copy_path", "Copy path", id="tree.copy_path"),
         Binding("g", "drill", "Open id", id="tree.drill"),
         Binding("backspace", "back", "Back", id="tree.back"),
+        Binding("slash", "find('search')", "Search", id="tree.search"),
+        Binding("f", "find('filter')", "Filter", id="tree.filter"),
+        Binding("s", "save", "Save body", id="tree.save", show=False),
         Binding("n", "next_page", "Next page", id="tree.next_page", show=False),
         Binding("a", "all_pages", "All pages", id="tree.all_pages", show=False),
     ]
+
+    class Find(Message):
+        """Open the search (or filter) box."""
+
+        def __init__(self, mode: str) -> None:
+            super().__init__()
+            self.mode = mode
+
+    class Save(Message):
+        """Save the response body to a file."""
 
     class Drill(Message):
         """Open the object the selected id points at."""
@@ -162,6 +175,50 @@ class JsonTree(Tree[JsonNode]):
         value = data.value if data.end is None else data.value[data.start : data.end]
         text = value if isinstance(value, str) else json.dumps(value, indent=2, ensure_ascii=False)
         self.post_message(self.Copy(text, "value"))
+
+    def action_find(self, mode: str) -> None:
+        """Open the search or filter box."""
+        self.post_message(self.Find(mode))
+
+    def action_save(self) -> None:
+        """Ask the app to save the body."""
+        self.post_message(self.Save())
+
+    def reveal(self, path: tuple[str | int, ...]) -> bool:
+        """Expand only the nodes on `path` (through buckets), select its node; False if absent."""
+        node = self.root
+        for part in path:
+            self._load(node)
+            node.expand()
+            child = self._child(node, part)
+            if child is None:
+                return False
+            if child.data is not None and child.data.end is not None:  # a bucket: go one level in
+                self._load(child)
+                child.expand()
+                child = self._child(child, part)
+                if child is None:
+                    return False
+            node = child
+        # Lines of newly expanded nodes exist only after the next layout: select then.
+        self.call_after_refresh(self._select, node)
+        return True
+
+    def _select(self, node: TreeNode[JsonNode]) -> None:
+        self.move_cursor(node)
+        self.scroll_to_node(node, animate=False)
+
+    @staticmethod
+    def _child(node: TreeNode[JsonNode], part: str | int) -> TreeNode[JsonNode] | None:
+        for child in node.children:
+            data = child.data
+            if data is None:
+                continue
+            if data.end is not None and isinstance(part, int) and data.start <= part < data.end:
+                return child
+            if data.end is None and data.key == part:
+                return child
+        return None
 
     def action_drill(self) -> None:
         """Ask the app to open the object the selected id points at."""

@@ -1,20 +1,27 @@
 """The answer: status, time, size; JSON tree, raw text and (redacted) headers; or an error
-with its hint. A failed request shows here and never ends the app."""
+with its hint. Heavy work (pretty text, search) runs in threads; a failed request shows
+here and never ends the app."""
 
 from __future__ import annotations
+
+from array import array
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static, TabbedContent, TabPane, TextArea
+from textual.message import Message
+from textual.widgets import Static, TabbedContent, TabPane
 
-from ...core.diagnose import pretty_json_or_text
 from ...core.errors import QlikTuiError
 from ...core.http_types import Response
+from ...core.json_filter import apply as apply_filter
+from ...core.json_parse import pretty_in_pieces
+from ...core.json_search import Path, find_all
 from ...core.redact import redact_headers
+from .find_bar import FindBar
 from .json_tree import JsonTree
-
-RAW_LIMIT = 2_000_000  # characters shown in the raw tab; the tree has the rest
+from .raw_view import RawView, line_offsets
 
 
 def size_text(count: int) -> str:
@@ -26,8 +33,48 @@ def size_text(count: int) -> str:
     return f"{count / 1024 / 1024:.1f} MB"
 
 
+class RawReady(Message):
+    """The raw text of response `generation` is built."""
+
+    def __init__(self, generation: int, text: str, offsets: array[int]) -> None:
+        super().__init__()
+        self.generation = generation
+        self.text = text
+        self.offsets = offsets
+
+
+class SearchDone(Message):
+    """Hits of a search over response `generation`."""
+
+    def __init__(self, generation: int, query: str, hits: list[Path]) -> None:
+        super().__init__()
+        self.generation = generation
+        self.query = query
+        self.hits = hits
+
+
+def build_raw(response: Response) -> str:
+    """The body as pretty JSON (built piece by piece) or as text."""
+    if response.looks_like_json and response.body:
+        try:
+            return pretty_in_pieces(response.json())
+        except ValueError:
+            pass
+    return response.text()
+
+
 class ResponseView(Vertical):
     """Shows one response (or one error)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._response: Response | None = None
+        self._doc: Any = None
+        self._generation = 0
+        self._raw_for = -1
+        self._hits: list[Path] = []
+        self._hit = -1
+        self._query = ""
 
     def compose(self) -> ComposeResult:
         yield Static("No request sent yet. Pick an endpoint or type a path, then F5.", id="status-line")
@@ -36,13 +83,17 @@ class ResponseView(Vertical):
             with TabPane("Tree", id="tab-tree"):
                 yield JsonTree(id="json-tree")
             with TabPane("Raw", id="tab-raw"):
-                yield TextArea("", id="raw", read_only=True, soft_wrap=False)
+                yield RawView(id="raw")
             with TabPane("Headers", id="tab-headers-out"):
                 yield Static("", id="headers-out")
+        bar = FindBar(id="find-bar")
+        bar.display = False
+        yield bar
 
     def on_mount(self) -> None:
         self.border_title = "Response"
 
+    # ---------------------------------------------------------------- states
     def show_waiting(self, label: str, elapsed: float, received: int = 0, pages: int = 0) -> None:
         """While a request runs: what and how long (Esc cancels)."""
         got = f", {size_text(received)} received" if received else ""
@@ -56,10 +107,10 @@ class ResponseView(Vertical):
 
     def show_idle(self, text: str) -> None:
         """Nothing to show yet."""
+        self._reset(None)
         self.query_one("#status-line", Static).update(Text(text))
         self._error(None)
         self.query_one("#json-tree", JsonTree).show_message("no response yet")
-        self.query_one("#raw", TextArea).text = ""
         self.query_one("#headers-out", Static).update("")
 
     def show_cancelled(self, label: str) -> None:
@@ -68,52 +119,56 @@ class ResponseView(Vertical):
         self._error(None)
 
     def show(self, response: Response) -> None:
-        """A response: status line, tree, raw, headers; the error panel if it is not usable."""
-        mark = "✓" if response.ok else "✗"
-        pages = f" · {response.pages} pages" if response.pages > 1 else ""
-        try:
-            doc = response.json() if response.looks_like_json else None
-        except ValueError:
-            doc = None
-        items = (
-            doc
-            if isinstance(doc, list)
-            else doc.get("data")
-            if isinstance(doc, dict) and isinstance(doc.get("data"), list)
-            else None
-        )
-        if items is not None:
-            pages += f" · {len(items):,} items"
-            if isinstance(doc, dict) and isinstance(doc.get("links"), dict) and doc["links"].get("next"):
-                pages += " · more: n next page, a all pages"
-        timing = f"{response.elapsed * 1000:,.0f} ms · {size_text(len(response.body))}{pages}"
-        line = f"{mark} {response.status} {response.reason} · {timing}"
-        self.query_one("#status-line", Static).update(Text(line, style="bold"))
-        self._error(response.error)
-        tree = self.query_one("#json-tree", JsonTree)
-        value = None
+        """A response: status line, tree, headers (raw text is built when its tab opens)."""
+        self._reset(response)
+        doc = None
         if response.looks_like_json and response.body:
             try:
-                value = response.json()
+                doc = response.json()  # big bodies were parsed in a thread by the connection
             except ValueError:
-                value = None
+                doc = None
+        self._doc = doc
+        self.query_one("#status-line", Static).update(Text(self._status_text(response, doc), style="bold"))
+        self._error(response.error)
+        tree = self.query_one("#json-tree", JsonTree)
         tabs = self.query_one("#response-tabs", TabbedContent)
-        if value is not None:
-            tree.show(value)
+        if doc is not None:
+            tree.show(doc)
             tabs.active = "tab-tree"
         else:
             tree.show_message("not JSON: see the Raw tab" if response.body else "(empty body)")
             tabs.active = "tab-raw"
-        raw = pretty_json_or_text(response)
-        if len(raw) > RAW_LIMIT:
-            raw = raw[:RAW_LIMIT] + f"\n… {len(raw) - RAW_LIMIT:,} more characters (use the Tree tab, or qlik-tui call)"
-        self.query_one("#raw", TextArea).text = raw
+            self._build_raw()
         headers = Text()
         headers.append(f"{response.method} {response.url}\n\n", style="bold")
         for name, value_text in redact_headers(response.headers):
             headers.append(f"{name}: ", style="bold")
             headers.append(f"{value_text}\n")
         self.query_one("#headers-out", Static).update(headers)
+
+    def _reset(self, response: Response | None) -> None:
+        self._generation += 1
+        self._response = response
+        self._hits, self._hit, self._query = [], -1, ""
+        self.query_one("#raw", RawView).set_text("")
+        self._raw_for = -1
+        bar = self.query_one("#find-bar", FindBar)
+        bar.display = False
+        bar.status("")
+
+    @staticmethod
+    def _status_text(response: Response, doc: Any) -> str:
+        mark = "✓" if response.ok else "✗"
+        extra = f" · {response.pages} pages" if response.pages > 1 else ""
+        items = doc if isinstance(doc, list) else None
+        if isinstance(doc, dict) and isinstance(doc.get("data"), list):
+            items = doc["data"]
+        if items is not None:
+            extra += f" · {len(items):,} items"
+            if isinstance(doc, dict) and isinstance(doc.get("links"), dict) and doc["links"].get("next"):
+                extra += " · more: n next page, a all pages"
+        timing = f"{response.elapsed * 1000:,.0f} ms · {size_text(len(response.body))}{extra}"
+        return f"{mark} {response.status} {response.reason} · {timing}"
 
     def _error(self, error: QlikTuiError | None) -> None:
         panel = self.query_one("#error-panel", Static)
@@ -127,3 +182,92 @@ class ResponseView(Vertical):
             text.append("hint: " + error.hint)
         panel.update(text)
         panel.add_class("-visible")
+
+    # ---------------------------------------------------------------- raw text, lazily
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-raw":
+            self._build_raw()
+
+    def _build_raw(self) -> None:
+        response, generation = self._response, self._generation
+        if response is None or self._raw_for == generation:
+            return
+        self._raw_for = generation
+        if len(response.body) < 256 * 1024:
+            self.query_one("#raw", RawView).set_text(build_raw(response))
+            return
+        self.query_one("#raw", RawView).set_text("building the raw view…")
+
+        def work() -> None:
+            text = build_raw(response)
+            self.post_message(RawReady(generation, text, line_offsets(text)))
+
+        self.run_worker(work, thread=True, group="raw", exclusive=True, exit_on_error=False, description="pretty-print the body")
+
+    def on_raw_ready(self, message: RawReady) -> None:
+        if message.generation == self._generation:
+            self.query_one("#raw", RawView).set_text(message.text, message.offsets)
+
+    # ---------------------------------------------------------------- search and filter
+    def on_json_tree_find(self, message: JsonTree.Find) -> None:
+        message.stop()
+        if self._doc is None:
+            self.app.notify("Search and filter work on JSON responses.", severity="warning")
+            return
+        self.query_one("#find-bar", FindBar).open("filter" if message.mode == "filter" else "search")
+
+    def on_find_bar_run(self, message: FindBar.Run) -> None:
+        message.stop()
+        bar = self.query_one("#find-bar", FindBar)
+        if message.mode == "filter":
+            self._filter(message.text, bar)
+            return
+        if message.text == self._query and self._hits:
+            self._hit = (self._hit + message.step) % len(self._hits)
+            self._jump(bar)
+            return
+        doc, generation, query = self._doc, self._generation, message.text
+        bar.status("searching…")
+
+        def work() -> None:
+            self.post_message(SearchDone(generation, query, find_all(doc, query)))
+
+        self.run_worker(work, thread=True, group="search", exclusive=True, exit_on_error=False, description="search the response")
+
+    def on_search_done(self, message: SearchDone) -> None:
+        if message.generation != self._generation:
+            return
+        bar = self.query_one("#find-bar", FindBar)
+        self._query, self._hits, self._hit = message.query, message.hits, 0
+        if not message.hits:
+            bar.status("no match")
+            return
+        self._jump(bar)
+
+    def _jump(self, bar: FindBar) -> None:
+        tree = self.query_one("#json-tree", JsonTree)
+        tree.reveal(self._hits[self._hit])
+        more = "+" if len(self._hits) >= 10_000 else ""
+        bar.status(f"{self._hit + 1:,} of {len(self._hits):,}{more}  (↑↓ Enter)")
+
+    def _filter(self, expression: str, bar: FindBar) -> None:
+        tree = self.query_one("#json-tree", JsonTree)
+        if not expression.strip():
+            tree.show(self._doc)
+            bar.status("")
+            return
+        try:
+            result = apply_filter(self._doc, expression)
+        except QlikTuiError as exc:
+            bar.status(f"{exc.message} ({exc.hint})")
+            return
+        tree.show(result)
+        count = f"{len(result):,} results" if isinstance(result, list) else "1 value"
+        bar.status(f"{count} · Esc shows everything again")
+
+    def on_find_bar_closed(self, message: FindBar.Closed) -> None:
+        message.stop()
+        tree = self.query_one("#json-tree", JsonTree)
+        if self.query_one("#find-bar", FindBar).mode == "filter" and self._doc is not None:
+            tree.show(self._doc)
+        tree.focus()

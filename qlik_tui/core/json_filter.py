@@ -1,0 +1,72 @@
+"""Filter a JSON document by a path expression: `[*].owner.name`, `.data[].id`, `[0].tags`.
+
+Steps: `.key` (or `["key with spaces"]`), `[n]` (an index; negative counts from the end),
+`[*]` or `[]` (every element of a list, or every value of an object), `.*` (every value).
+Once a wildcard has been used, the result is a list of every match.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .errors import QlikTuiError
+
+_STEP = re.compile(
+    r"""\.(?P<key>[A-Za-z_$][\w$-]*|\*)|\[(?P<index>-?\d+)\]|\[(?P<star>\*?)\]|\[(?P<quoted>"(?:[^"\\]|\\.)*")\]"""
+)
+HINT = 'e.g. [*].owner.name, .data[].id, [0].tags, ["key with spaces"]'
+WILDCARD = object()
+
+
+def parse(expression: str) -> list[Any]:
+    """The steps of an expression: keys (str), indices (int) and WILDCARD."""
+    text = expression.strip()
+    if not text:
+        raise QlikTuiError("empty filter", HINT)
+    if text[0] not in ".[":
+        text = "." + text
+    steps: list[Any] = []
+    position = 0
+    while position < len(text):
+        match = _STEP.match(text, position)
+        if not match:
+            raise QlikTuiError(f"cannot read the filter at character {position + 1}: {text[position : position + 15]!r}", HINT)
+        if match.group("key") is not None:
+            steps.append(WILDCARD if match.group("key") == "*" else match.group("key"))
+        elif match.group("index") is not None:
+            steps.append(int(match.group("index")))
+        elif match.group("quoted") is not None:
+            steps.append(json.loads(match.group("quoted")))
+        else:
+            steps.append(WILDCARD)
+        position = match.end()
+    return steps
+
+
+def apply(doc: Any, expression: str) -> Any:
+    """The value (or, after a wildcard, the list of values) the expression selects."""
+    steps = parse(expression)
+    current: list[Any] = [doc]
+    many = False
+    for step in steps:
+        following: list[Any] = []
+        for node in current:
+            if step is WILDCARD:
+                many = True
+                if isinstance(node, list):
+                    following.extend(node)
+                elif isinstance(node, dict):
+                    following.extend(node.values())
+            elif isinstance(step, int):
+                if isinstance(node, list) and -len(node) <= step < len(node):
+                    following.append(node[step])
+            elif isinstance(node, dict) and step in node:
+                following.append(node[step])
+        current = following
+    if many:
+        return current
+    if not current:
+        raise QlikTuiError(f"nothing at {expression.strip()}", "check the keys and indices (they are case-sensitive)")
+    return current[0]

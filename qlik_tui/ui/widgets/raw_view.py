@@ -1,0 +1,73 @@
+"""A read-only text view that renders only the lines on screen (Textual's line API).
+
+A 100 MB body pretty-printed is millions of lines: a TextArea would lay them all out; this
+keeps one string and an array of line offsets, and slices the visible lines on demand.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+MAX_WIDTH = 4000  # columns one can scroll to; longer lines are cut there
+
+
+def line_offsets(text: str) -> array[int]:
+    """Start offset of every line, plus len(text)+1 as a sentinel (built without a regex
+    so a worker thread doing it lets the event loop run between lines)."""
+    offsets = array("q", [0])
+    find = text.find
+    position = find("\n")
+    while position != -1:
+        offsets.append(position + 1)
+        position = find("\n", position + 1)
+    offsets.append(len(text) + 1)
+    return offsets
+
+
+class RawView(ScrollView, can_focus=True):
+    """Shows `text`; only the visible lines are ever turned into segments."""
+
+    DEFAULT_CSS = """
+    RawView {
+        background: $surface;
+    }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._text = ""
+        self._offsets: array[int] = array("q", [0, 1])
+
+    @property
+    def line_count(self) -> int:
+        """How many lines the text has."""
+        return len(self._offsets) - 1
+
+    def set_text(self, text: str, offsets: array[int] | None = None) -> None:
+        """Replace the text (offsets may be computed beforehand in a thread)."""
+        self._text = text
+        self._offsets = offsets if offsets is not None else line_offsets(text)
+        sample = max((self._offsets[i + 1] - self._offsets[i] for i in range(min(self.line_count, 5000))), default=0)
+        self.virtual_size = Size(min(MAX_WIDTH, max(sample, 1)), self.line_count)
+        self.scroll_to(0, 0, animate=False)
+        self.refresh()
+
+    def line(self, index: int) -> str:
+        """Line `index` without its newline."""
+        start, end = self._offsets[index], self._offsets[index + 1] - 1
+        return self._text[start:end]
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.size.width
+        if index >= self.line_count:
+            return Strip.blank(width)
+        visible = self.line(index)[scroll_x : scroll_x + width]
+        return Strip([Segment(visible, Style())]).adjust_cell_length(width)

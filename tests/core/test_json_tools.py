@@ -1,0 +1,128 @@
+"""Search, filter and previews over JSON documents."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from qlik_tui.core.errors import QlikTuiError
+from qlik_tui.core.json_filter import apply
+from qlik_tui.core.json_search import find_all, value_at
+from qlik_tui.core.json_view import buckets, path_append, preview
+
+DOC = [
+    {"id": "a1", "name": "Sales", "owner": {"name": "Alice", "id": "u1"}, "tags": [{"name": "PII"}], "published": True},
+    {"id": "a2", "name": "=Sum([Sales])", "owner": {"name": "Bob", "id": "u2"}, "tags": [], "published": False},
+]
+
+
+def test_search_keys_and_values_case_insensitive_in_order() -> None:
+    hits = find_all(DOC, "sales")
+    assert hits == [(0, "name"), (1, "name")]
+    assert find_all(DOC, "OWNER") == [(0, "owner"), (1, "owner")]
+    assert find_all(DOC, "true") == [(0, "published")]
+    assert find_all(DOC, "") == []
+    assert value_at(DOC, (1, "owner", "name")) == "Bob"
+
+
+def test_search_is_bounded_and_survives_deep_documents() -> None:
+    deep: object = "needle"
+    for _ in range(5000):
+        deep = [deep]
+    assert len(find_all(deep, "needle")[0]) == 5000
+    assert len(find_all(list(range(100)), "1", limit=7)) == 7
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("[*].owner.name", ["Alice", "Bob"]),
+        ("[].id", ["a1", "a2"]),
+        ("[0].tags[0].name", "PII"),
+        ("[-1].name", "=Sum([Sales])"),
+        ("[*].tags[*].name", ["PII"]),
+        ('[0]["owner"].id', "u1"),
+        ("[0].owner.*", ["Alice", "u1"]),
+    ],
+)
+def test_filter(expression: str, expected: object) -> None:
+    assert apply(DOC, expression) == expected
+
+
+def test_filter_on_cloud_shape() -> None:
+    assert apply({"data": [{"id": 1}, {"id": 2}]}, ".data[].id") == [1, 2]
+    assert apply({"data": [{"id": 1}]}, "data[0].id") == 1
+
+
+@pytest.mark.parametrize("bad", ["", "[x]", "..a", "[0", "a b"])
+def test_bad_filters_explain(bad: str) -> None:
+    with pytest.raises(QlikTuiError) as info:
+        apply(DOC, bad)
+    assert info.value.hint
+
+
+def test_missing_path_is_an_error() -> None:
+    with pytest.raises(QlikTuiError, match="nothing at"):
+        apply(DOC, "[5].name")
+
+
+def test_previews_and_buckets() -> None:
+    assert preview(DOC[0]) == '{5 keys} name="Sales"'
+    assert preview(list(range(3412))) == "[3,412 items]"
+    assert preview("[Sales]") == '"[Sales]"'
+    assert buckets(1200) == [(0, 500), (500, 1000), (1000, 1200)]
+    assert path_append(path_append("$", 0), "key with space") == '$[0]["key with space"]'
+
+
+@given(
+    st.recursive(
+        st.one_of(st.text(max_size=5), st.integers(), st.booleans(), st.none()),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+        max_leaves=30,
+    )
+)
+def test_every_hit_path_exists(doc: object) -> None:
+    for path in find_all(doc, "a"):
+        value_at(doc, path)
+
+
+json_values = st.recursive(
+    st.one_of(st.text(max_size=8), st.integers(), st.floats(allow_nan=False), st.booleans(), st.none()),
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=5), inner, max_size=5),
+    max_leaves=40,
+)
+
+
+@given(json_values, st.sampled_from([None, 0, 2]))
+def test_piecewise_parse_equals_json_loads(doc: object, indent: int | None) -> None:
+    import json
+
+    from qlik_tui.core.json_parse import loads_in_pieces, pretty_in_pieces
+
+    text = json.dumps(doc, indent=indent)
+    assert loads_in_pieces(text) == json.loads(text)
+    assert loads_in_pieces(text.encode()) == json.loads(text)
+    assert json.loads(pretty_in_pieces(doc)) == doc
+
+
+def test_piecewise_pretty_matches_dumps_for_lists() -> None:
+    import json
+
+    from qlik_tui.core.json_parse import pretty_in_pieces
+
+    assert pretty_in_pieces(DOC) == json.dumps(DOC, indent=2, ensure_ascii=False)
+    cloud = {"data": [{"id": i} for i in range(150)], "links": {"next": {"href": "x"}}}
+    assert pretty_in_pieces(cloud) == json.dumps(cloud, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("bad", ["", "[1,", "[1 2]", '{"a" 1}', '{"a": 1,}', "[1] x", "{1: 2}", "[", '{"a": [1, 2}'])
+def test_piecewise_parse_rejects_what_json_rejects(bad: str) -> None:
+    import json
+
+    from qlik_tui.core.json_parse import loads_in_pieces
+
+    with pytest.raises(ValueError):
+        json.loads(bad)
+    with pytest.raises(ValueError):
+        loads_in_pieces(bad)
