@@ -128,13 +128,12 @@ def qlik_error_detail(response: Response) -> str:
             return str(doc["message"])
     if response.is_html or not response.body:
         return ""
-    return _first_line(response.text())
+    return _first_line(response.body[:2000].decode("utf-8", errors="replace"))
 
 
 def diagnose(response: Response, profile: Profile) -> RequestFailed | None:
     """None for a usable answer; otherwise what went wrong and what to do."""
-    status, detail = response.status, qlik_error_detail(response)
-    suffix = f": {detail}" if detail else ""
+    status = response.status
     is_qseow = isinstance(profile, QseowProfile)
     if 200 <= status < 300:
         if response.is_html:
@@ -153,6 +152,8 @@ def diagnose(response: Response, profile: Profile) -> RequestFailed | None:
                     status,
                 )
         return None
+    detail = qlik_error_detail(response)  # only for errors: a 100 MB 2xx body is never scanned here
+    suffix = f": {detail}" if detail else ""
     if 300 <= status < 400:
         location = response.header("location") or "?"
         return RequestFailed(
@@ -165,7 +166,7 @@ def diagnose(response: Response, profile: Profile) -> RequestFailed | None:
             return RequestFailed(f"401 Unauthorized: the virtual proxy refused the token{suffix}", HINT_QSEOW_401, status)
         return RequestFailed(f"401 Unauthorized: Qlik Cloud refused the session{suffix}", HINT_CLOUD_LOGIN, status)
     if status == 403:
-        if XSRF_TEXT in response.text():
+        if XSRF_TEXT in response.body[:500].decode("utf-8", errors="replace"):
             return RequestFailed(
                 "403: XSRF check failed (Xrfkey missing or different in query and header)",
                 "send the same 16-character xrfkey as the query parameter and the X-Qlik-Xrfkey header",
@@ -178,7 +179,7 @@ def diagnose(response: Response, profile: Profile) -> RequestFailed | None:
                 status,
             )
         return RequestFailed(f"403 Forbidden{suffix}", "the user lacks the role or permission for this call", status)
-    if status == 400 and "request header is incorrect" in response.text().lower():
+    if status == 400 and b"request header is incorrect" in response.body[:20000].lower():
         return RequestFailed(
             "400: The http request header is incorrect",
             "on a multi-node site, link the JWT virtual proxy to the central proxy (seen in the field)",

@@ -13,7 +13,6 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ import jwt
 from .errors import TokenError
 from .keys import key_matches, load_private_key, load_public_key
 from .profile_model import CLOUD_AUDIENCE, CLOUD_MAX_LIFETIME, CloudProfile, Profile, QseowProfile
+from .timefmt import iso
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,6 @@ class MintedToken:
     def seconds_left(self, now: float | None = None) -> float:
         """Seconds until `exp` (negative once expired)."""
         return self.expires_at - (time.time() if now is None else now)
-
-
-def iso(timestamp: float) -> str:
-    """A Unix timestamp as ISO 8601 UTC, e.g. 2026-11-28T11:15:08Z."""
-    return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def build_claims(profile: Profile, now: float) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -10,16 +10,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .catalog import Endpoint
-from .connection import Connection
-from .connections import open_connection
 from .history import History
 from .http_types import Request, Response
 from .profile_model import Profile, ProfileSet
 from .seen_ids import SeenIds
 
 MAX_TRAIL = 50
+TRAIL_BYTES = 64 * 1024 * 1024  # bodies kept for Backspace; a 100 MB answer is not kept
+
+if TYPE_CHECKING:
+    from .connection import Connection
 
 
 @dataclass
@@ -39,9 +42,12 @@ class ProfileState:
 
     def remember(self, request: Request, response: Response | None, error: Exception | None) -> None:
         """A new answer: the previous one goes on the trail (Backspace walks it back)."""
-        if self.request is not None and self.response is not None:
+        if self.request is not None and self.response is not None and self.request != request:
+            # Sending the same request again replaces its answer instead of stacking it.
             self.trail.append((self.request, self.response))
             del self.trail[:-MAX_TRAIL]
+            while self.trail and sum(len(r.body) for _, r in self.trail) > TRAIL_BYTES:
+                self.trail.pop(0)  # big answers cost several times their size once parsed
         self.request, self.response, self.error = request, response, error
 
     def back(self) -> bool:
@@ -55,6 +61,8 @@ class ProfileState:
     def connect(self) -> Connection:
         """The profile's connection, opened on first use."""
         if self.connection is None:
+            from .connections import open_connection  # deferred: httpx and the crypto stack load on first use
+
             self.connection = open_connection(self.profile, clock=self.clock)
         return self.connection
 

@@ -24,7 +24,6 @@ from ..core.errors import BodyTooLarge, ProfileError, QlikTuiError
 from ..core.http_types import Request, Response
 from ..core.profile_model import ProfileSet
 from ..core.seen_ids import SeenIds
-from ..core.tokens import decode
 from ..core.workspace import Workspace
 from .commands import EndpointsProvider, ProfilesProvider
 from .messages import ConnectionEventPosted, RequestDone, TokenReady
@@ -54,7 +53,7 @@ def _collect_ids(seen: SeenIds, response: Response) -> None:
 class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
     """Profiles, tokens, endpoints, requests and responses for QSEoW and Qlik Cloud."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere still find it
     TITLE = "qlik-tui"
     COMMANDS = App.COMMANDS | {ProfilesProvider, EndpointsProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -174,7 +173,8 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         if name in self._in_flight:
             view.show_waiting(self._in_flight[name][1], time.monotonic() - self._in_flight[name][2])
         if panel.token is None:
-            self._mint(name)
+            # After the first frame: loading the crypto stack must not delay what people see.
+            self.call_after_refresh(self._mint, name)
 
     def action_next_profile(self) -> None:
         """F2: the next profile in file order (wraps)."""
@@ -268,6 +268,8 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         if token is None:
             self.notify("No token yet: it is minted with the first request, or ctrl+r.", severity="warning")
             return
+        from ..core.tokens import decode  # deferred: the crypto stack is not needed for the first frame
+
         decoded = decode(token.token)
         self.push_screen(InfoScreen(f"Token · {state.profile.name}", token_text(decoded.header, decoded.claims, decoded.times())))  # type: ignore[union-attr]
 
@@ -312,6 +314,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
     async def _send(self, name: str, request: Request, ticket: int, all_pages: bool = False, uncapped: bool = False) -> None:
         connection = self.workspace.state(name).connect()  # type: ignore[union-attr]
         connection.max_body = None if uncapped else self.max_body
+        connection.freeze_gc_after_parse = True
 
         def progress(received: int, total: int | None) -> None:
             self._bytes_received = received

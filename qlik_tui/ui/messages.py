@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
 from ..core.catalog import Endpoint
@@ -9,7 +11,9 @@ from ..core.errors import QlikTuiError
 from ..core.events import ConnectionEvent
 from ..core.http_types import Request, Response
 from ..core.seen_ids import SeenIds
-from ..core.tokens import MintedToken
+
+if TYPE_CHECKING:
+    from ..core.tokens import MintedToken
 
 
 class RequestDone(Message):

@@ -11,7 +11,7 @@ from textual import work
 from textual.widgets import Input
 
 from ..core.catalog import Endpoint, builtin, fill_placeholders, merge
-from ..core.discover_server import discover_qseow, read_cache
+from ..core.catalog_cache import read_cache
 from ..core.discovery import load_openapi_file
 from ..core.drilldown import drill_target
 from ..core.errors import QlikTuiError
@@ -73,6 +73,8 @@ class NavigationActions:
 
     @work(group="discover", exclusive=True, exit_on_error=False, description="discover the server's endpoints")
     async def _discover(self: QlikTuiApp, name: str) -> None:  # type: ignore[misc]
+        from ..core.discover_server import discover_qseow
+
         connection = self.workspace.state(name).connect()  # type: ignore[union-attr]
         try:
             found = await discover_qseow(connection, use_cache=False)

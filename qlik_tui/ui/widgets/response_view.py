@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane
 
+from ...core.disposal import dispose_in_background
 from ...core.errors import QlikTuiError
 from ...core.http_types import Response
 from ...core.json_filter import apply as apply_filter
@@ -147,6 +148,9 @@ class ResponseView(Vertical):
         self.query_one("#headers-out", Static).update(headers)
 
     def _reset(self, response: Response | None) -> None:
+        old, self._doc = self._doc, None
+        dispose_in_background(old)
+        del old
         self._generation += 1
         self._response = response
         self._hits, self._hit, self._query = [], -1, ""

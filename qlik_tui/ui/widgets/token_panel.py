@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.reactive import reactive
@@ -15,7 +15,10 @@ from textual.widgets import Static
 
 from ...core.events import ConnectionEvent
 from ...core.profile_model import Profile
-from ...core.tokens import MintedToken, iso
+from ...core.timefmt import iso
+
+if TYPE_CHECKING:
+    from ...core.tokens import MintedToken
 
 WARN_SECONDS = 60
 

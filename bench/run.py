@@ -1,0 +1,436 @@
+"""qlik-tui benchmarks: print one table of figures against the targets (never asserted in tests).
+
+    python bench/run.py            # every target, 5 runs each (about three minutes)
+    python bench/run.py --quick    # 1 and 5 MB only, 3 runs: a smoke run
+    python bench/run.py --tmux     # also time what a person sees in a real terminal
+
+Each size runs in its own child process so its peak RSS is its own, against a simulator
+in yet another process (as a real server would be), serving QRS-shaped /qrs/app/full bodies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+APP_BYTES = 1530  # one generated QRS App object, as JSON
+SIZES_MB = (1, 5, 20, 100)
+TREE_TARGETS = {1: 0.3, 5: None, 20: 1.0, 100: 4.0}
+
+
+# ------------------------------------------------------------------ the simulator process
+class Simulator:
+    """`qlik-tui demo --serve` in a child process, serving N generated apps."""
+
+    def __init__(self, apps: int) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="qlik-bench-"))
+        cmd = [sys.executable, "-m", "qlik_tui", "demo", "--serve", "--http", "--dir", str(self.folder), "--huge-apps", str(apps)]
+        self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+        assert self.process.stdout is not None
+        self.profiles = Path(self.process.stdout.readline().strip())
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def current_rss_mb() -> float:
+    """This process's resident set size now, in MiB (Linux)."""
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1_048_576
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ------------------------------------------------------------------ child measurements
+async def _settle(pilot: Any) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def child_tree(mb: int, runs: int) -> dict[str, Any]:
+    """Send -> painted tree for /qrs/app/full of `mb` MB; the event loop's worst stall."""
+    from textual.widgets import Input, Static
+
+    from qlik_tui.ui.app import QlikTuiApp
+    from qlik_tui.ui.launch import load_for_app
+    from qlik_tui.ui.widgets.json_tree import JsonTree
+
+    sim = Simulator(max(1, int(mb * 1_000_000 / APP_BYTES)))
+    try:
+        profile_set, _ = load_for_app(sim.profiles)
+        app = QlikTuiApp(sim.profiles, profile_set, history_dir=sim.folder / "history", max_body=None)
+        times: list[float] = []
+        stalls: list[float] = []
+        size = 0
+        async with app.run_test(size=(120, 40)) as pilot:
+            await _settle(pilot)
+            box = app.query_one("#path", Input)
+            box.value = "/qrs/about"  # a small request first: the HTTP and crypto stacks load now
+            box.focus()
+            await pilot.press("f5")
+            await _wait_for(pilot, app, "200 OK", 60)
+            await _settle(pilot)
+            baseline = current_rss_mb()
+            app.query_one("#status-line", Static).update("")
+            box.value = "/qrs/app/full"
+            box.focus()
+            await pilot.press("f5")  # warm-up: the simulator builds and caches the body once
+            await _wait_for(pilot, app, "200 OK", 600)
+            await _settle(pilot)
+            first_load = peak_rss_mb() - baseline  # one response on screen, from an idle app
+            for _ in range(runs):
+                app.query_one("#status-line", Static).update("")
+                ticks: list[float] = []
+                timer = app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
+                started = time.perf_counter()
+                await pilot.press("f5")
+                await _wait_for(pilot, app, "200 OK", 120)
+                tree = app.query_one("#json-tree", JsonTree)
+                assert tree.root.data is not None and isinstance(tree.root.data.value, list)
+                await pilot.pause()  # one more frame: the tree is painted
+                times.append(time.perf_counter() - started)
+                timer.stop()
+                gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+                stalls.append(max(gaps, default=0.0))
+                size = len(app.workspace.state().response.body)  # type: ignore[union-attr]
+        return {"times": times, "stalls": stalls, "bytes": size, "rss": peak_rss_mb(), "baseline": baseline, "first": first_load}
+    finally:
+        sim.stop()
+
+
+async def _wait_for(pilot: Any, app: Any, text: str, timeout: float) -> None:
+    from textual.widgets import Static
+
+    deadline = time.perf_counter() + timeout
+    while text not in str(app.query_one("#status-line", Static).render()):
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"no {text!r} within {timeout} s")
+        await pilot.pause(0.005)
+
+
+async def child_first_frame(runs: int) -> dict[str, Any]:
+    """Process start (interpreter included) to the first frame of the app."""
+    times = []
+    for _ in range(runs):
+        code = (
+            "import time; t0 = time.perf_counter()\n"
+            "import asyncio, sys, pathlib\n"
+            "from qlik_tui.ui.app import QlikTuiApp\n"
+            "from qlik_tui.ui.launch import load_for_app\n"
+            "class Timed(QlikTuiApp):\n"
+            "    def on_ready(self):  # Textual: the DOM is ready and the first frame displayed\n"
+            "        self.ready_at = time.perf_counter()\n"
+            "async def main():\n"
+            "    path = pathlib.Path(sys.argv[1])\n"
+            "    ps, _ = load_for_app(path)\n"
+            "    app = Timed(path, ps)\n"
+            "    async with app.run_test(size=(100, 30)) as pilot:\n"
+            "        await pilot.pause()\n"
+            "        print(app.ready_at - t0)\n"
+            "asyncio.run(main())\n"
+        )
+        profiles = _example_profiles()
+        started = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", code, str(profiles)], capture_output=True, text=True, cwd=ROOT, check=True)
+        inside = float(out.stdout.strip().splitlines()[-1])
+        interpreter = _interpreter_start()
+        times.append(inside + interpreter)
+        del started
+    return {"times": times}
+
+
+def _interpreter_start() -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    return time.perf_counter() - started
+
+
+def _example_profiles() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="qlik-bench-ff-"))
+    from qlik_tui.core.keys import generate_keypair
+
+    keys = generate_keypair(folder / "keys", bits=2048)
+    path = folder / "profiles.toml"
+    path.write_text(
+        f'[profiles.p]\ntype = "qseow"\nurl = "https://qlik.example.com"\nkey = "{keys.key_path}"\n'
+        '[profiles.p.claims]\nuserDirectory = "LAB"\nuserId = "bench"\n'
+    )
+    return path
+
+
+def child_token(runs: int) -> dict[str, Any]:
+    """`qlik-tui token` end to end, as a script would run it."""
+    profiles = _example_profiles()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "qlik_tui", "token", "--profiles", str(profiles)], capture_output=True, check=True, cwd=ROOT
+        )
+        times.append(time.perf_counter() - started)
+    return {"times": times}
+
+
+async def child_expand(runs: int) -> dict[str, Any]:
+    """A node with 100,000 children: expand, scroll to its end, collapse (each with a frame)."""
+    from textual.app import App, ComposeResult
+
+    from qlik_tui.ui.widgets.json_tree import JsonTree
+
+    doc = [{"id": i, "name": f"app {i}"} for i in range(100_000)]
+
+    class Bench(App[None]):
+        def compose(self) -> ComposeResult:
+            yield JsonTree()
+
+    result: dict[str, list[float]] = {"expand": [], "scroll": [], "collapse": []}
+    async with Bench().run_test(size=(120, 40)) as pilot:
+        tree = pilot.app.query_one(JsonTree)
+        for _ in range(runs):
+            tree.show([doc])  # the list is the single child of the root, collapsed
+            await pilot.pause()
+            node = tree.root.children[0]
+            started = time.perf_counter()
+            node.expand()
+            await pilot.pause()
+            result["expand"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            last_bucket = node.children[-1]
+            last_bucket.expand()
+            await pilot.pause()
+            tree.move_cursor(last_bucket.children[-1])
+            tree.scroll_end(animate=False)
+            await pilot.pause()
+            result["scroll"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            node.collapse()
+            await pilot.pause()
+            result["collapse"].append(time.perf_counter() - started)
+    return result
+
+
+async def child_sequential(runs: int, count: int) -> dict[str, Any]:
+    """`count` sequential GETs through core vs bare httpx with a fixed token and cookie."""
+    import httpx
+
+    from qlik_tui.core.connections import open_connection
+    from qlik_tui.core.http_types import Request
+    from qlik_tui.core.profiles import load_profiles
+
+    sim = Simulator(10)
+    try:
+        profile = load_profiles(sim.profiles).profiles["demo-qseow"]
+        core_times, bare_times = [], []
+        for _ in range(runs):
+            async with open_connection(profile) as conn:
+                await conn.send(Request.build("GET", "/qrs/about"))  # session established
+                started = time.perf_counter()
+                for _ in range(count):
+                    response = await conn.send(Request.build("GET", "/qrs/about"))
+                    assert response.ok
+                core_times.append(time.perf_counter() - started)
+                token = conn.tokens.token
+                assert token is not None
+            async with httpx.AsyncClient() as client:
+                key = "abcdefghijklmnop"
+                url = f"{profile.url}/jwt/qrs/about?xrfkey={key}"
+                first = await client.get(url, headers={"X-Qlik-Xrfkey": key, "Authorization": f"Bearer {token.token}"})
+                assert first.status_code == 200
+                started = time.perf_counter()
+                for _ in range(count):
+                    response_bare = await client.get(url, headers={"X-Qlik-Xrfkey": key})
+                    assert response_bare.status_code == 200
+                bare_times.append(time.perf_counter() - started)
+        return {"core": core_times, "bare": bare_times}
+    finally:
+        sim.stop()
+
+
+def child_tmux(mb: int) -> dict[str, Any]:
+    """What a person sees: tmux running the real app; F5 to '200 OK' on screen, and start."""
+    tmux = shutil.which("tmux")
+    if tmux is None:
+        return {"skipped": "tmux not installed"}
+    sim = Simulator(max(1, int(mb * 1_000_000 / APP_BYTES)))
+    name = f"qlik-bench-{os.getpid()}"
+    try:
+        started = time.perf_counter()
+        cmd = f"{sys.executable} -m qlik_tui --profiles {sim.profiles} --request 'GET /qrs/app/full' --max-body 0"
+        subprocess.run([tmux, "new-session", "-d", "-s", name, "-x", "120", "-y", "40", cmd], check=True)
+        _tmux_wait(tmux, name, "demo-qseow", 30)
+        first_frame = time.perf_counter() - started
+        subprocess.run([tmux, "send-keys", "-t", name, "F5"], check=True)  # warm-up
+        _tmux_wait(tmux, name, "200 OK", 600)
+        times = []
+        for _ in range(3):
+            subprocess.run([tmux, "send-keys", "-t", name, "F5"], check=True)
+            _tmux_wait(tmux, name, "Esc cancels", 30, poll=0.005)
+            started = time.perf_counter()
+            _tmux_wait(tmux, name, "200 OK", 120, poll=0.01)
+            times.append(time.perf_counter() - started)
+        return {"first_frame": first_frame, "times": times}
+    finally:
+        subprocess.run([tmux, "kill-session", "-t", name], capture_output=True)
+        sim.stop()
+
+
+def _tmux_wait(tmux: str, name: str, text: str, timeout: float, poll: float = 0.02) -> None:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        screen = subprocess.run([tmux, "capture-pane", "-p", "-t", name], capture_output=True, text=True).stdout
+        if text in screen:
+            return
+        time.sleep(poll)
+    raise TimeoutError(f"{text!r} never showed in tmux")
+
+
+# ------------------------------------------------------------------ orchestration
+def run_child(*args: str) -> dict[str, Any]:
+    """Run one measurement in a fresh process; return what it printed (JSON)."""
+    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, cwd=ROOT)
+    if out.returncode != 0:
+        raise RuntimeError(f"child {args} failed:\n{out.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def row(target: str, goal: str, values: list[float], unit: str = "s", rss: str = "", ok: bool | None = None) -> str:
+    med, low, high = statistics.median(values), min(values), max(values)
+    verdict = "" if ok is None else ("met" if ok else "MISSED")
+    fmt = (lambda v: f"{v:.3f}") if unit == "s" else (lambda v: f"{v:.2f}")
+    return f"| {target} | {goal} | {fmt(med)} | {fmt(low)} | {fmt(high)} | {rss} | {verdict} |"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="1 and 5 MB only, 3 runs")
+    parser.add_argument("--tmux", action="store_true", help="also time the real app in tmux (20 MB)")
+    parser.add_argument("--runs", type=int, help="runs per figure (default 5, --quick 3)")
+    parser.add_argument("--sizes", help="comma-separated body sizes in MB (default 1,5,20,100; --quick 1,5)")
+    parser.add_argument("--only-tree", action="store_true", help="only the send-to-tree figures")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child_main(args.child)
+    runs = args.runs or (3 if args.quick else 5)
+    sizes = tuple(int(x) for x in args.sizes.split(",")) if args.sizes else (1, 5) if args.quick else SIZES_MB
+    lines = [
+        f"qlik-tui benchmarks · {time.strftime('%Y-%m-%d %H:%M')} · {os.cpu_count()} cores · Python {sys.version.split()[0]} · {runs} runs",
+        "",
+        "| target | goal | median | min | max | peak RSS growth | |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for mb in sizes:
+        result = run_child("tree", str(mb), str(runs))
+        goal = TREE_TARGETS.get(mb)
+        body_mb = result["bytes"] / 1_048_576
+        growth = result["rss"] - result["baseline"]
+        rss = f"+{result['first']:.0f} MiB = {result['first'] / body_mb:.1f}x body (after {runs + 1} loads: +{growth:.0f} MiB)"
+        fast = goal is None or statistics.median(result["times"]) <= goal
+        ok = fast and result["first"] <= 10 * body_mb
+        lines.append(
+            row(
+                f"F5 to painted tree, /qrs/app/full {body_mb:.1f} MB",
+                f"<= {goal} s, <= 10x RAM" if goal else "<= 10x RAM",
+                result["times"],
+                rss=rss,
+                ok=ok,
+            )
+        )
+        lines.append(
+            row(
+                f"  worst event-loop stall during it ({mb} MB)",
+                "<= 0.1 s",
+                result["stalls"],
+                ok=statistics.median(result["stalls"]) <= 0.1,
+            )
+        )
+        print("\n".join(lines[-2:]), file=sys.stderr, flush=True)
+    if args.only_tree:
+        print("\n".join(lines))
+        return 0
+    frame = run_child("first-frame", str(runs))
+    lines.append(
+        row(
+            "start to first frame (headless, interpreter included)",
+            "<= 0.4 s",
+            frame["times"],
+            ok=statistics.median(frame["times"]) <= 0.4,
+        )
+    )
+    token = run_child("token", str(max(runs, 5)))
+    lines.append(row("qlik-tui token (whole process)", "<= 0.25 s", token["times"], ok=statistics.median(token["times"]) <= 0.25))
+    expand = run_child("expand", str(runs))
+    for key in ("expand", "scroll", "collapse"):
+        lines.append(row(f"node with 100,000 children: {key}", "<= 0.2 s", expand[key], ok=statistics.median(expand[key]) <= 0.2))
+    count = 200 if args.quick else 1000
+    seq = run_child("sequential", str(runs), str(count))
+    ratios = [c / b for c, b in zip(seq["core"], seq["bare"])]
+    lines.append(row(f"{count} sequential GETs via core", "-", seq["core"]))
+    lines.append(row(f"{count} sequential GETs via bare httpx", "-", seq["bare"]))
+    lines.append(row("  ratio core / bare httpx", "<= 1.15", ratios, unit="x", ok=statistics.median(ratios) <= 1.15))
+    if args.tmux:
+        person = run_child("tmux", "20")
+        if "skipped" in person:
+            lines.append(f"| tmux | - | skipped: {person['skipped']} | | | | |")
+        else:
+            lines.append(
+                row("tmux: launch to first screen", "<= 0.4 s", [person["first_frame"]], ok=person["first_frame"] <= 0.4)
+            )
+            lines.append(
+                row(
+                    "tmux: F5 to '200 OK' on screen, 20 MB",
+                    "<= 1.0 s",
+                    person["times"],
+                    ok=statistics.median(person["times"]) <= 1.0,
+                )
+            )
+    print("\n".join(lines))
+    return 0
+
+
+def child_main(args: list[str]) -> int:
+    import asyncio
+
+    kind = args[0]
+    if kind == "tree":
+        result = asyncio.run(child_tree(int(args[1]), int(args[2])))
+    elif kind == "first-frame":
+        result = asyncio.run(child_first_frame(int(args[1])))
+    elif kind == "token":
+        result = child_token(int(args[1]))
+    elif kind == "expand":
+        result = asyncio.run(child_expand(int(args[1])))
+    elif kind == "sequential":
+        result = asyncio.run(child_sequential(int(args[1]), int(args[2])))
+    elif kind == "tmux":
+        result = child_tmux(int(args[1]))
+    else:
+        raise SystemExit(f"unknown child {kind}")
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
