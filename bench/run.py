@@ -21,6 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +104,7 @@ async def child_tree(mb: int, runs: int) -> dict[str, Any]:
             for _ in range(runs):
                 app.query_one("#status-line", Static).update("")
                 ticks: list[float] = []
-                timer = app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
+                timer = app.set_interval(0.01, partial(_tick, ticks))
                 started = time.perf_counter()
                 await pilot.press("f5")
                 await _wait_for(pilot, app, "200 OK", 120)
@@ -111,12 +113,16 @@ async def child_tree(mb: int, runs: int) -> dict[str, Any]:
                 await pilot.pause()  # one more frame: the tree is painted
                 times.append(time.perf_counter() - started)
                 timer.stop()
-                gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+                gaps = [b - a for a, b in pairwise(ticks)]
                 stalls.append(max(gaps, default=0.0))
                 size = len(app.workspace.state().response.body)  # type: ignore[union-attr]
         return {"times": times, "stalls": stalls, "bytes": size, "rss": peak_rss_mb(), "baseline": baseline, "first": first_load}
     finally:
         sim.stop()
+
+
+def _tick(ticks: list[float]) -> None:
+    ticks.append(time.perf_counter())
 
 
 async def _wait_for(pilot: Any, app: Any, text: str, timeout: float) -> None:
@@ -336,7 +342,8 @@ def main() -> int:
     runs = args.runs or (3 if args.quick else 5)
     sizes = tuple(int(x) for x in args.sizes.split(",")) if args.sizes else (1, 5) if args.quick else SIZES_MB
     lines = [
-        f"qlik-tui benchmarks · {time.strftime('%Y-%m-%d %H:%M')} · {os.cpu_count()} cores · Python {sys.version.split()[0]} · {runs} runs",
+        f"qlik-tui benchmarks · {time.strftime('%Y-%m-%d %H:%M')} · {os.cpu_count()} cores"
+        f" · Python {sys.version.split()[0]} · {runs} runs",
         "",
         "| target | goal | median | min | max | peak RSS growth | |",
         "|---|---|---|---|---|---|---|",
@@ -386,7 +393,7 @@ def main() -> int:
         lines.append(row(f"node with 100,000 children: {key}", "<= 0.2 s", expand[key], ok=statistics.median(expand[key]) <= 0.2))
     count = 200 if args.quick else 1000
     seq = run_child("sequential", str(runs), str(count))
-    ratios = [c / b for c, b in zip(seq["core"], seq["bare"])]
+    ratios = [c / b for c, b in zip(seq["core"], seq["bare"], strict=True)]
     lines.append(row(f"{count} sequential GETs via core", "-", seq["core"]))
     lines.append(row(f"{count} sequential GETs via bare httpx", "-", seq["bare"]))
     lines.append(row("  ratio core / bare httpx", "<= 1.15", ratios, unit="x", ok=statistics.median(ratios) <= 1.15))
