@@ -219,13 +219,16 @@ class Connection:
                 if cap is not None and total is not None and total > cap:
                     raise BodyTooLarge(total, cap)
                 chunks = _Buffer(total)
-                async for chunk in http_response.aiter_bytes():
-                    chunks.add(chunk)
-                    if cap is not None and chunks.size > cap:
-                        raise BodyTooLarge(total, cap)
-                    if progress is not None:
-                        # bytes on the wire, comparable with Content-Length even when compressed
-                        progress(http_response.num_bytes_downloaded, total)
+                if progress is None and cap is None:
+                    chunks.add(await http_response.aread())  # nothing to report or cap: one read
+                else:
+                    async for chunk in http_response.aiter_bytes():
+                        chunks.add(chunk)
+                        if cap is not None and chunks.size > cap:
+                            raise BodyTooLarge(total, cap)
+                        if progress is not None:
+                            # bytes on the wire, comparable with Content-Length even when compressed
+                            progress(http_response.num_bytes_downloaded, total)
             finally:
                 await http_response.aclose()
         except RequestFailed:

@@ -19,8 +19,12 @@ _XRF_ALPHABET = string.ascii_letters + string.digits
 
 
 def new_xrfkey() -> str:
-    """16 random characters from 0-9a-zA-Z (never a fixed key)."""
-    return "".join(secrets.choice(_XRF_ALPHABET) for _ in range(16))
+    """16 random characters from 0-9a-zA-Z (never a fixed key), uniformly drawn."""
+    key = ""
+    while len(key) < 16:
+        # Bytes under 248 (4 x 62) map to the alphabet without bias; the rest are skipped.
+        key += "".join(_XRF_ALPHABET[b % 62] for b in secrets.token_bytes(24) if b < 248)
+    return key[:16]
 
 
 class QseowConnection(Connection):
