@@ -25,7 +25,6 @@ from ..core.http_types import Request, Response
 from ..core.profile_model import ProfileSet
 from ..core.seen_ids import SeenIds
 from ..core.workspace import Workspace
-from .commands import EndpointsProvider, ProfilesProvider
 from .messages import ConnectionEventPosted, RequestDone, TokenReady
 from .navigation import MAX_PAGES, NavigationActions
 from .profile_actions import ProfileActions
@@ -40,6 +39,22 @@ from .widgets.response_view import ResponseView
 from .widgets.token_panel import TokenPanel
 
 Draft = dict[str, str]
+
+
+def profiles_provider() -> Any:
+    """The palette's profile commands (imported on first use: not needed for the first frame)."""
+    from .commands import ProfilesProvider
+
+    return ProfilesProvider
+
+
+def endpoints_provider() -> Any:
+    """The palette's endpoint search."""
+    from .commands import EndpointsProvider
+
+    return EndpointsProvider
+
+
 DEFAULT_MAX_BODY = 200 * 1024 * 1024
 
 
@@ -55,7 +70,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere still find it
     TITLE = "qlik-tui"
-    COMMANDS = App.COMMANDS | {ProfilesProvider, EndpointsProvider}
+    COMMANDS = App.COMMANDS | {profiles_provider, endpoints_provider}  # loaded when the palette opens
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "send", "Send", id="request.send"),
         Binding("ctrl+j", "send", "Send", id="request.send_alt", show=False),
@@ -97,6 +112,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         self._drafts: dict[str, Draft] = {}
         self._in_flight: dict[str, tuple[Worker[None], str, float]] = {}
         self._bytes_received = 0
+        self._bytes_total: int | None = None
         self._pages = 0
         self._tickets = 0
         self.max_body = max_body
@@ -302,7 +318,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         if name in self._in_flight:
             self._in_flight.pop(name)[0].cancel()
         self._connection_listener(name)
-        self._bytes_received = 0
+        self._bytes_received, self._bytes_total = 0, None
         self._pages = 0
         self._tickets += 1
         worker = self._send(name, request, self._tickets, all_pages, uncapped)
@@ -317,7 +333,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         connection.freeze_gc_after_parse = True
 
         def progress(received: int, total: int | None) -> None:
-            self._bytes_received = received
+            self._bytes_received, self._bytes_total = received, total
 
         def on_page(pages: int) -> None:
             self._pages = pages
@@ -395,7 +411,8 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         name = self.workspace.active if self.workspace else None
         if name and name in self._in_flight:
             _, label, started, _ = self._in_flight[name]
-            self.query_one(ResponseView).show_waiting(label, time.monotonic() - started, self._bytes_received, self._pages)
+            view = self.query_one(ResponseView)
+            view.show_waiting(label, time.monotonic() - started, self._bytes_received, self._pages, self._bytes_total)
 
     def on_endpoint_browser_chosen(self, message: EndpointBrowser.Chosen) -> None:
         self.load_endpoint(message.endpoint)

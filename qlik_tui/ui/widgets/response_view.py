@@ -95,9 +95,11 @@ class ResponseView(Vertical):
         self.border_title = "Response"
 
     # ---------------------------------------------------------------- states
-    def show_waiting(self, label: str, elapsed: float, received: int = 0, pages: int = 0) -> None:
-        """While a request runs: what and how long (Esc cancels)."""
+    def show_waiting(self, label: str, elapsed: float, received: int = 0, pages: int = 0, total: int | None = None) -> None:
+        """While a request runs: what, how long, how much (Esc cancels)."""
         got = f", {size_text(received)} received" if received else ""
+        if received and total:
+            got = f", {size_text(received)} of {size_text(total)} ({received * 100 // total}%)"
         got += f", {pages} pages" if pages else ""
         self.query_one("#status-line", Static).update(Text(f"⟳ {label}  {elapsed:.1f} s{got}  (Esc cancels)", style="bold"))
 
