@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
-RESERVED_HEADERS = {"authorization", "cookie", "x-qlik-xrfkey", "qlik-csrf-token"}
 
 
 def register(sub: Any, shared: argparse.ArgumentParser) -> None:
@@ -51,34 +50,22 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
 
 
 def parse_query(items: list[str]) -> list[tuple[str, str]]:
-    """KEY=VALUE strings as pairs (the value may contain '=')."""
-    from ..core.errors import UsageError
+    """-q KEY=VALUE flags as pairs (values keep their spaces: QRS filters need them)."""
+    from ..core.request_parts import parse_query_item
 
     pairs = []
     for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise UsageError(f"-q {item!r}: expected KEY=VALUE", "e.g. -q \"filter=name eq 'Sales'\" -q orderby=name")
+        key, _, value = item.partition("=")
+        parse_query_item(item, f"-q {item!r}")  # the same checks and message as the TUI
         pairs.append((key, value))
     return pairs
 
 
 def parse_headers(items: list[str]) -> list[tuple[str, str]]:
-    """'Name: value' strings as pairs; headers qlik-tui manages are refused."""
-    from ..core.errors import UsageError
+    """-H 'Name: value' flags as pairs; headers qlik-tui manages are refused."""
+    from ..core.request_parts import parse_header_item
 
-    out = []
-    for item in items:
-        name, sep, value = item.partition(":")
-        if not sep or not name.strip():
-            raise UsageError(f"-H {item!r}: expected 'Name: value'", "e.g. -H 'Accept-Language: en'")
-        if name.strip().lower() in RESERVED_HEADERS:
-            raise UsageError(
-                f"-H {name.strip()}: qlik-tui sets this header itself",
-                "leave authentication, cookies, Xrfkey and CSRF to the profile",
-            )
-        out.append((name.strip(), value.strip()))
-    return out
+    return [parse_header_item(item, f"-H {item!r}") for item in items]
 
 
 def read_body(data: str | None) -> bytes | None:

@@ -126,3 +126,18 @@ def test_piecewise_parse_rejects_what_json_rejects(bad: str) -> None:
         json.loads(bad)
     with pytest.raises(ValueError):
         loads_in_pieces(bad)
+
+
+def test_request_parts_shared_by_cli_and_tui() -> None:
+    from qlik_tui.core.request_parts import parse_header_lines, parse_query_lines
+
+    assert parse_query_lines("filter=name eq 'a=b'\n# comment\n\norderby = name desc") == [
+        ("filter", "name eq 'a=b'"),
+        ("orderby", "name desc"),
+    ]
+    assert parse_header_lines("Accept-Language: en") == [("Accept-Language", "en")]
+    for bad, text in (("x", "query line 1"), ("=v", "query line 1")):
+        with pytest.raises(QlikTuiError, match=text):
+            parse_query_lines(bad)
+    with pytest.raises(QlikTuiError, match="sets Cookie itself"):
+        parse_header_lines("Cookie: a=b")

@@ -19,9 +19,9 @@ from textual.widgets import Input, Select, Static, TabbedContent, TabPane, TextA
 from ...core.catalog import Endpoint, placeholders_in
 from ...core.errors import UsageError
 from ...core.http_types import Request
+from ...core.request_parts import parse_header_lines, parse_query_lines
 
 METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE")
-RESERVED = {"authorization", "cookie", "x-qlik-xrfkey", "qlik-csrf-token"}
 
 
 class PlaceholderHighlighter(Highlighter):
@@ -29,37 +29,6 @@ class PlaceholderHighlighter(Highlighter):
 
     def highlight(self, text: Text) -> None:
         text.highlight_regex(r"\{[^}/]+\}", style="bold reverse")
-
-
-def parse_query_lines(text: str) -> list[tuple[str, str]]:
-    """`key=value` per line; blank lines and `#` comments skipped."""
-    pairs = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        key, sep, value = line.partition("=")
-        if not sep or not key.strip():
-            raise UsageError(f"query line {number}: {line.strip()!r} is not key=value", "e.g. filter=name eq 'Sales'")
-        pairs.append((key.strip(), value.strip()))
-    return pairs
-
-
-def parse_header_lines(text: str) -> list[tuple[str, str]]:
-    """`Name: value` per line; headers qlik-tui manages are refused."""
-    out = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        name, sep, value = line.partition(":")
-        if not sep or not name.strip():
-            raise UsageError(f"header line {number}: {line.strip()!r} is not 'Name: value'", "e.g. Accept-Language: en")
-        if name.strip().lower() in RESERVED:
-            raise UsageError(
-                f"header {name.strip()}: qlik-tui sets this itself",
-                "authentication, cookies, Xrfkey and CSRF come from the profile",
-            )
-        out.append((name.strip(), value.strip()))
-    return out
 
 
 class RequestEditor(Vertical):
