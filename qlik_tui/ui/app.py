@@ -84,6 +84,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         Binding("ctrl+n", "new_profile", "New profile", id="profile.new", show=False),
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="view.sidebar", show=False),
         Binding("ctrl+l", "focus_path", "Path", id="view.path", show=False),
+        Binding("f4", "focus_response", "Response", id="view.response"),
         Binding("f1,question_mark", "help", "Help", id="app.help"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
@@ -442,6 +443,12 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         """Jump to the path box."""
         self.query_one("#path", Input).focus()
 
+    def action_focus_response(self) -> None:
+        """Jump to the response (the tree, or whichever tab is open)."""
+        tabs = self.query_one("#response-tabs", TabbedContent)
+        target = {"tab-tree": "#json-tree", "tab-raw": "#raw"}.get(str(tabs.active), "#json-tree")
+        self.query_one(target).focus()
+
     def action_help(self) -> None:
         """Every binding, and where everything else is."""
         rows = [(b.key.replace("question_mark", "?"), b.description) for b in self.BINDINGS if isinstance(b, Binding)]
@@ -478,6 +485,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         yield SystemCommand(
             "Back", "Back to the previous response (Backspace in the tree)", lambda: self.on_json_tree_back(JsonTree.Back())
         )
+        yield SystemCommand("Focus response", "Jump to the response tree (F4)", self.action_focus_response)
         yield SystemCommand("Toggle sidebar", "Hide or show the sidebar (ctrl+b)", self.action_toggle_sidebar)
         yield SystemCommand("Help", "Every key binding (F1)", self.action_help)
 
