@@ -135,3 +135,14 @@ def search(endpoints: list[Endpoint] | tuple[Endpoint, ...], query: str) -> list
     """Endpoints matching `query`, best first (catalog order among equals)."""
     scored = [(fuzzy_score(query, e), i, e) for i, e in enumerate(endpoints)]
     return [e for s, _, e in sorted((t for t in scored if t[0] > 0), key=lambda t: (-t[0], t[1]))]
+
+
+_QRS_LIST = re.compile(r"/qrs/([a-z]+(?:/object)?)(?:/full)?")
+
+
+def qrs_count_path(path: str) -> str | None:
+    """The cheap /count of a QRS list (`/qrs/app/full` -> `/qrs/app/count`), or None."""
+    match = _QRS_LIST.fullmatch(path.lower())
+    if match is None or match.group(1) in ("about", "license", "task"):
+        return None
+    return f"/qrs/{match.group(1)}/count"

@@ -68,3 +68,13 @@ class ConnectionEventPosted(Message):
         super().__init__()
         self.name = name
         self.event = event
+
+
+class CountReady(Message):
+    """How many objects the QRS list at `path` holds (profile `name`)."""
+
+    def __init__(self, name: str, path: str, value: int) -> None:
+        super().__init__()
+        self.name = name
+        self.path = path
+        self.value = value

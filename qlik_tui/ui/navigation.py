@@ -10,13 +10,13 @@ from urllib.parse import urlsplit
 from textual import work
 from textual.widgets import Input
 
-from ..core.catalog import Endpoint, builtin, fill_placeholders, merge
+from ..core.catalog import Endpoint, builtin, fill_placeholders, merge, qrs_count_path
 from ..core.catalog_cache import read_cache
 from ..core.discovery import load_openapi_file
 from ..core.drilldown import drill_target
 from ..core.errors import QlikTuiError
 from ..core.http_types import Request
-from .messages import CatalogReady
+from .messages import CatalogReady, CountReady
 from .screens.placeholders import PlaceholderScreen
 from .screens.save_body import SaveBodyScreen, suggested_name
 from .widgets.endpoint_browser import EndpointBrowser
@@ -107,6 +107,9 @@ class NavigationActions:
         if not endpoint.placeholders or self.workspace is None or self.workspace.active is None:
             editor.load_endpoint(endpoint)
             self.query_one("#path", Input).focus()
+            count_path = qrs_count_path(endpoint.path) if endpoint.method == "GET" else None
+            if count_path and self.workspace is not None and self.workspace.active is not None:
+                self._count(self.workspace.active, endpoint.path, count_path)
             return
 
         def filled(values: dict[str, str] | None) -> None:
@@ -116,6 +119,25 @@ class NavigationActions:
             self.query_one("#path", Input).focus()
 
         self.push_screen(PlaceholderScreen(endpoint.path, self.workspace.state().seen), filled)
+
+    @work(group="count", exclusive=True, exit_on_error=False, description="count a QRS list")
+    async def _count(self: QlikTuiApp, name: str, list_path: str, count_path: str) -> None:  # type: ignore[misc]
+        """QRS lists come whole: say how many objects a list holds before it is sent."""
+        self._connection_listener(name)
+        connection = self.workspace.state(name).connect()  # type: ignore[union-attr]
+        try:
+            response = await connection.send(Request.build("GET", count_path))
+            value = response.json().get("value") if response.ok else None
+        except (QlikTuiError, ValueError, AttributeError):
+            return  # only a hint: a failure here says nothing the real request will not
+        if isinstance(value, int):
+            self.post_message(CountReady(name, list_path, value))
+
+    def on_count_ready(self: QlikTuiApp, message: CountReady) -> None:  # type: ignore[misc]
+        if self.workspace is None or message.name != self.workspace.active:
+            return
+        if self.query_one("#path", Input).value == message.path:
+            self.query_one(RequestEditor).note(f"{message.value:,} objects in this list (from /count)")
 
     # ---------------------------------------------------------------- drill-down, trail, pages
     def on_json_tree_drill(self: QlikTuiApp, message: JsonTree.Drill) -> None:  # type: ignore[misc]

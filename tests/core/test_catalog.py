@@ -106,3 +106,17 @@ def test_placeholders() -> None:
     assert placeholders_in("/qrs/app/{id}/export/{token}") == ["id", "token"]
     assert fill_placeholders("/api/v1/spaces/{spaceId}/assignments", {"spaceId": "abc"}) == "/api/v1/spaces/abc/assignments"
     assert fill_placeholders("/qrs/app/{id}", {}) == "/qrs/app/{id}"
+
+
+def test_qrs_count_paths() -> None:
+    from qlik_tui.core.catalog import qrs_count_path
+
+    assert qrs_count_path("/qrs/app/full") == "/qrs/app/count"
+    assert qrs_count_path("/qrs/app/object") == "/qrs/app/object/count"
+    assert qrs_count_path("/qrs/about") is None and qrs_count_path("/qrs/app/count") is None
+    assert qrs_count_path("/qrs/app/{id}") is None and qrs_count_path("/api/v1/items") is None
+    spec = load(QRS_SPEC)
+    for e in builtin("qseow"):
+        count = qrs_count_path(e.path) if e.method == "GET" else None
+        if count and count.removeprefix("/qrs") not in spec["paths"]:
+            pytest.fail(f"{e.label()} would ask {count}, which the QRS does not have")

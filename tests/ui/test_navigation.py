@@ -129,3 +129,13 @@ async def test_discovery_adds_server_endpoints_to_the_browser(tmp_path: Path, mo
             tree: Tree[object] = app.query_one("#endpoint-tree", Tree)
             labels = [str(leaf.label) for group in tree.root.children for leaf in group.children]
             assert any("/qrs/odagrequest/count" in label and "server" in label for label in labels)
+
+
+async def test_qrs_list_count_shown_before_sending(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await settle(pilot)
+        app.load_endpoint(endpoint("GET /qrs/app/full"))
+        await settle(pilot)
+        assert "60 objects in this list" in text_of(app.query_one("#placeholder-note", Static))
+        assert "/qrs/app/full" not in demo.qseow.stats.paths[-1]  # only the count was asked for

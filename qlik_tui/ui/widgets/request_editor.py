@@ -82,6 +82,14 @@ class RequestEditor(Vertical):
             event.stop()
             self.post_message(self.SendRequested())
 
+    def note(self, text: str) -> None:
+        """A one-line hint under the path (when no placeholder needs filling)."""
+        if placeholders_in(self.query_one("#path", Input).value):
+            return
+        note = self.query_one("#placeholder-note", Static)
+        note.update(Text(text, style="italic"))
+        note.set_class(bool(text), "-visible")
+
     def _note_placeholders(self, path: str) -> None:
         names = placeholders_in(path)
         note = self.query_one("#placeholder-note", Static)
