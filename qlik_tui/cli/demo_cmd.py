@@ -75,9 +75,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         demo = start_demo(options)
     except OSError as exc:
+        if exc.filename is None:  # a socket, not a file: the port is taken or not ours to bind
+            raise UsageError(
+                f"cannot start the simulator: {exc.strerror or exc}",
+                "a port may be in use: leave --qseow-port/--cloud-port out to pick free ones",
+            ) from None
         raise UsageError(
-            f"cannot start the simulator: {exc.strerror or exc}",
-            "a port may be in use: leave --qseow-port/--cloud-port out to pick free ones",
+            f"{exc.filename}: cannot write the demo files ({exc.strerror})", "choose a folder you can write with --dir"
         ) from None
     with demo:
         if args.serve:
