@@ -114,6 +114,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--max-pages and --count must be at least 1", "e.g. --max-pages 20")
     request = Request.build(method, args.path, parse_query(args.query), read_body(args.data), parse_headers(args.header))
     profile = selected_profile(args)
+    if profile.tls_verification_off:
+        print(
+            f"qlik-tui: warning: verify_tls = false in profile '{profile.name}': the server's identity is not checked",
+            file=sys.stderr,
+        )
     if args.all_pages and profile.type == "qseow":
         print("qlik-tui: note: QRS lists are not paged; --all-pages is ignored", file=sys.stderr)
     from .call_runner import run_calls

@@ -151,3 +151,11 @@ def test_demo_serve_https_with_private_ca(tmp_path: Path) -> None:
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=10)
+
+
+def test_tls_off_is_a_warning_on_every_call(tls_demo: Demo) -> None:
+    text = tls_demo.profiles_path.read_text().replace('type = "qseow"', 'type = "qseow"\nverify_tls = false', 1)
+    path = tls_demo.profiles_path.with_name("insecure.toml")
+    path.write_text(text)
+    proc = run_cli("call", "--profiles", str(path), "-p", "demo-qseow", "GET", "/qrs/about")
+    assert proc.returncode == 0 and "warning: verify_tls = false" in proc.stderr
