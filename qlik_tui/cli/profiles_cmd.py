@@ -31,7 +31,7 @@ def run_list(args: argparse.Namespace) -> int:
     from .common import load_set
 
     profile_set = load_set(args)
-    default = profile_set.default_name() if profile_set.default else None
+    default = profile_set.default
     if args.json:
         rows = [{"name": n, "type": p.type, "url": p.url, "default": n == default} for n, p in profile_set.profiles.items()]
         print(json.dumps(rows, indent=2, ensure_ascii=False))

@@ -65,9 +65,15 @@ class History:
 
     def __init__(self, profile_name: str, folder: Path | None = None) -> None:
         self.path = (folder or default_state_dir() / "history") / f"{_SAFE_NAME.sub('_', profile_name)}.jsonl"
+        self._cache: list[HistoryEntry] | None = None  # read once; add() keeps it current
 
     def entries(self) -> list[HistoryEntry]:
         """Newest last; unreadable lines are skipped (a damaged file never stops the app)."""
+        if self._cache is None:
+            self._cache = self._read()
+        return list(self._cache)
+
+    def _read(self) -> list[HistoryEntry]:
         try:
             lines = self.path.read_text(encoding="utf-8").splitlines()
         except OSError:
@@ -100,6 +106,9 @@ class History:
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
+        if self._cache is not None:
+            self._cache.append(entry)
+            del self._cache[:-MAX_ENTRIES]
         if self.path.stat().st_size > MAX_ENTRIES * 2048:
             self._trim()
         return entry
@@ -107,7 +116,8 @@ class History:
     def _trim(self) -> None:
         from .profile_store import atomic_write
 
-        keep = self.entries()[-MAX_ENTRIES // 2 :]
+        keep = self._read()[-MAX_ENTRIES // 2 :]
+        self._cache = list(keep)
         atomic_write(self.path, "".join(json.dumps(asdict(e), ensure_ascii=False) + "\n" for e in keep).encode())
 
 

@@ -10,6 +10,7 @@ from ..core.profile_model import Profile, ProfileSet
 from ..core.profile_store import save_profiles
 from .screens.profile_editor import ProfileEditor
 from .screens.simple import ConfirmScreen
+from .screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
     from .app import QlikTuiApp
@@ -70,11 +71,17 @@ class ProfileActions:
         for name, existing in current.items():
             merged[new_name if name == old_name else name] = profile if name == old_name else existing
         merged.setdefault(new_name, profile)
-        self._save(merged, new_name)
+        self._save(merged, new_name, renamed=(old_name, new_name) if old_name else None)
 
-    def _save(self: QlikTuiApp, profiles: dict[str, Profile], activate: str | None) -> None:  # type: ignore[misc]
+    def _save(  # type: ignore[misc]
+        self: QlikTuiApp, profiles: dict[str, Profile], activate: str | None, renamed: tuple[str, str] | None = None
+    ) -> None:
         old = self.workspace.profile_set if self.workspace else None
-        default = old.default if old and old.default in profiles else None
+        default = old.default if old else None
+        if renamed and default == renamed[0]:
+            default = renamed[1]  # renaming the default profile keeps it the default
+        if default not in profiles:
+            default = None
         new_set = ProfileSet(self.profiles_path, profiles, default)
         try:
             save_profiles(new_set)
@@ -89,8 +96,8 @@ class ProfileActions:
         else:
             self.workspace.replace_profiles(new_set)
         if not new_set.profiles:
-            self.exit(0)
+            # The last profile went: back to the first screen, which offers to create one.
+            self.workspace = None
+            self.push_screen(WelcomeScreen(self.profiles_path, None), self._after_welcome)
             return
-        target = activate or self.workspace.active or new_set.default_name() or ""
-        self.workspace.active = None if target not in profiles else self.workspace.active
-        self.switch_profile(target)
+        self.switch_profile(activate or self.workspace.active or new_set.default_name() or "")

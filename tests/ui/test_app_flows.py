@@ -276,3 +276,44 @@ async def test_narrow_terminal_does_not_break(demo: Demo, tmp_path: Path) -> Non
         await pilot.press("ctrl+b")
         await pilot.pause()
         assert not app.query_one("#sidebar").display
+
+
+async def test_editor_keeps_every_key_and_rename_keeps_default(demo: Demo, tmp_path: Path) -> None:
+    text = demo.profiles_path.read_text().replace(
+        'virtual_proxy = "jwt"', f'virtual_proxy = "jwt"\nclock_skew = 30\ncatalog_files = ["{tmp_path / "spec.json"}"]', 1
+    )
+    (tmp_path / "spec.json").write_text('{"swagger": "2.0", "paths": {}}')
+    demo.profiles_path.write_text(text)
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(100, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, ProfileEditor)
+        assert editor.query_one("#f-clock_skew", Input).value == "30"
+        editor.query_one("#f-name", Input).value = "onprem"  # rename the default profile
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "onprem" in app.title
+    saved = load_profiles(demo.profiles_path)
+    assert saved.default == "onprem" and "demo-qseow" not in saved.profiles
+    onprem = saved.profiles["onprem"]
+    assert onprem.clock_skew == 30 and onprem.catalog_files == (str(tmp_path / "spec.json"),)
+
+
+async def test_deleting_the_last_profile_returns_to_the_first_screen(tmp_path: Path, keys: object) -> None:
+    path = tmp_path / "profiles.toml"
+    path.write_text(
+        f'[profiles.only]\ntype="qseow"\nurl="https://h"\nkey="{keys.key_path}"\n[profiles.only.claims]\nuserId="a"\n'
+    )  # type: ignore[attr-defined]
+    app = make_app(path, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.action_delete_profile()
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen) and app.is_running
+    assert load_profiles(path).profiles == {}
+    assert path.with_name("profiles.toml.bak").exists()

@@ -29,11 +29,27 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("audience", "Audience (optional)", "qseow"),
     ("lifetime", "Lifetime (90, 30m, 1h...)", ""),
     ("ca_bundle", "CA bundle (optional)", ""),
+    ("clock_skew", "Clock skew in seconds (optional, default 5)", ""),
+    ("catalog_files", "OpenAPI catalog files, comma-separated (optional)", ""),
 )
 CLAIM_EXAMPLES = {
     "qseow": 'userDirectory = "LAB"\nuserId = "alice"\n',
     "cloud": 'sub = "alice"\nname = "Alice"\nemail = "alice@example.com"\nemail_verified = true\n',
 }
+
+
+def _shown(value: Any) -> str:
+    """A TOML value as the form shows it (lists comma-separated)."""
+    return ", ".join(value) if isinstance(value, list) else str(value)
+
+
+def _typed(key: str, text: str) -> Any:
+    """A form value as the TOML type core validates (a bad number stays text: core says why)."""
+    if key in ("lifetime", "clock_skew") and text.isdigit():
+        return int(text)
+    if key == "catalog_files":
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return text
 
 
 class ProfileEditor(ModalScreen["tuple[str, Profile] | None"]):
@@ -69,7 +85,7 @@ class ProfileEditor(ModalScreen["tuple[str, Profile] | None"]):
             )
             for key, label, only in FIELDS:
                 yield Label(label, classes=f"field-{key} only-{only or 'both'}")
-                yield Input(str(self.raw.get(key, "")), id=f"f-{key}", classes=f"only-{only or 'both'}")
+                yield Input(_shown(self.raw.get(key, "")), id=f"f-{key}", classes=f"only-{only or 'both'}")
             yield Label("Verify TLS")
             verify = self.raw.get("verify_tls")
             yield Select(
@@ -126,7 +142,7 @@ class ProfileEditor(ModalScreen["tuple[str, Profile] | None"]):
                 continue
             value = self.query_one(f"#f-{key}", Input).value.strip()
             if value or key == "virtual_proxy":
-                raw[key] = int(value) if key == "lifetime" and value.isdigit() else value
+                raw[key] = _typed(key, value)
         verify = str(self.query_one("#f-verify_tls", Select).value)
         if verify != "default":
             raw["verify_tls"] = verify == "true"
