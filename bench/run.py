@@ -174,7 +174,7 @@ def _interpreter_start() -> float:
 
 def _example_profiles() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="qlik-bench-ff-"))
-    from qlik_tui.core.keys import generate_keypair
+    from qlik_tui.core.auth.keys import generate_keypair
 
     keys = generate_keypair(folder / "keys", bits=2048)
     path = folder / "profiles.toml"
@@ -240,9 +240,9 @@ async def child_sequential(runs: int, count: int) -> dict[str, Any]:
     """`count` sequential GETs through core vs bare httpx with a fixed token and cookie."""
     import httpx
 
-    from qlik_tui.core.connections import open_connection
-    from qlik_tui.core.http_types import Request
-    from qlik_tui.core.profiles import load_profiles
+    from qlik_tui.core.http.connections import open_connection
+    from qlik_tui.core.http.types import Request
+    from qlik_tui.core.profiles.loader import load_profiles
 
     sim = Simulator(10)
     try:

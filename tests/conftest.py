@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qlik_tui.core.keys import GeneratedKeys, generate_keypair
+from qlik_tui.core.auth.keys import GeneratedKeys, generate_keypair
 
 
 @pytest.fixture(scope="session")

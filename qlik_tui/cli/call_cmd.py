@@ -51,7 +51,7 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
 
 def parse_query(items: list[str]) -> list[tuple[str, str]]:
     """-q KEY=VALUE flags as pairs (values keep their spaces: QRS filters need them)."""
-    from ..core.request_parts import parse_query_item
+    from ..core.http.request_parts import parse_query_item
 
     pairs = []
     for item in items:
@@ -63,7 +63,7 @@ def parse_query(items: list[str]) -> list[tuple[str, str]]:
 
 def parse_headers(items: list[str]) -> list[tuple[str, str]]:
     """-H 'Name: value' flags as pairs; headers qlik-tui manages are refused."""
-    from ..core.request_parts import parse_header_item
+    from ..core.http.request_parts import parse_header_item
 
     return [parse_header_item(item, f"-H {item!r}") for item in items]
 
@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
 
     from ..core.errors import UsageError
-    from ..core.http_types import Request
+    from ..core.http.types import Request
     from .common import selected_profile
 
     method = args.method.upper()

@@ -7,13 +7,13 @@ import asyncio
 import sys
 import time
 
-from ..core.connections import open_connection
-from ..core.diagnose import pretty_json_or_text
+from ..core.auth.tokens import iso
 from ..core.events import ConnectionEvent
-from ..core.http_types import Request, Response
-from ..core.profile_model import Profile
-from ..core.redact import redact_headers
-from ..core.tokens import iso
+from ..core.http.connections import open_connection
+from ..core.http.diagnose import pretty_json_or_text
+from ..core.http.redact import redact_headers
+from ..core.http.types import Request, Response
+from ..core.profiles.model import Profile
 
 
 def _stderr(line: str) -> None:

@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 from ..core.errors import ProfileError
-from ..core.profile_model import Profile, ProfileSet
-from ..core.profiles import default_profiles_path, load_profiles
+from ..core.profiles.loader import default_profiles_path, load_profiles
+from ..core.profiles.model import Profile, ProfileSet
 
 PROFILE_ENV = "QLIK_TUI_PROFILE"
 

@@ -49,8 +49,8 @@ def run(args: argparse.Namespace) -> int:
     import sys
     import time
 
-    from ..core.durations import HINT, parse_duration
     from ..core.errors import UsageError
+    from ..core.profiles.durations import HINT, parse_duration
     from ..demo.environment import DemoOptions, start_demo
     from ..demo.faults import Faults
 

@@ -26,8 +26,8 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the catalog."""
-    from ..core.catalog import builtin, merge
-    from ..core.discovery import load_openapi_file
+    from ..core.catalog.builtin import builtin, merge
+    from ..core.catalog.discovery import load_openapi_file
     from ..core.errors import ProfileError, UsageError
     from .common import selected_profile
 
@@ -76,8 +76,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _discover(profile: Any, refresh: bool) -> Any:
-    from ..core.connections import open_connection
-    from ..core.discover_server import discover_qseow
+    from ..core.catalog.discover_server import discover_qseow
+    from ..core.http.connections import open_connection
 
     async with open_connection(profile) as connection:
         return await discover_qseow(connection, use_cache=not refresh)

@@ -24,7 +24,7 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Generate, then tell the user what to paste where."""
-    from ..core.keys import generate_keypair
+    from ..core.auth.keys import generate_keypair
 
     paths = generate_keypair(
         Path(args.dir).expanduser().resolve(), bits=args.bits, days=args.days, common_name=args.cn, force=args.force

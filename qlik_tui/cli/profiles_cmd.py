@@ -50,8 +50,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """Key loads, token mints, signature verifies against the certificate: say each."""
+    from ..core.auth.tokens import check_key_against_cert, decode, iso, mint
     from ..core.errors import KeyFileError
-    from ..core.tokens import check_key_against_cert, decode, iso, mint
     from .common import load_set, pick_profile
 
     profile = pick_profile(load_set(args), args.name or args.profile)

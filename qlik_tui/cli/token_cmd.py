@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _mint(args: argparse.Namespace) -> int:
-    from ..core.tokens import iso, mint
+    from ..core.auth.tokens import iso, mint
     from .common import selected_profile
 
     profile = selected_profile(args)
@@ -57,8 +57,8 @@ def _mint(args: argparse.Namespace) -> int:
 
 
 def _decode(args: argparse.Namespace) -> int:
+    from ..core.auth.tokens import decode
     from ..core.errors import UsageError
-    from ..core.tokens import decode
 
     text = args.decode
     if text == "-":

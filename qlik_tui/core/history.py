@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .http_types import Request
-from .redact import MASK
+from .http.redact import MASK
+from .http.types import Request
 
 MAX_ENTRIES = 500
 MAX_BODY = 64 * 1024
@@ -114,7 +114,7 @@ class History:
         return entry
 
     def _trim(self) -> None:
-        from .profile_store import atomic_write
+        from .profiles.store import atomic_write
 
         keep = self._read()[-MAX_ENTRIES // 2 :]
         self._cache = list(keep)

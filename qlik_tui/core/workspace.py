@@ -12,17 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .catalog import Endpoint
+from .catalog.builtin import Endpoint
+from .catalog.seen_ids import SeenIds
 from .history import History
-from .http_types import Request, Response
-from .profile_model import Profile, ProfileSet
-from .seen_ids import SeenIds
+from .http.types import Request, Response
+from .profiles.model import Profile, ProfileSet
 
 MAX_TRAIL = 50
 TRAIL_BYTES = 64 * 1024 * 1024  # bodies kept for Backspace; a 100 MB answer is not kept
 
 if TYPE_CHECKING:
-    from .connection import Connection
+    from .http.connection import Connection
 
 
 @dataclass
@@ -61,7 +61,7 @@ class ProfileState:
     def connect(self) -> Connection:
         """The profile's connection, opened on first use."""
         if self.connection is None:
-            from .connections import open_connection  # deferred: httpx and the crypto stack load on first use
+            from .http.connections import open_connection  # deferred: httpx and the crypto stack load on first use
 
             self.connection = open_connection(self.profile, clock=self.clock)
         return self.connection

@@ -13,8 +13,8 @@ from typing import Any
 
 import tomli_w
 
-from ..core.keys import generate_keypair, load_public_key
-from ..core.profile_store import atomic_write
+from ..core.auth.keys import generate_keypair, load_public_key
+from ..core.profiles.store import atomic_write
 from .cloud_data import generate as generate_tenant
 from .cloud_sim import CloudConfig, CloudSimulator
 from .control import WithControl

@@ -20,10 +20,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, TabbedContent, TabPane, TextArea
 from textual.worker import Worker
 
+from ..core.catalog.seen_ids import SeenIds
 from ..core.errors import BodyTooLarge, ProfileError, QlikTuiError
-from ..core.http_types import Request, Response
-from ..core.profile_model import ProfileSet
-from ..core.seen_ids import SeenIds
+from ..core.http.types import Request, Response
+from ..core.profiles.model import ProfileSet
 from ..core.workspace import Workspace
 from .messages import ConnectionEventPosted, RequestDone, TokenReady
 from .navigation import MAX_PAGES, NavigationActions
@@ -285,7 +285,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         if token is None:
             self.notify("No token yet: it is minted with the first request, or ctrl+r.", severity="warning")
             return
-        from ..core.tokens import decode  # deferred: the crypto stack is not needed for the first frame
+        from ..core.auth.tokens import decode  # deferred: the crypto stack is not needed for the first frame
 
         decoded = decode(token.token)
         self.push_screen(InfoScreen(f"Token · {state.profile.name}", token_text(decoded.header, decoded.claims, decoded.times())))  # type: ignore[union-attr]

@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 from ..core.errors import ProfileError
-from ..core.profile_model import ProfileSet
-from ..core.profiles import load_profiles
+from ..core.profiles.loader import load_profiles
+from ..core.profiles.model import ProfileSet
 
 
 def load_for_app(path: Path) -> tuple[ProfileSet | None, ProfileError | None]:

@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from ..core.catalog import Endpoint
+from ..core.catalog.builtin import Endpoint
+from ..core.catalog.seen_ids import SeenIds
 from ..core.errors import QlikTuiError
 from ..core.events import ConnectionEvent
-from ..core.http_types import Request, Response
-from ..core.seen_ids import SeenIds
+from ..core.http.types import Request, Response
 
 if TYPE_CHECKING:
-    from ..core.tokens import MintedToken
+    from ..core.auth.tokens import MintedToken
 
 
 class RequestDone(Message):

@@ -10,12 +10,12 @@ from urllib.parse import urlsplit
 from textual import work
 from textual.widgets import Input
 
-from ..core.catalog import Endpoint, builtin, fill_placeholders, merge, qrs_count_path
-from ..core.catalog_cache import read_cache
-from ..core.discovery import load_openapi_file
-from ..core.drilldown import drill_target
+from ..core.catalog.builtin import Endpoint, builtin, fill_placeholders, merge, qrs_count_path
+from ..core.catalog.cache import read_cache
+from ..core.catalog.discovery import load_openapi_file
+from ..core.catalog.drilldown import drill_target
 from ..core.errors import QlikTuiError
-from ..core.http_types import Request
+from ..core.http.types import Request
 from .messages import CatalogReady, CountReady
 from .screens.placeholders import PlaceholderScreen
 from .screens.save_body import SaveBodyScreen, suggested_name
@@ -73,7 +73,7 @@ class NavigationActions:
 
     @work(group="discover", exclusive=True, exit_on_error=False, description="discover the server's endpoints")
     async def _discover(self: QlikTuiApp, name: str) -> None:  # type: ignore[misc]
-        from ..core.discover_server import discover_qseow
+        from ..core.catalog.discover_server import discover_qseow
 
         connection = self.workspace.state(name).connect()  # type: ignore[union-attr]
         try:

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.errors import ProfileError
-from ..core.profile_model import Profile, ProfileSet
-from ..core.profile_store import save_profiles
+from ..core.profiles.model import Profile, ProfileSet
+from ..core.profiles.store import save_profiles
 from .screens.profile_editor import ProfileEditor
 from .screens.simple import ConfirmScreen
 from .screens.welcome import WelcomeScreen

@@ -7,7 +7,16 @@ from typing import Any
 
 import pytest
 
-from qlik_tui.core.catalog import Endpoint, builtin, fill_placeholders, fuzzy_score, groups, merge, placeholders_in, search
+from qlik_tui.core.catalog.builtin import (
+    Endpoint,
+    builtin,
+    fill_placeholders,
+    fuzzy_score,
+    groups,
+    merge,
+    placeholders_in,
+    search,
+)
 from tests.specs import CLOUD_SPEC, QRS_SPEC, load
 
 
@@ -109,7 +118,7 @@ def test_placeholders() -> None:
 
 
 def test_qrs_count_paths() -> None:
-    from qlik_tui.core.catalog import qrs_count_path
+    from qlik_tui.core.catalog.builtin import qrs_count_path
 
     assert qrs_count_path("/qrs/app/full") == "/qrs/app/count"
     assert qrs_count_path("/qrs/app/object") == "/qrs/app/object/count"

@@ -10,16 +10,17 @@ from pathlib import Path
 import jwt
 import pytest
 
-from qlik_tui.core.keys import GeneratedKeys, load_public_key
+from qlik_tui.core.auth.keys import GeneratedKeys, load_public_key
 from tests.cli_helpers import assert_clean_failure, run_cli
 from tests.conftest import write_profiles
 
 
 def test_core_and_cli_commands_never_import_textual() -> None:
     code = (
-        "import sys, qlik_tui.core.profiles, qlik_tui.core.tokens, qlik_tui.core.keys, qlik_tui.core.profile_store, qlik_tui.cli;"
+        "import sys, qlik_tui.core.profiles.loader, qlik_tui.core.auth.tokens, qlik_tui.core.auth.keys;"
+        "import qlik_tui.core.profiles.store, qlik_tui.cli;"
         "import qlik_tui.core as c, pkgutil, importlib;"
-        "[importlib.import_module('qlik_tui.core.' + m.name) for m in pkgutil.iter_modules(c.__path__)];"
+        "[importlib.import_module(m.name) for m in pkgutil.walk_packages(c.__path__, 'qlik_tui.core.')];"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )

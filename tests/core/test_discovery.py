@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from qlik_tui.core.discovery import from_description, from_openapi, load_openapi_file
-from qlik_tui.core.drilldown import drill_target
+from qlik_tui.core.catalog.discovery import from_description, from_openapi, load_openapi_file
+from qlik_tui.core.catalog.drilldown import drill_target
+from qlik_tui.core.catalog.seen_ids import SeenIds
 from qlik_tui.core.errors import QlikTuiError
-from qlik_tui.core.seen_ids import SeenIds
 from tests.specs import CLOUD_SPEC, QRS_SPEC, load, operations
 
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qlik_tui.core.durations import format_duration, parse_duration
+from qlik_tui.core.profiles.durations import format_duration, parse_duration
 
 
 @pytest.mark.parametrize(

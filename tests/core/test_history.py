@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 from qlik_tui.core.history import History
-from qlik_tui.core.http_types import Request
+from qlik_tui.core.http.types import Request
 
 
 def test_history_masks_and_caches(tmp_path: Path) -> None:

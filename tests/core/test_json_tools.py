@@ -7,9 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qlik_tui.core.errors import QlikTuiError
-from qlik_tui.core.json_filter import apply
-from qlik_tui.core.json_search import find_all, value_at
-from qlik_tui.core.json_view import buckets, path_append, preview
+from qlik_tui.core.json.filter import apply
+from qlik_tui.core.json.search import find_all, value_at
+from qlik_tui.core.json.view import buckets, path_append, preview
 
 DOC = [
     {"id": "a1", "name": "Sales", "owner": {"name": "Alice", "id": "u1"}, "tags": [{"name": "PII"}], "published": True},
@@ -98,7 +98,7 @@ json_values = st.recursive(
 def test_piecewise_parse_equals_json_loads(doc: object, indent: int | None) -> None:
     import json
 
-    from qlik_tui.core.json_parse import loads_in_pieces, pretty_in_pieces
+    from qlik_tui.core.json.parse import loads_in_pieces, pretty_in_pieces
 
     text = json.dumps(doc, indent=indent)
     assert loads_in_pieces(text) == json.loads(text)
@@ -109,7 +109,7 @@ def test_piecewise_parse_equals_json_loads(doc: object, indent: int | None) -> N
 def test_piecewise_pretty_matches_dumps_for_lists() -> None:
     import json
 
-    from qlik_tui.core.json_parse import pretty_in_pieces
+    from qlik_tui.core.json.parse import pretty_in_pieces
 
     assert pretty_in_pieces(DOC) == json.dumps(DOC, indent=2, ensure_ascii=False)
     cloud = {"data": [{"id": i} for i in range(150)], "links": {"next": {"href": "x"}}}
@@ -120,7 +120,7 @@ def test_piecewise_pretty_matches_dumps_for_lists() -> None:
 def test_piecewise_parse_rejects_what_json_rejects(bad: str) -> None:
     import json
 
-    from qlik_tui.core.json_parse import loads_in_pieces
+    from qlik_tui.core.json.parse import loads_in_pieces
 
     with pytest.raises(ValueError):
         json.loads(bad)
@@ -129,7 +129,7 @@ def test_piecewise_parse_rejects_what_json_rejects(bad: str) -> None:
 
 
 def test_request_parts_shared_by_cli_and_tui() -> None:
-    from qlik_tui.core.request_parts import parse_header_lines, parse_query_lines
+    from qlik_tui.core.http.request_parts import parse_header_lines, parse_query_lines
 
     assert parse_query_lines("filter=name eq 'a=b'\n# comment\n\norderby = name desc") == [
         ("filter", "name eq 'a=b'"),

@@ -8,8 +8,8 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
+from qlik_tui.core.auth.keys import generate_keypair, key_matches, load_private_key, load_public_key
 from qlik_tui.core.errors import KeyFileError
-from qlik_tui.core.keys import generate_keypair, key_matches, load_private_key, load_public_key
 
 
 def test_generates_matching_sha256_pair(tmp_path: Path) -> None:

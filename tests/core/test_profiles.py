@@ -8,11 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from qlik_tui.core.auth.keys import GeneratedKeys
 from qlik_tui.core.errors import ProfileError
-from qlik_tui.core.keys import GeneratedKeys
-from qlik_tui.core.profile_model import CloudProfile, ProfileSet, QseowProfile
-from qlik_tui.core.profile_store import save_profiles
-from qlik_tui.core.profiles import default_profiles_path, load_profiles, parse_profiles, profiles_to_toml
+from qlik_tui.core.profiles.loader import default_profiles_path, load_profiles, parse_profiles, profiles_to_toml
+from qlik_tui.core.profiles.model import CloudProfile, ProfileSet, QseowProfile
+from qlik_tui.core.profiles.store import save_profiles
 from tests.conftest import write_profiles
 
 

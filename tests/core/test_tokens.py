@@ -10,10 +10,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from qlik_tui.core.auth.keys import GeneratedKeys, load_private_key, load_public_key
+from qlik_tui.core.auth.tokens import check_key_against_cert, decode, mint
 from qlik_tui.core.errors import KeyFileError, TokenError
-from qlik_tui.core.keys import GeneratedKeys, load_private_key, load_public_key
-from qlik_tui.core.profiles import load_profiles
-from qlik_tui.core.tokens import check_key_against_cert, decode, mint
+from qlik_tui.core.profiles.loader import load_profiles
 from tests.conftest import write_profiles
 
 

@@ -11,8 +11,8 @@ import pytest
 import tomli_w
 import trustme
 
-from qlik_tui.core.profile_model import Profile
-from qlik_tui.core.profiles import load_profiles, parse_toml_text
+from qlik_tui.core.profiles.loader import load_profiles, parse_toml_text
+from qlik_tui.core.profiles.model import Profile
 from qlik_tui.demo.environment import Demo, DemoOptions, start_demo
 from qlik_tui.demo.faults import Faults
 

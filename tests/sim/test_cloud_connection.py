@@ -6,11 +6,11 @@ import asyncio
 
 import pytest
 
-from qlik_tui.core.cloud_connection import CloudConnection
-from qlik_tui.core.connections import open_connection
 from qlik_tui.core.errors import RequestFailed
 from qlik_tui.core.events import CSRF_REFRESHED, LOGGED_IN, REMINTED
-from qlik_tui.core.http_types import Request
+from qlik_tui.core.http.cloud import CloudConnection
+from qlik_tui.core.http.connections import open_connection
+from qlik_tui.core.http.types import Request
 from qlik_tui.demo.environment import Demo
 from tests.sim.conftest import profile, variant
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from qlik_tui.core.connections import open_connection
-from qlik_tui.core.discover_server import discover_qseow
-from qlik_tui.core.discovery import from_description
-from qlik_tui.core.http_types import Request
+from qlik_tui.core.catalog.discover_server import discover_qseow
+from qlik_tui.core.catalog.discovery import from_description
+from qlik_tui.core.http.connections import open_connection
+from qlik_tui.core.http.types import Request
 from qlik_tui.demo.environment import Demo, DemoOptions, start_demo
 from tests.cli_helpers import assert_clean_failure, run_cli
 from tests.sim.conftest import profile

@@ -8,12 +8,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from qlik_tui.core.connections import open_connection
-from qlik_tui.core.diagnose import diagnose
+from qlik_tui.core.auth.keys import GeneratedKeys
 from qlik_tui.core.errors import RequestFailed
-from qlik_tui.core.http_types import Request, Response
-from qlik_tui.core.keys import GeneratedKeys
-from qlik_tui.core.profiles import parse_profiles
+from qlik_tui.core.http.connections import open_connection
+from qlik_tui.core.http.diagnose import diagnose
+from qlik_tui.core.http.types import Request, Response
+from qlik_tui.core.profiles.loader import parse_profiles
 from qlik_tui.demo.environment import Demo
 from qlik_tui.demo.http_server import RunningServer, SimRequest, SimResponse
 from tests.sim.conftest import profile, variant

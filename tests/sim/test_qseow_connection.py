@@ -6,9 +6,9 @@ import asyncio
 import re
 import time
 
-from qlik_tui.core.connections import open_connection
 from qlik_tui.core.events import REMINTED, SESSION_STARTED
-from qlik_tui.core.http_types import Request
+from qlik_tui.core.http.connections import open_connection
+from qlik_tui.core.http.types import Request
 from qlik_tui.demo.environment import Demo
 from tests.sim.conftest import profile, variant
 

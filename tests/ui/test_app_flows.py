@@ -9,7 +9,7 @@ from pathlib import Path
 
 from textual.widgets import Input, Select, Static, TextArea
 
-from qlik_tui.core.profiles import load_profiles
+from qlik_tui.core.profiles.loader import load_profiles
 from qlik_tui.demo.environment import Demo
 from qlik_tui.ui.screens.profile_editor import ProfileEditor
 from qlik_tui.ui.screens.simple import InfoScreen

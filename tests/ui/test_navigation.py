@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList, Static, Tree
 
-from qlik_tui.core.catalog import builtin
+from qlik_tui.core.catalog.builtin import builtin
 from qlik_tui.demo.environment import Demo, DemoOptions, start_demo
 from qlik_tui.ui.screens.placeholders import PlaceholderScreen
 from qlik_tui.ui.widgets.json_tree import JsonTree

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from qlik_tui.core.keys import GeneratedKeys
+from qlik_tui.core.auth.keys import GeneratedKeys
 from qlik_tui.ui.app import QlikTuiApp
 from tests.ui.conftest import make_app, settle
 

@@ -13,8 +13,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...core.catalog import placeholders_in
-from ...core.seen_ids import SeenIds
+from ...core.catalog.builtin import placeholders_in
+from ...core.catalog.seen_ids import SeenIds
 
 
 class PlaceholderScreen(ModalScreen["dict[str, str] | None"]):

@@ -13,8 +13,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from ...core.profile_model import Profile
-from ...core.profiles import parse_toml_text, profile_to_toml, validate_profile
+from ...core.profiles.loader import parse_toml_text, profile_to_toml, validate_profile
+from ...core.profiles.model import Profile
 
 FIELDS: tuple[tuple[str, str, str], ...] = (
     # key, label, which type shows it ("" both)

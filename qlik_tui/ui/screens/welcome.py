@@ -13,8 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from ...core.errors import ProfileError
-from ...core.profile_model import Profile, ProfileSet
-from ...core.profile_store import save_profiles
+from ...core.profiles.model import Profile, ProfileSet
+from ...core.profiles.store import save_profiles
 from .profile_editor import ProfileEditor
 
 

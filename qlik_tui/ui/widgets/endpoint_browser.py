@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Tree
 
-from ...core.catalog import BUILTIN, Endpoint, fuzzy_score, groups
+from ...core.catalog.builtin import BUILTIN, Endpoint, fuzzy_score, groups
 
 METHOD_STYLE = {"GET": "bold green", "POST": "bold yellow", "PUT": "bold blue", "PATCH": "bold blue", "DELETE": "bold red"}
 

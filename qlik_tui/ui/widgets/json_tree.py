@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from ...core.json_view import BUCKET_SIZE, buckets, is_container, path_append, preview
+from ...core.json.view import BUCKET_SIZE, buckets, is_container, path_append, preview
 
 
 @dataclass
@@ -105,7 +105,7 @@ class JsonTree(Tree[JsonNode]):
         """Drop every node's reference to the document before the nodes go.
 
         Old nodes form reference cycles (parent, children, tree) that only the cyclic GC
-        frees, and the app freezes the GC's view of big documents (see core.connection):
+        frees, and the app freezes the GC's view of big documents (see core.http.connection):
         cutting node -> data here lets refcounting free a 100 MB document at once."""
         stack = [self.root]
         while stack:

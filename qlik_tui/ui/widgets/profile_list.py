@@ -7,7 +7,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ...core.profile_model import ProfileSet
+from ...core.profiles.model import ProfileSet
 
 
 class ProfileList(OptionList):

@@ -16,10 +16,10 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Select, Static, TabbedContent, TabPane, TextArea
 
-from ...core.catalog import Endpoint, placeholders_in
+from ...core.catalog.builtin import Endpoint, placeholders_in
 from ...core.errors import UsageError
-from ...core.http_types import Request
-from ...core.request_parts import parse_header_lines, parse_query_lines
+from ...core.http.request_parts import parse_header_lines, parse_query_lines
+from ...core.http.types import Request
 
 METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE")
 

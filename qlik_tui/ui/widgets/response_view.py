@@ -13,13 +13,13 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane
 
-from ...core.disposal import dispose_in_background
 from ...core.errors import QlikTuiError
-from ...core.http_types import Response
-from ...core.json_filter import apply as apply_filter
-from ...core.json_parse import pretty_in_pieces
-from ...core.json_search import Path, find_all
-from ...core.redact import redact_headers
+from ...core.http.redact import redact_headers
+from ...core.http.types import Response
+from ...core.json.disposal import dispose_in_background
+from ...core.json.filter import apply as apply_filter
+from ...core.json.parse import pretty_in_pieces
+from ...core.json.search import Path, find_all
 from .find_bar import FindBar
 from .json_tree import JsonTree
 from .raw_view import RawView, line_offsets

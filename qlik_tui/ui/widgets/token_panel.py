@@ -14,11 +14,11 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from ...core.events import ConnectionEvent
-from ...core.profile_model import Profile
+from ...core.profiles.model import Profile
 from ...core.timefmt import iso
 
 if TYPE_CHECKING:
-    from ...core.tokens import MintedToken
+    from ...core.auth.tokens import MintedToken
 
 WARN_SECONDS = 60
 

@@ -6,7 +6,7 @@ accept and refuse exactly the same things with the same messages.
 
 from __future__ import annotations
 
-from .errors import UsageError
+from ..errors import UsageError
 
 # qlik-tui sets these itself; a person's value would fight with authentication.
 MANAGED_HEADERS = {"authorization", "cookie", "x-qlik-xrfkey", "qlik-csrf-token"}

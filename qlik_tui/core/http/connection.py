@@ -16,15 +16,15 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from .. import __version__
+from ... import __version__
+from ..auth.token_cache import TokenCache
+from ..auth.tokens import MintedToken
+from ..errors import BodyTooLarge, RequestFailed
+from ..events import RATE_LIMITED, EventBus
+from ..profiles.model import Profile
 from .diagnose import diagnose, from_exception
-from .errors import BodyTooLarge, RequestFailed
-from .events import RATE_LIMITED, EventBus
-from .http_types import Request, Response
-from .profile_model import Profile
 from .redact import redact_url
-from .token_cache import TokenCache
-from .tokens import MintedToken
+from .types import Request, Response
 
 Progress = Callable[[int, "int | None"], None]
 Sleep = Callable[[float], Awaitable[None]]

@@ -8,9 +8,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog import SERVER, Endpoint
-from .history import default_state_dir
-from .profile_store import atomic_write
+from ..history import default_state_dir
+from ..profiles.store import atomic_write
+from .builtin import SERVER, Endpoint
 
 
 @dataclass(frozen=True)

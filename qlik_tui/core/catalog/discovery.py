@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .catalog import SERVER, Endpoint
-from .errors import QlikTuiError
+from ..errors import QlikTuiError
+from .builtin import SERVER, Endpoint
 
 METHODS = ("get", "post", "put", "patch", "delete")
 _DESCRIPTION_LINE = re.compile(r"^\s*(GET|POST|PUT|PATCH|DELETE)\s+(\S+)", re.IGNORECASE)

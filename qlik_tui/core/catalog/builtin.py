@@ -75,7 +75,7 @@ def _from_data(entry: dict[str, Any]) -> Endpoint:
 def builtin(kind: str) -> tuple[Endpoint, ...]:
     """The built-in endpoints for a profile type ('qseow' or 'cloud')."""
     name = "qrs.json" if kind == "qseow" else "cloud.json"
-    raw = json.loads(resources.files("qlik_tui.core").joinpath("data", name).read_text(encoding="utf-8"))
+    raw = json.loads(resources.files("qlik_tui.core.catalog").joinpath("data", name).read_text(encoding="utf-8"))
     return tuple(_from_data(e) for e in raw)
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .cloud_connection import CloudConnection
+from ..profiles.model import CloudProfile, Profile
+from .cloud import CloudConnection
 from .connection import Connection
-from .profile_model import CloudProfile, Profile
-from .qseow_connection import QseowConnection
+from .qseow import QseowConnection
 
 
 def open_connection(profile: Profile, **kwargs: Any) -> Connection:

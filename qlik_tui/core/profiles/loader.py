@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..errors import ProfileError
 from .durations import HINT as DURATION_HINT
 from .durations import parse_duration
-from .errors import ProfileError
-from .profile_model import (
+from .model import (
     CLOUD_ALGORITHMS,
     CLOUD_MAX_LIFETIME,
     DEFAULT_CLOCK_SKEW,

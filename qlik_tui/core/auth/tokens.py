@@ -18,10 +18,10 @@ from typing import Any
 
 import jwt
 
-from .errors import TokenError
+from ..errors import TokenError
+from ..profiles.model import CLOUD_AUDIENCE, CLOUD_MAX_LIFETIME, CloudProfile, Profile, QseowProfile
+from ..timefmt import iso
 from .keys import key_matches, load_private_key, load_public_key
-from .profile_model import CLOUD_AUDIENCE, CLOUD_MAX_LIFETIME, CloudProfile, Profile, QseowProfile
-from .timefmt import iso
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ import asyncio
 import time
 from collections.abc import Callable
 
-from .events import MINTED, REMINTED, EventBus
-from .profile_model import Profile
+from ..events import MINTED, REMINTED, EventBus
+from ..profiles.model import Profile
 from .tokens import MintedToken, mint
 
 MAX_MARGIN = 60.0

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from .errors import KeyFileError
+from ..errors import KeyFileError
 
 _cache: dict[tuple[str, int, int, str | None], rsa.RSAPrivateKey] = {}
 

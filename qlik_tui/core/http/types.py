@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
-from .errors import RequestFailed
-from .json_parse import loads_in_pieces
+from ..errors import RequestFailed
+from ..json.parse import loads_in_pieces
 
 PIECEWISE_BYTES = 1024 * 1024  # above this, parse element by element (see json_parse)
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import httpx
 
-from .errors import RequestFailed
-from .http_types import Response
-from .profile_model import Profile, QseowProfile
+from ..errors import RequestFailed
+from ..profiles.model import Profile, QseowProfile
+from .types import Response
 
 XSRF_TEXT = "XSRF prevention check failed"
 HINT_QSEOW_401 = (

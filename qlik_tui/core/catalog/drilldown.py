@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .http_types import Request
+from ..http.types import Request
 
 # A reference held under this key (QRS: the parent object's key) points at this QRS type.
 QRS_REFERENCES = {

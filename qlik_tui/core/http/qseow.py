@@ -8,11 +8,11 @@ import asyncio
 import secrets
 import string
 
+from ..auth.tokens import MintedToken
+from ..events import SESSION_LOST, SESSION_STARTED
+from ..profiles.model import QseowProfile
 from .connection import Connection, Progress
-from .events import SESSION_LOST, SESSION_STARTED
-from .http_types import Request, Response
-from .profile_model import QseowProfile
-from .tokens import MintedToken
+from .types import Request, Response
 
 SESSION_COOKIE_PREFIX = "X-Qlik-Session"
 _XRF_ALPHABET = string.ascii_letters + string.digits

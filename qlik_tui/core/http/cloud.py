@@ -10,13 +10,13 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from ..auth.tokens import MintedToken
+from ..errors import RequestFailed
+from ..events import CSRF_REFRESHED, LOGGED_IN, RATE_LIMITED, SESSION_LOST
+from ..profiles.model import CloudProfile
 from .connection import MAX_RATE_LIMIT_WAITS, Connection, Progress, retry_after_seconds
 from .diagnose import HINT_CLOUD_LOGIN, qlik_error_detail
-from .errors import RequestFailed
-from .events import CSRF_REFRESHED, LOGGED_IN, RATE_LIMITED, SESSION_LOST
-from .http_types import Request, Response
-from .profile_model import CloudProfile
-from .tokens import MintedToken
+from .types import Request, Response
 
 SESSION_COOKIE = "eas.sid"
 CSRF_HEADER = "qlik-csrf-token"

@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from .errors import QlikTuiError
+from ..errors import QlikTuiError
 
 _STEP = re.compile(
     r"""\.(?P<key>[A-Za-z_$][\w$-]*|\*)|\[(?P<index>-?\d+)\]|\[(?P<star>\*?)\]|\[(?P<quoted>"(?:[^"\\]|\\.)*")\]"""

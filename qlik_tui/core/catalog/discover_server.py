@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .catalog_cache import Discovered, read_cache, write_cache
-from .connection import Connection
+from ..errors import QlikTuiError, RequestFailed
+from ..http.connection import Connection
+from ..http.types import Request
+from .cache import Discovered, read_cache, write_cache
 from .discovery import from_description, from_openapi
-from .errors import QlikTuiError, RequestFailed
-from .http_types import Request
 
 
 async def _json(connection: Connection, path: str, query: list[tuple[str, str]] | None = None) -> Any:

@@ -14,9 +14,9 @@ from typing import Any
 
 import tomli_w
 
-from .errors import ProfileError
-from .profile_model import ProfileSet
-from .profiles import parse_profiles, parse_toml_text, profiles_to_toml, read_toml
+from ..errors import ProfileError
+from .loader import parse_profiles, parse_toml_text, profiles_to_toml, read_toml
+from .model import ProfileSet
 
 SECRET_FILE_MODE = 0o600
 

@@ -1,0 +1,1 @@
+"""What signs a request: private keys, JWT minting and decoding, the token cache."""

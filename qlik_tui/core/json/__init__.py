@@ -1,0 +1,1 @@
+"""Big JSON bodies: piecewise parse, tree views, search, filter and background disposal."""

@@ -1,0 +1,1 @@
+"""Profiles: the TOML contract (model), loading and validation, the atomic store, durations."""
