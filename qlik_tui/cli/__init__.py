@@ -10,14 +10,13 @@ import sys
 from collections.abc import Sequence
 
 from ..core.errors import QlikTuiError
-from .parser import build_parser
+from .parser import parse
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        args = parse(list(argv) if argv is not None else None)
         return int(args.run(args) or 0)
     except QlikTuiError as exc:
         for line in exc.lines():

@@ -16,10 +16,11 @@ def default_demo_dir() -> Path:
 
 def register(sub: Any, shared: argparse.ArgumentParser) -> None:
     """Add the `demo` sub-command."""
-    from .tui_cmd import add_tui_options
+    from .global_options import TUI_OPTIONS, add_options
 
     p = sub.add_parser(
         "demo",
+        parents=[shared],
         help="try everything against a built-in Qlik simulator (QSEoW + Qlik Cloud)",
         description="Generate keys, start a simulated QSEoW virtual proxy and Qlik Cloud tenant on loopback, write a "
         "profiles file (demo-qseow, demo-cloud) and open the TUI on it; --serve only serves.",
@@ -40,7 +41,7 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--openapi", metavar="FILE", help="serve FILE at /qrs/about/openapi/main (e.g. a real QRS Swagger document)")
     p.add_argument("--latency", type=float, default=0.0, metavar="SECONDS", help="add this delay to every request")
-    add_tui_options(p, with_profile=True)
+    add_options(p, 1, TUI_OPTIONS)
     p.set_defaults(run=run)
 
 

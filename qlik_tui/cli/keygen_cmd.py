@@ -11,6 +11,7 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
     """Add the `keygen` sub-command."""
     p = sub.add_parser(
         "keygen",
+        parents=[shared],
         help="generate an RSA private key and a self-signed certificate",
         description="Write private.pem (0600), cert.pem and public.pem into DIR; never overwrites without --force.",
     )

@@ -9,9 +9,15 @@ from typing import Any
 
 def register(sub: Any, shared: argparse.ArgumentParser) -> None:
     """Add the `profiles` sub-command and its actions."""
+    from .global_options import parent
+
     p = sub.add_parser(
-        "profiles", help="list profiles, or check one", description="List the profiles, or check one end to end offline."
+        "profiles",
+        parents=[shared],
+        help="list profiles, or check one",
+        description="List the profiles, or check one end to end offline.",
     )
+    shared = parent(2)  # `profiles -p X list` and `profiles list -p X` both count
     actions = p.add_subparsers(title="actions", metavar="ACTION", required=True)
     ls = actions.add_parser("list", parents=[shared], help="name, type, url; * marks the default")
     ls.add_argument("--json", action="store_true", help="print a JSON list")
