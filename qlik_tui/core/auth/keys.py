@@ -18,25 +18,21 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from ..errors import KeyFileError
+from ..file_read import KEY_FILE_LIMIT, read_regular_file
 
+# NIST SP 800-131A: RSA under 2048 bits is disallowed for signatures (PyJWT warns on it).
+MIN_RSA_BITS = 2048
 _cache: dict[tuple[str, int, int, str | None], rsa.RSAPrivateKey] = {}
 
 
 def _read(path: Path, what: str) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise KeyFileError(
-            f"{path}: {what} not found", "check the path in the profile (relative paths are relative to the profiles file)"
-        ) from None
-    except IsADirectoryError:
-        raise KeyFileError(f"{path}: is a folder, not a {what}", "name the PEM file itself") from None
-    except PermissionError:
-        raise KeyFileError(
-            f"{path}: cannot read the {what} (permission denied)", "run as the key's owner, or fix its permissions"
-        ) from None
-    except OSError as exc:
-        raise KeyFileError(f"{path}: cannot read the {what} ({exc.strerror})", "check the path") from None
+    return read_regular_file(
+        path,
+        what=what,
+        limit=KEY_FILE_LIMIT,
+        error=KeyFileError,
+        missing_hint="check the path in the profile (relative paths are relative to the profiles file)",
+    )
 
 
 def _describe_pem(data: bytes) -> str:
@@ -106,6 +102,11 @@ def load_private_key(path: Path, passphrase_env: str | None = None) -> rsa.RSAPr
             f"{path}: the private key is {type(key).__name__.replace('_', '')}, not RSA",
             "Qlik accepts RS256/RS384/RS512 only: use an RSA key (qlik-tui keygen makes one)",
         )
+    if key.key_size < MIN_RSA_BITS:
+        raise KeyFileError(
+            f"{path}: the RSA key is {key.key_size} bits; Qlik tokens need at least {MIN_RSA_BITS}",
+            "make a new key pair with `qlik-tui keygen --dir DIR` and give Qlik its certificate",
+        )
     if stat:
         _cache[cache_key] = key
     return key
@@ -139,6 +140,11 @@ def load_public_key(path: Path) -> rsa.RSAPublicKey:
         raise KeyFileError(f"{path}: not a certificate or public key (found {found})", hint)
     if not isinstance(public, rsa.RSAPublicKey):
         raise KeyFileError(f"{path}: the public key is not RSA", "Qlik accepts RS256/RS384/RS512 only: use an RSA certificate")
+    if public.key_size < MIN_RSA_BITS:
+        raise KeyFileError(
+            f"{path}: the certificate's RSA key is {public.key_size} bits; at least {MIN_RSA_BITS} are needed",
+            "make a new key pair with `qlik-tui keygen --dir DIR`",
+        )
     return public
 
 

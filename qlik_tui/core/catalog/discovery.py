@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import QlikTuiError
+from ..file_read import CATALOG_FILE_LIMIT, read_regular_file
 from .builtin import SERVER, Endpoint
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -24,9 +25,14 @@ def _resolve(doc: dict[str, Any], node: Any, depth: int = 0) -> Any:
     return node
 
 
+def _list(value: Any) -> list[Any]:
+    """`parameters` as a list; a hand-edited or hostile document may hold anything there."""
+    return value if isinstance(value, list) else []
+
+
 def _query_params(doc: dict[str, Any], path_item: dict[str, Any], operation: dict[str, Any]) -> tuple[str, ...]:
     names: list[str] = []
-    for raw in [*path_item.get("parameters", []), *operation.get("parameters", [])]:
+    for raw in [*_list(path_item.get("parameters")), *_list(operation.get("parameters"))]:
         param = _resolve(doc, raw)
         if (
             isinstance(param, dict)
@@ -118,14 +124,20 @@ def _description_entry(entry: Any) -> tuple[str, str]:
 
 def load_openapi_file(path: Path) -> list[Endpoint]:
     """Endpoints of an OpenAPI file named in a profile's `catalog_files`."""
+    raw = read_regular_file(
+        path,
+        what="catalog file",
+        limit=CATALOG_FILE_LIMIT,
+        missing_hint="check catalog_files in the profile (paths are relative to the profiles file)",
+    )
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        doc = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
         raise QlikTuiError(
-            f"{path}: catalog file not found", "check catalog_files in the profile (paths are relative to the profiles file)"
+            f"{path}: the catalog file is not UTF-8 text", "catalog files must be OpenAPI documents in JSON"
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise QlikTuiError(f"{path}: cannot read the catalog file ({exc})", "check the file") from None
+    except RecursionError:
+        raise QlikTuiError(f"{path}: the catalog file is nested too deeply to read", "is this an OpenAPI document?") from None
     except ValueError as exc:
         raise QlikTuiError(f"{path}: not JSON ({exc})", "catalog files must be OpenAPI documents in JSON") from None
     try:
