@@ -10,15 +10,16 @@ from hypothesis import strategies as st
 
 from qlik_tui.core.auth.keys import GeneratedKeys
 from qlik_tui.core.errors import ProfileError
-from qlik_tui.core.profiles.loader import default_profiles_path, load_profiles, parse_profiles, profiles_to_toml
+from qlik_tui.core.profiles.loader import default_profiles_path, load_profiles, parse_profiles, profiles_to_toml, read_toml
 from qlik_tui.core.profiles.model import CloudProfile, ProfileSet, QseowProfile
 from qlik_tui.core.profiles.store import save_profiles
 from tests.conftest import write_profiles
 
 
 def problems_of(path: Path) -> list[str]:
+    """Every problem, as the strict parse (the one the store uses before writing) lists them."""
     with pytest.raises(ProfileError) as info:
-        load_profiles(path)
+        parse_profiles(read_toml(path), path)
     return info.value.problems or [info.value.message]
 
 

@@ -78,6 +78,7 @@ def mint(profile: Profile, now: float | None = None) -> MintedToken:
     """Sign a new token for `profile` (the key is loaded once and cached)."""
     key = load_private_key(profile.key_path, profile.key_passphrase_env)
     header, claims = build_claims(profile, time.time() if now is None else now)
+    _require_json(profile, claims)
     extra = {k: v for k, v in header.items() if k not in ("alg", "typ")}
     try:
         token = jwt.encode(claims, key, algorithm=header["alg"], headers=extra or None)
@@ -87,6 +88,18 @@ def mint(profile: Profile, now: float | None = None) -> MintedToken:
             "check the claims table: values must be strings, numbers, booleans, lists or tables",
         ) from None
     return MintedToken(token=token, header=jwt.get_unverified_header(token), claims=claims)
+
+
+def _require_json(profile: Profile, claims: dict[str, Any]) -> None:
+    """Refuse claims JSON cannot carry: json.dumps writes NaN and Infinity, which no JWT parser reads."""
+    for name, value in claims.items():
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError, RecursionError):
+            raise TokenError(
+                f"profile '{profile.name}': claim `{name}` cannot go into a token (it is not plain JSON: NaN, inf or a date?)",
+                "use strings, finite numbers, booleans, lists or tables in the claims table",
+            ) from None
 
 
 @dataclass(frozen=True)

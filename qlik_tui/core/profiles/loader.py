@@ -7,8 +7,10 @@ for `groups` must not silently mint a token Qlik will refuse.
 
 from __future__ import annotations
 
+import math
 import os
 import re
+import reprlib
 import sys
 from datetime import date, datetime, time
 from difflib import get_close_matches
@@ -17,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import ProfileError
+from ..file_read import PROFILES_FILE_LIMIT, read_regular_file
 from .durations import HINT as DURATION_HINT
 from .durations import parse_duration
 from .model import (
@@ -24,6 +27,7 @@ from .model import (
     CLOUD_MAX_LIFETIME,
     DEFAULT_CLOCK_SKEW,
     QSEOW_ALGORITHMS,
+    QSEOW_MAX_LIFETIME,
     CloudProfile,
     Profile,
     ProfileSet,
@@ -55,6 +59,15 @@ RESERVED_CLAIMS = {
     "iss": "set by `issuer`",
 }
 _PREFIX = re.compile(r"[a-z0-9._~-]*")
+# Values quoted in messages come from the file: keep them short and never recurse deeply.
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 80
+_REPR.maxlevel = 3
+
+
+def _shown(value: object) -> str:
+    """`value` as Python would write it, shortened for a one-line message."""
+    return _REPR.repr(value)
 
 
 def default_profiles_path() -> Path:
@@ -68,22 +81,21 @@ def default_profiles_path() -> Path:
 
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse the file at `path`; a missing file or a syntax error is a ProfileError."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ProfileError(
-            f"{path}: no profiles file here",
-            "create one from profiles.example.toml, or run `qlik-tui demo` to try the app "
-            "with a simulated Qlik server; --profiles FILE or $QLIK_TUI_PROFILES pick another file",
-        ) from None
-    except IsADirectoryError:
-        raise ProfileError(f"{path}: is a folder, not a profiles file", "name the .toml file") from None
-    except OSError as exc:
-        raise ProfileError(f"{path}: cannot read ({exc.strerror})", "check the file's permissions") from None
+    raw = read_regular_file(
+        path,
+        what="profiles file",
+        limit=PROFILES_FILE_LIMIT,
+        error=ProfileError,
+        missing=f"{path}: no profiles file here",
+        missing_hint="create one from profiles.example.toml, or run `qlik-tui demo` to try the app "
+        "with a simulated Qlik server; --profiles FILE or $QLIK_TUI_PROFILES pick another file",
+    )
     try:
         return parse_toml_text(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ProfileError(f"{path}: not UTF-8 text", "save the file as UTF-8") from None
+    except TomlTooDeep as exc:
+        raise ProfileError(f"{path}: {exc}", "profiles are a few flat tables: is this the right file?") from None
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(
             f"{path}: TOML syntax error: {exc}",
@@ -91,21 +103,38 @@ def read_toml(path: Path) -> dict[str, Any]:
         ) from None
 
 
+class TomlTooDeep(ValueError):
+    """TOML nested deeper than the parser can follow (tomllib recurses, and runs out of stack)."""
+
+
 def parse_toml_text(text: str) -> dict[str, Any]:
-    """tomllib.loads with a precise return type (TOMLDecodeError propagates)."""
-    doc: dict[str, Any] = tomllib.loads(text)
+    """tomllib.loads with a precise return type (TOMLDecodeError and TomlTooDeep are ValueErrors)."""
+    try:
+        doc: dict[str, Any] = tomllib.loads(text)
+    except RecursionError:
+        raise TomlTooDeep("arrays or inline tables nested too deeply to read") from None
     return doc
 
 
 def load_profiles(path: Path | None = None) -> ProfileSet:
-    """Read, parse and validate a profiles file."""
+    """Read, parse and validate a profiles file.
+
+    A file that cannot be read or parsed, or whose top level is wrong, raises ProfileError.
+    A profile with problems does not: it lands in `ProfileSet.broken` with its problems, so
+    one bad profile never blocks the others.
+    """
     path = path or default_profiles_path()
-    return parse_profiles(read_toml(path), path)
+    return parse_profiles(read_toml(path), path, strict=False)
 
 
-def parse_profiles(data: dict[str, Any], path: Path) -> ProfileSet:
-    """Validate parsed TOML; raise one ProfileError that lists every problem found."""
+def parse_profiles(data: dict[str, Any], path: Path, *, strict: bool = True) -> ProfileSet:
+    """Validate parsed TOML; raise one ProfileError that lists every problem found.
+
+    With `strict=False` only file-level problems raise; broken profiles are returned in
+    `broken` (name -> problems) and left out of `profiles`.
+    """
     problems: list[str] = []
+    broken: dict[str, list[str]] = {}
     for key in data:
         if key not in TOP_KEYS:
             problems.append(_unknown(key, TOP_KEYS, "top level"))
@@ -116,14 +145,14 @@ def parse_profiles(data: dict[str, Any], path: Path) -> ProfileSet:
         table = {}
     base_dir = path.resolve().parent
     for name, raw in table.items():
-        if not isinstance(raw, dict):
-            problems.append(f"profile '{name}': must be a table ([profiles.{name}])")
-            continue
         found: list[str] = []
-        profile = _build_profile(name, raw, base_dir, found)
-        problems.extend(f"profile '{name}', {p}" for p in found)
+        profile = _build_profile(name, raw, base_dir, found) if isinstance(raw, dict) else None
+        if not isinstance(raw, dict):
+            found.append(f"must be a table ([profiles.{name}])")
         if profile is not None and not found:
             profiles[name] = profile
+        elif found:
+            broken[name] = found
     default = data.get("default")
     if default is not None:
         if not isinstance(default, str):
@@ -132,14 +161,20 @@ def parse_profiles(data: dict[str, Any], path: Path) -> ProfileSet:
         elif default not in table:
             names = ", ".join(table) or "none"
             problems.append(f"`default` names profile '{default}', which is not in the file (profiles: {names})")
+    if strict:
+        problems.extend(f"profile '{name}', {p}" for name, found in broken.items() for p in found)
     if problems:
-        count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
         raise ProfileError(
-            f"{path}: {count}",
-            "fix these and run `qlik-tui profiles list`; profiles.example.toml documents every key",
+            f"{path}: {plural(len(problems), 'problem')}",
+            "fix these and run `qlik-tui profiles check`; profiles.example.toml documents every key",
             problems,
         )
-    return ProfileSet(path=path, profiles=profiles, default=default)
+    return ProfileSet(path=path, profiles=profiles, default=default, broken=broken)
+
+
+def plural(count: int, word: str) -> str:
+    """'1 problem', '2 problems'."""
+    return f"{count} {word}{'s' if count != 1 else ''}"
 
 
 def validate_profile(name: str, raw: dict[str, Any], base_dir: Path) -> tuple[Profile | None, list[str]]:
@@ -158,7 +193,7 @@ def _unknown(key: str, allowed: tuple[str, ...], where: str) -> str:
 def _build_profile(name: str, raw: dict[str, Any], base_dir: Path, problems: list[str]) -> Profile | None:
     kind = raw.get("type")
     if kind not in ("qseow", "cloud"):
-        problems.append(f'key `type`: must be "qseow" or "cloud", not {kind!r}')
+        problems.append(f'key `type`: must be "qseow" or "cloud", not {_shown(kind)}')
         return None
     allowed = QSEOW_KEYS if kind == "qseow" else CLOUD_KEYS
     for key in raw:
@@ -178,7 +213,7 @@ def _build_profile(name: str, raw: dict[str, Any], base_dir: Path, problems: lis
         proxy = (_string(raw, "virtual_proxy", problems, default="") or "").strip("/")
         if not _PREFIX.fullmatch(proxy):
             problems.append(
-                f"key `virtual_proxy`: {proxy!r} is not a virtual proxy prefix "
+                f"key `virtual_proxy`: {_shown(proxy)} is not a virtual proxy prefix "
                 "(lower case letters, digits, '-', '_', '.'; \"\" for the root proxy)"
             )
         audience = _string(raw, "audience", problems)
@@ -198,7 +233,7 @@ def _common_fields(name: str, raw: dict[str, Any], kind: str, base_dir: Path, pr
     allowed_algs = QSEOW_ALGORITHMS if kind == "qseow" else CLOUD_ALGORITHMS
     if algorithm not in allowed_algs:
         problems.append(
-            f"key `algorithm`: {algorithm!r} is not accepted by "
+            f"key `algorithm`: {_shown(algorithm)} is not accepted by "
             f"{'QSEoW' if kind == 'qseow' else 'Qlik Cloud'} (use {' or '.join(allowed_algs)})"
         )
     lifetime_raw = raw.get("lifetime", "1h")
@@ -209,16 +244,21 @@ def _common_fields(name: str, raw: dict[str, Any], kind: str, base_dir: Path, pr
         problems.append(f"key `lifetime`: {exc}; {DURATION_HINT}")
     if kind == "cloud" and seconds > CLOUD_MAX_LIFETIME:
         problems.append(
-            f"key `lifetime`: {lifetime_raw!r} is over Qlik Cloud's 1-hour limit "
+            f"key `lifetime`: {_shown(lifetime_raw)} is over Qlik Cloud's 1-hour limit "
             "(exp - nbf must be at most 3600 seconds); use 1h or less"
+        )
+    elif kind == "qseow" and seconds > QSEOW_MAX_LIFETIME:
+        problems.append(
+            f"key `lifetime`: {_shown(lifetime_raw)} is over qlik-tui's 30-day limit for QSEoW tokens "
+            "(a token cannot be revoked before it expires); the app re-mints on its own, so 1h is plenty"
         )
     verify = raw.get("verify_tls")
     if verify is not None and not isinstance(verify, bool):
-        problems.append(f"key `verify_tls`: must be true or false (no quotes), not {verify!r}")
+        problems.append(f"key `verify_tls`: must be true or false (no quotes), not {_shown(verify)}")
         verify = None
     skew = raw.get("clock_skew", DEFAULT_CLOCK_SKEW)
     if isinstance(skew, bool) or not isinstance(skew, int) or not 0 <= skew <= 300:
-        problems.append(f"key `clock_skew`: must be a whole number of seconds from 0 to 300, not {skew!r}")
+        problems.append(f"key `clock_skew`: must be a whole number of seconds from 0 to 300, not {_shown(skew)}")
         skew = DEFAULT_CLOCK_SKEW
     files = raw.get("catalog_files", [])
     if not isinstance(files, list) or not all(isinstance(f, str) and f.strip() for f in files):
@@ -244,16 +284,16 @@ def _common_fields(name: str, raw: dict[str, Any], kind: str, base_dir: Path, pr
 def _check_url(url: str, kind: str, problems: list[str]) -> str:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        problems.append(f"key `url`: {url!r} is not scheme://host[:port] (e.g. https://qlik.example.com)")
+        problems.append(f"key `url`: {_shown(url)} is not scheme://host[:port] (e.g. https://qlik.example.com)")
         return url
     try:
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
-        problems.append(f"key `url`: {url!r} has a port that is not a number from 1 to 65535")
+        problems.append(f"key `url`: {_shown(url)} has a port that is not a number from 1 to 65535")
         return url
     if parts.path.strip("/") or parts.query or parts.fragment:
         hint = "put the prefix in `virtual_proxy`" if kind == "qseow" else "the tenant URL has no path"
-        problems.append(f"key `url`: {url!r} must be scheme://host[:port] with no path ({hint})")
+        problems.append(f"key `url`: {_shown(url)} must be scheme://host[:port] with no path ({hint})")
     return f"{parts.scheme}://{parts.netloc}"
 
 
@@ -264,22 +304,32 @@ def _string(raw: dict[str, Any], key: str, problems: list[str], *, required: str
         return default
     value = raw[key]
     if not isinstance(value, str):
-        problems.append(f"key `{key}`: must be a string in double quotes, not {value!r}")
+        problems.append(f"key `{key}`: must be a string in double quotes, not {_shown(value)}")
         return default
     if required and not value.strip():
         problems.append(f"key `{key}` is empty: {required}")
     return value
 
 
+MAX_CLAIM_DEPTH = 16
+
+
 def _check_json_value(claim: str, value: Any, problems: list[str]) -> None:
-    if isinstance(value, (datetime, date, time)):
-        problems.append(f"claim `{claim}`: TOML dates and times cannot go into a JWT; quote it as a string")
-    elif isinstance(value, list):
-        for item in value:
-            _check_json_value(claim, item, problems)
-    elif isinstance(value, dict):
-        for item in value.values():
-            _check_json_value(claim, item, problems)
+    """Dates, NaN/inf (TOML has them, JSON does not) and absurd nesting, walked without recursion."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    found: set[str] = set()
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (datetime, date, time)):
+            found.add("TOML dates and times cannot go into a JWT; quote it as a string")
+        elif isinstance(item, float) and not math.isfinite(item):
+            found.add(f"{_shown(item)} is not a number JSON can carry; write a finite number or a string")
+        elif isinstance(item, (list, dict)):
+            if depth >= MAX_CLAIM_DEPTH:
+                found.add(f"nested more than {MAX_CLAIM_DEPTH} levels deep; no Qlik claim looks like that")
+                continue
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    problems.extend(f"claim `{claim}`: {text}" for text in sorted(found))
 
 
 def _check_reserved(claims: dict[str, Any], problems: list[str]) -> None:
@@ -297,10 +347,15 @@ def _check_qseow_claims(claims: dict[str, Any], problems: list[str]) -> None:
     _check_reserved(claims, problems)
     for claim, value in claims.items():
         _check_json_value(claim, value, problems)
+        # The proxy reads the user id and directory as text; a number or list is refused there.
+        if claim.lower() in ("userid", "userdirectory") and (not isinstance(value, str) or not value.strip()):
+            problems.append(f"claim `{claim}`: must be a non-empty string in double quotes, not {_shown(value)}")
 
 
 def _check_cloud_claims(claims: dict[str, Any], problems: list[str]) -> dict[str, Any]:
     _check_reserved(claims, problems)
+    for claim, value in claims.items():
+        _check_json_value(claim, value, problems)
     for claim in claims:
         if claim not in CLOUD_CLAIMS and claim not in RESERVED_CLAIMS:
             problems.append(_unknown(claim, CLOUD_CLAIMS, "Qlik Cloud claims").replace("key", "claim", 1))
@@ -313,11 +368,11 @@ def _check_cloud_claims(claims: dict[str, Any], problems: list[str]) -> dict[str
             problems.append(f"claim `{claim}`: must be a non-empty string")
     email = claims.get("email")
     if isinstance(email, str) and email.strip() and "@" not in email:
-        problems.append(f"claim `email`: {email!r} is not an email address")
+        problems.append(f"claim `email`: {_shown(email)} is not an email address")
     verified = claims.get("email_verified")
     if "email_verified" in claims and not isinstance(verified, bool):
         problems.append(
-            f"claim `email_verified`: must be the boolean true or false (no quotes), not {verified!r}; "
+            f"claim `email_verified`: must be the boolean true or false (no quotes), not {_shown(verified)}; "
             "Qlik Cloud refuses a string"
         )
     groups = claims.get("groups")
@@ -325,7 +380,7 @@ def _check_cloud_claims(claims: dict[str, Any], problems: list[str]) -> dict[str
         problems.append('claim `groups`: must be a list of strings, e.g. ["Sales", "Admins"]')
     sub_type = claims.get("subType", "user")
     if sub_type != "user":
-        problems.append(f'claim `subType`: Qlik Cloud accepts only "user", not {sub_type!r}')
+        problems.append(f'claim `subType`: Qlik Cloud accepts only "user", not {_shown(sub_type)}')
     return {**claims, "subType": "user"} if "subType" not in claims else dict(claims)
 
 

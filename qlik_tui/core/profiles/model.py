@@ -16,6 +16,10 @@ from .durations import format_duration
 
 CLOUD_AUDIENCE = "qlik.api/login/jwt-session"
 CLOUD_MAX_LIFETIME = 3600
+# QSEoW documents no maximum, and it cannot revoke a token short of replacing the virtual
+# proxy's certificate: a leaked token is valid until `exp`. The app re-mints on its own, so
+# long lifetimes only matter for `qlik-tui token` in scripts; 30 days covers a monthly job.
+QSEOW_MAX_LIFETIME = 30 * 86400
 QSEOW_ALGORITHMS = ("RS256", "RS384", "RS512")
 CLOUD_ALGORITHMS = ("RS256",)
 DEFAULT_CLOCK_SKEW = 5
@@ -147,13 +151,15 @@ class ProfileSet:
     path: Path
     profiles: dict[str, Profile]
     default: str | None = None
+    # Profiles that failed validation, with their problems: unusable, but the others work.
+    broken: dict[str, list[str]] = field(default_factory=dict)
 
     def names(self) -> list[str]:
-        """Profile names in file order."""
+        """Usable profile names in file order."""
         return list(self.profiles)
 
     def default_name(self) -> str | None:
-        """The `default` key, else the first profile, else None."""
-        if self.default:
+        """The `default` key if that profile is usable, else the first usable profile, else None."""
+        if self.default in self.profiles:
             return self.default
         return next(iter(self.profiles), None)

@@ -1,0 +1,25 @@
+"""Warn, as ssh does, when a private key file can be read by someone other than its owner.
+
+A warning, not a refusal: keys on shared lab machines are often group-readable on purpose,
+and refusing would block people who know what they are doing. Kept apart from `keys.py` so
+the TUI can ask without loading the crypto stack.
+"""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+GROUP_OR_OTHERS = 0o077
+
+
+def key_file_warning(path: Path) -> str | None:
+    """One line naming who can read the key and the chmod that fixes it; None when it is private."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # a missing or unreadable key is reported, as an error, when it is loaded
+    if not stat.S_ISREG(mode) or not mode & GROUP_OR_OTHERS:
+        return None
+    who = " and ".join(w for w, bits in (("group", 0o070), ("others", 0o007)) if mode & bits)
+    return f"private key {path} is open to {who} (mode {stat.S_IMODE(mode):04o}): run chmod 600 {path}"
