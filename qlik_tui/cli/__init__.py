@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from ..core.errors import QlikTuiError
+from ..core.terminal_text import visible_block
 from .parser import parse
 
 
@@ -20,7 +21,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except QlikTuiError as exc:
         for line in exc.lines():
-            print(f"qlik-tui: {line}" if line is exc.message else line, file=sys.stderr)
+            # Messages quote file contents and server answers: control characters made visible.
+            print(visible_block(f"qlik-tui: {line}" if line is exc.message else line), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("qlik-tui: interrupted", file=sys.stderr)

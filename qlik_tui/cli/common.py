@@ -1,14 +1,16 @@
-"""What several commands share: finding the profiles file and picking a profile."""
+"""What several commands share: finding the profiles file, picking a profile, warning once."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from ..core.errors import ProfileError
-from ..core.profiles.loader import default_profiles_path, load_profiles
+from ..core.profiles.loader import default_profiles_path, load_profiles, plural
 from ..core.profiles.model import Profile, ProfileSet
+from ..core.terminal_text import visible
 
 PROFILE_ENV = "QLIK_TUI_PROFILE"
 
@@ -24,19 +26,51 @@ def load_set(args: argparse.Namespace) -> ProfileSet:
     return load_profiles(profiles_path(args))
 
 
+def warn(line: str) -> None:
+    """One warning line on stderr (the text may come from the user's file: made visible)."""
+    print(f"qlik-tui: warning: {visible(line)}", file=sys.stderr, flush=True)
+
+
+def broken_warning(profile_set: ProfileSet, skip: str | None = None) -> str | None:
+    """One line naming the broken profiles (other than `skip`), or None when there are none."""
+    names = [n for n in profile_set.broken if n != skip]
+    if not names:
+        return None
+    quoted = ", ".join(f"'{n}'" for n in names)
+    check = f"qlik-tui profiles check {names[0]}" if len(names) == 1 else "qlik-tui profiles check"
+    verb = "has problems and is" if len(names) == 1 else "have problems and are"
+    return f"{'profile' if len(names) == 1 else 'profiles'} {quoted} in {profile_set.path} {verb} skipped (see `{check}`)"
+
+
+def broken_profile_error(profile_set: ProfileSet, name: str, why: str = "") -> ProfileError:
+    """The error for using a profile that failed validation: its problems, one per line."""
+    problems = profile_set.broken[name]
+    others = ", ".join(profile_set.names())
+    hint = "fix these in the file; profiles.example.toml documents every key"
+    if others:
+        hint += f"; or pass -p with a profile that works ({others})"
+    return ProfileError(f"{profile_set.path}: {why}profile '{name}' has {plural(len(problems), 'problem')}", hint, problems)
+
+
 def pick_profile(profile_set: ProfileSet, name: str | None) -> Profile:
     """The named profile, else $QLIK_TUI_PROFILE, else `default`, else the only profile."""
+    why = "" if name or os.environ.get(PROFILE_ENV) else "the default "
     name = name or os.environ.get(PROFILE_ENV) or profile_set.default
-    names = ", ".join(profile_set.names()) or "none"
+    every = [*profile_set.profiles, *profile_set.broken]
+    names = ", ".join(every) or "none"
     if name is None:
-        if len(profile_set.profiles) == 1:
+        if len(every) == 1 and profile_set.profiles:
             return next(iter(profile_set.profiles.values()))
-        if not profile_set.profiles:
+        if len(every) == 1:
+            raise broken_profile_error(profile_set, every[0], "the only ")
+        if not every:
             raise ProfileError(f"{profile_set.path}: has no profiles", "add a [profiles.NAME] table (see profiles.example.toml)")
         raise ProfileError(
             f"{profile_set.path}: several profiles and no default (profiles: {names})",
             'pass -p NAME, or set default = "NAME" at the top of the file',
         )
+    if name in profile_set.broken:
+        raise broken_profile_error(profile_set, name, why)
     if name not in profile_set.profiles:
         raise ProfileError(
             f"no profile named '{name}' in {profile_set.path} (profiles: {names})", "pass -p with one of those names"
@@ -45,5 +79,16 @@ def pick_profile(profile_set: ProfileSet, name: str | None) -> Profile:
 
 
 def selected_profile(args: argparse.Namespace) -> Profile:
-    """Load the file and pick the profile named by -p (or the default)."""
-    return pick_profile(load_set(args), getattr(args, "profile", None))
+    """Load the file and pick the profile named by -p (or the default); warn about the rest.
+
+    Warnings go to stderr, one line each: other profiles that are broken (so a typo in one
+    never goes unnoticed while the others keep working), and a private key others can read.
+    """
+    from ..core.auth.key_permissions import key_file_warning
+
+    profile_set = load_set(args)
+    profile = pick_profile(profile_set, getattr(args, "profile", None))
+    for line in (broken_warning(profile_set, profile.name), key_file_warning(profile.key_path)):
+        if line:
+            warn(line)
+    return profile

@@ -14,8 +14,8 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "profiles",
         parents=[shared],
-        help="list profiles, or check one",
-        description="List the profiles, or check one end to end offline.",
+        help="list profiles, or check them",
+        description="List the profiles, or check one (or all) end to end offline.",
     )
     shared = parent(2)  # `profiles -p X list` and `profiles list -p X` both count
     actions = p.add_subparsers(title="actions", metavar="ACTION", required=True)
@@ -25,48 +25,107 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
     check = actions.add_parser(
         "check",
         parents=[shared],
-        help="load the key, mint a token, check it against `cert`",
-        description="Load the profile's key, mint a token and verify it against the profile's certificate.",
+        help="load the key, mint a token, check it against `cert` (every profile when none is named)",
+        description="Load the profile's key, mint a token and verify it against the profile's certificate. "
+        "With no NAME and no -p, check every profile and exit non-zero if any fails.",
     )
-    check.add_argument("name", nargs="?", help="profile to check (default: -p, else the default profile)")
+    check.add_argument("name", nargs="?", help="profile to check (default: -p; with neither, every profile)")
     check.set_defaults(run=run_check)
 
 
 def run_list(args: argparse.Namespace) -> int:
-    """Print one line per profile."""
+    """Print one line per profile; broken ones are listed too, with the command that explains them."""
+    from ..core.profiles.loader import plural
+    from ..core.terminal_text import visible
     from .common import load_set
 
     profile_set = load_set(args)
     default = profile_set.default
     if args.json:
-        rows = [{"name": n, "type": p.type, "url": p.url, "default": n == default} for n, p in profile_set.profiles.items()]
+        rows: list[dict[str, Any]] = [
+            {"name": n, "type": p.type, "url": p.url, "default": n == default, "problems": []}
+            for n, p in profile_set.profiles.items()
+        ]
+        rows += [
+            {"name": n, "type": None, "url": None, "default": n == default, "problems": problems}
+            for n, problems in profile_set.broken.items()
+        ]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
-    if not profile_set.profiles:
+    if not profile_set.profiles and not profile_set.broken:
         print(f"{profile_set.path}: no profiles yet")
         return 0
-    width = max(len(n) for n in profile_set.profiles)
+    width = max(len(n) for n in [*profile_set.profiles, *profile_set.broken])
     for name, profile in profile_set.profiles.items():
         mark = "*" if name == default else " "
         where = profile.url + (f"/{profile.virtual_proxy}" if profile.type == "qseow" and profile.virtual_proxy else "")
         warn = "  (TLS verification off)" if profile.tls_verification_off else ""
-        print(f"{mark} {name:<{width}}  {profile.type:<5}  {where}{warn}")
+        print(visible(f"{mark} {name:<{width}}  {profile.type:<5}  {where}{warn}"))
+    for name, problems in profile_set.broken.items():
+        mark = "*" if name == default else " "
+        count = plural(len(problems), "problem")
+        print(visible(f"{mark} {name:<{width}}  ?      BROKEN: {count} (qlik-tui profiles check {name})"))
     return 0
 
 
 def run_check(args: argparse.Namespace) -> int:
+    """Check the named profile (NAME or -p); with neither, check every profile in the file."""
+    import sys
+
+    from ..core.errors import QlikTuiError
+    from ..core.terminal_text import visible
+    from .common import broken_profile_error, load_set, pick_profile
+
+    profile_set = load_set(args)
+    if args.name or args.profile:
+        _check_one(pick_profile(profile_set, args.name or args.profile))
+        return 0
+    every = [*profile_set.profiles, *profile_set.broken]
+    if not every:
+        print(f"{profile_set.path}: no profiles yet")
+        return 0
+    failed: dict[str, int] = {}
+    for index, name in enumerate(every):
+        if index:
+            print()
+        try:
+            if name in profile_set.broken:
+                raise broken_profile_error(profile_set, name)
+            _check_one(profile_set.profiles[name])
+        except QlikTuiError as exc:
+            failed[name] = exc.exit_code
+            if name in profile_set.broken:
+                print(visible(f"profile    {name}"))
+            sys.stdout.flush()  # keep the two streams in order on a terminal
+            prefix = "qlik-tui: " if name in profile_set.broken else f"qlik-tui: profile '{name}': "
+            for line in exc.lines():
+                print(visible(prefix + line if line is exc.message else line), file=sys.stderr, flush=True)
+            print("FAILED", flush=True)
+    if failed:
+        names = ", ".join(failed)
+        print(f"qlik-tui: {len(failed)} of {len(every)} profiles failed the check: {names}", file=sys.stderr)
+        return next(iter(failed.values()))
+    return 0
+
+
+def _check_one(profile: Any) -> None:
     """Key loads, token mints, signature verifies against the certificate: say each."""
+    from ..core.auth.key_permissions import key_file_warning
     from ..core.auth.tokens import check_key_against_cert, decode, iso, mint
     from ..core.errors import KeyFileError
-    from .common import load_set, pick_profile
+    from ..core.terminal_text import visible
 
-    profile = pick_profile(load_set(args), args.name or args.profile)
+    print(visible(f"profile    {profile.name} ({profile.product}, {profile.url})"))
     minted = mint(profile)
-    print(f"profile    {profile.name} ({profile.product}, {profile.url})")
     print(f"key        {profile.key_path}: loaded")
+    permissions = key_file_warning(profile.key_path)
+    if permissions:
+        print(f"warning    {permissions}")
     print(
-        f"token      minted {minted.header['alg']} for {profile.identity}, "
-        f"expires {iso(minted.expires_at)} ({profile.lifetime_text})"
+        visible(
+            f"token      minted {minted.header['alg']} for {profile.identity}, "
+            f"expires {iso(minted.expires_at)} ({profile.lifetime_text})"
+        )
     )
     matches = check_key_against_cert(profile)
     if matches is None:
@@ -82,4 +141,3 @@ def run_check(args: argparse.Namespace) -> int:
     if profile.tls_verification_off:
         print("warning    verify_tls = false: the server's identity is not checked")
     print("ok")
-    return 0

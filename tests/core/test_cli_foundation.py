@@ -78,10 +78,12 @@ def test_unknown_profile_lists_names(profiles_file: Path) -> None:
     assert "prod, eu" in proc.stderr
 
 
-def test_bad_profiles_file_one_screen_and_untouched(tmp_path: Path, keys: GeneratedKeys) -> None:
+def test_bad_profile_one_screen_and_file_untouched(tmp_path: Path, keys: GeneratedKeys) -> None:
     path = write_profiles(tmp_path, keys, '\n[profiles.bad]\ntype="cloud"\nurl="https://x"\nkey="k"\nlifetime="2h"\n')
     before = path.read_bytes()
-    proc = run_cli("profiles", "list", "--profiles", str(path))
+    listing = run_cli("profiles", "list", "--profiles", str(path))
+    assert listing.returncode == 0 and "bad" in listing.stdout and "BROKEN: 7 problems" in listing.stdout
+    proc = run_cli("profiles", "check", "bad", "--profiles", str(path))
     assert_clean_failure(proc)
     assert "profile 'bad'" in proc.stderr and "1-hour limit" in proc.stderr and "key_id" in proc.stderr
     assert len(proc.stderr.splitlines()) < 24
