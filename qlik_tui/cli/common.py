@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..core.errors import ProfileError
-from ..core.profiles.loader import default_profiles_path, load_profiles, plural
+from ..core.profiles.loader import broken_profile_error, default_profiles_path, load_profiles
 from ..core.profiles.model import Profile, ProfileSet
 from ..core.terminal_text import visible
 
@@ -40,16 +40,6 @@ def broken_warning(profile_set: ProfileSet, skip: str | None = None) -> str | No
     check = f"qlik-tui profiles check {names[0]}" if len(names) == 1 else "qlik-tui profiles check"
     verb = "has problems and is" if len(names) == 1 else "have problems and are"
     return f"{'profile' if len(names) == 1 else 'profiles'} {quoted} in {profile_set.path} {verb} skipped (see `{check}`)"
-
-
-def broken_profile_error(profile_set: ProfileSet, name: str, why: str = "") -> ProfileError:
-    """The error for using a profile that failed validation: its problems, one per line."""
-    problems = profile_set.broken[name]
-    others = ", ".join(profile_set.names())
-    hint = "fix these in the file; profiles.example.toml documents every key"
-    if others:
-        hint += f"; or pass -p with a profile that works ({others})"
-    return ProfileError(f"{profile_set.path}: {why}profile '{name}' has {plural(len(problems), 'problem')}", hint, problems)
 
 
 def pick_profile(profile_set: ProfileSet, name: str | None) -> Profile:

@@ -73,8 +73,9 @@ def run_check(args: argparse.Namespace) -> int:
     import sys
 
     from ..core.errors import QlikTuiError
+    from ..core.profiles.loader import broken_profile_error
     from ..core.terminal_text import visible
-    from .common import broken_profile_error, load_set, pick_profile
+    from .common import load_set, pick_profile
 
     profile_set = load_set(args)
     if args.name or args.profile:

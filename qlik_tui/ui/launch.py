@@ -6,18 +6,24 @@ import sys
 from pathlib import Path
 
 from ..core.errors import ProfileError
-from ..core.profiles.loader import load_profiles
+from ..core.profiles.loader import broken_profile_error, load_profiles, plural
 from ..core.profiles.model import ProfileSet
+from ..core.terminal_text import visible_block
 
 
 def load_for_app(path: Path) -> tuple[ProfileSet | None, ProfileError | None]:
-    """The profiles, or None (no file yet), and the problem if the file is broken."""
+    """The profiles, or None (no file yet), and the problem if the file (or every profile) is broken."""
     if not path.exists():
         return None, None
     try:
-        return load_profiles(path), None
+        profile_set = load_profiles(path)
     except ProfileError as exc:
         return None, exc
+    if profile_set.broken and not profile_set.profiles:
+        problems = [f"profile '{name}', {p}" for name, found in profile_set.broken.items() for p in found]
+        hint = "fix these in an editor; profiles.example.toml documents every key"
+        return None, ProfileError(f"{path}: no profile can be used ({plural(len(problems), 'problem')})", hint, problems)
+    return profile_set, None
 
 
 def run_app(path: Path, *, profile: str | None, request: str | None, mouse: bool, max_body: int | None = None) -> int:
@@ -25,6 +31,11 @@ def run_app(path: Path, *, profile: str | None, request: str | None, mouse: bool
     from .app import QlikTuiApp
 
     profile_set, problem = load_for_app(path)
+    if profile_set is not None and profile in profile_set.broken:
+        error = broken_profile_error(profile_set, profile)
+        for line in error.lines():
+            print(visible_block(f"qlik-tui: {line}" if line is error.message else line), file=sys.stderr)
+        return error.exit_code
     if profile_set is not None and profile and profile not in profile_set.profiles:
         names = ", ".join(profile_set.names())
         print(f"qlik-tui: no profile named '{profile}' in {path} (profiles: {names})", file=sys.stderr)

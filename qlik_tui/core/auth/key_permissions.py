@@ -13,13 +13,21 @@ from pathlib import Path
 GROUP_OR_OTHERS = 0o077
 
 
-def key_file_warning(path: Path) -> str | None:
-    """One line naming who can read the key and the chmod that fixes it; None when it is private."""
+def loose_key_mode(path: Path) -> int | None:
+    """The permission bits of the key file when group or others may read it, else None."""
     try:
         mode = path.stat().st_mode
     except OSError:
         return None  # a missing or unreadable key is reported, as an error, when it is loaded
     if not stat.S_ISREG(mode) or not mode & GROUP_OR_OTHERS:
         return None
+    return stat.S_IMODE(mode)
+
+
+def key_file_warning(path: Path) -> str | None:
+    """One line naming who can read the key and the chmod that fixes it; None when it is private."""
+    mode = loose_key_mode(path)
+    if mode is None:
+        return None
     who = " and ".join(w for w, bits in (("group", 0o070), ("others", 0o007)) if mode & bits)
-    return f"private key {path} is open to {who} (mode {stat.S_IMODE(mode):04o}): run chmod 600 {path}"
+    return f"private key {path} is open to {who} (mode {mode:04o}): run chmod 600 {path}"

@@ -172,6 +172,19 @@ def parse_profiles(data: dict[str, Any], path: Path, *, strict: bool = True) -> 
     return ProfileSet(path=path, profiles=profiles, default=default, broken=broken)
 
 
+def broken_profile_error(profile_set: ProfileSet, name: str, why: str = "") -> ProfileError:
+    """The error for using profile `name`, which failed validation: its problems, one per line.
+
+    `why` qualifies the name in the message ("the default ", "the only ").
+    """
+    problems = profile_set.broken[name]
+    others = ", ".join(profile_set.names())
+    hint = "fix these in the file; profiles.example.toml documents every key"
+    if others:
+        hint += f"; or pass -p with a profile that works ({others})"
+    return ProfileError(f"{profile_set.path}: {why}profile '{name}' has {plural(len(problems), 'problem')}", hint, problems)
+
+
 def plural(count: int, word: str) -> str:
     """'1 problem', '2 problems'."""
     return f"{count} {word}{'s' if count != 1 else ''}"

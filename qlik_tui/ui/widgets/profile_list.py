@@ -1,6 +1,12 @@
-"""The profiles of the file; the active one is marked; Enter switches."""
+"""The profiles of the file; the active one is marked; Enter switches.
+
+Profiles that failed validation are listed too, marked, after the usable ones: Enter on one
+shows its problems instead of switching, so one typo never hides a profile.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from rich.text import Text
 from textual.message import Message
@@ -8,6 +14,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ...core.profiles.model import ProfileSet
+from ...core.terminal_text import visible
 
 
 class ProfileList(OptionList):
@@ -20,24 +27,44 @@ class ProfileList(OptionList):
             super().__init__()
             self.name = name
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.broken: dict[str, list[str]] = {}
+
     def on_mount(self) -> None:
         self.border_title = "Profiles"
 
     def show(self, profile_set: ProfileSet, active: str | None) -> None:
-        """List the profiles, marking `active`."""
+        """List the profiles, marking `active` and the broken ones."""
         self.clear_options()
+        self.broken = dict(profile_set.broken)
         for name, profile in profile_set.profiles.items():
             label = Text()
             label.append("● " if name == active else "  ", style="bold")
-            label.append(name, style="bold" if name == active else "")
+            label.append(visible(name), style="bold" if name == active else "")
             label.append(f"  {'QSEoW' if profile.type == 'qseow' else 'Cloud'}", style="dim")
             if profile.tls_verification_off:
                 label.append(" TLS off", style="bold")
+            self.add_option(Option(label, id=name))
+        for name in self.broken:
+            label = Text("⚠ ", style="bold")
+            label.append(visible(name), style="strike")
+            label.append("  broken", style="bold")
             self.add_option(Option(label, id=name))
         if active in profile_set.profiles:
             self.highlighted = list(profile_set.profiles).index(active)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id:
-            self.post_message(self.Switch(event.option.id))
+        name = event.option.id
+        if name in self.broken:
+            problems = "\n".join(f"• {visible(p)}" for p in self.broken[name])
+            self.notify(
+                f"{problems}\nFix it in the profiles file; the other profiles keep working.",
+                title=f"Profile '{visible(name)}' cannot be used",
+                severity="error",
+                timeout=15,
+                markup=False,  # problems quote the file: `[profiles.x]` is text, not markup
+            )
+        elif name:
+            self.post_message(self.Switch(name))

@@ -13,8 +13,10 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from ...core.auth.key_permissions import loose_key_mode
 from ...core.events import ConnectionEvent
 from ...core.profiles.model import Profile
+from ...core.terminal_text import visible
 from ...core.timefmt import iso
 
 if TYPE_CHECKING:
@@ -80,6 +82,10 @@ class TokenPanel(Static):
                 self.add_class("-warning")
             text.append("⏱ " + countdown(left) + "\n", style="bold")
             text.append(f"issued  {iso(token.issued_at)[11:19]} UTC\nexpires {iso(token.expires_at)[11:19]} UTC\n")
+        # Stat'd on every redraw (once a second): a chmod in another terminal clears it live.
+        mode = loose_key_mode(profile.key_path) if profile is not None else None
+        if profile is not None and mode is not None:
+            text.append(f"⚠ key mode {mode:04o}: chmod 600 {visible(str(profile.key_path))}\n", style="bold")
         if self.last_event is not None:
             at = iso(self.last_event.at)[11:19]
             text.append(f"{at} {self.last_event.describe()}", style="italic")
