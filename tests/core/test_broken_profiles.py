@@ -108,3 +108,17 @@ def test_a_syntax_error_still_refuses_the_whole_file(mixed: Path) -> None:
     proc = run_cli("token", "-p", "eu", "--profiles", str(mixed))
     assert_clean_failure(proc)
     assert "TOML syntax error" in proc.stderr
+
+
+def test_the_tui_on_a_broken_profile_says_why_before_any_screen(mixed: Path) -> None:
+    proc = run_cli("--profiles", str(mixed), "-p", "us", timeout=30)
+    assert_clean_failure(proc)
+    assert proc.returncode == 2 and "profile 'us' has 1 problem" in proc.stderr and "1-hour limit" in proc.stderr
+    assert "\x1b[" not in proc.stdout  # no screen was drawn
+
+
+def test_control_characters_in_a_profile_name_are_shown_not_obeyed(tmp_path: Path, keys: GeneratedKeys) -> None:
+    path = write_profiles(tmp_path, keys, '\n[profiles."evil\\u001b]0;pwned\\u0007"]\ntype = "sense"\n')
+    proc = run_cli("token", "-p", "eu", "--profiles", str(path))
+    assert proc.returncode == 0
+    assert "\x1b" not in proc.stderr and "\x07" not in proc.stderr and "evil␛]0;pwned␇" in proc.stderr
