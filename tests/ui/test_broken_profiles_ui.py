@@ -47,6 +47,7 @@ async def test_broken_profile_is_listed_and_explains_itself(demo: Demo, tmp_path
         plist = app.query_one(ProfileList)
         labels = [str(plist.get_option_at_index(i).prompt) for i in range(plist.option_count)]
         assert labels[2] == "⚠ us  broken" and "demo-cloud" in labels[1]
+        assert "Default profile skipped" in [n.title for n in app._notifications]
         plist.focus()
         plist.highlighted = 2
         await pilot.press("enter")

@@ -30,6 +30,7 @@ class ProfileList(OptionList):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.broken: dict[str, list[str]] = {}
+        self._told_default = False
 
     def on_mount(self) -> None:
         self.border_title = "Profiles"
@@ -53,6 +54,16 @@ class ProfileList(OptionList):
             self.add_option(Option(label, id=name))
         if active in profile_set.profiles:
             self.highlighted = list(profile_set.profiles).index(active)
+        if profile_set.default in self.broken and not self._told_default:
+            self._told_default = True  # once per run, not on every switch
+            self.notify(
+                f"The default profile '{visible(profile_set.default)}' is broken (Enter on it shows why); "
+                f"opened '{visible(active or '')}' instead.",
+                title="Default profile skipped",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
