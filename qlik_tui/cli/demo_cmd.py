@@ -52,13 +52,18 @@ def run(args: argparse.Namespace) -> int:
 
     from ..core.errors import UsageError
     from ..core.profiles.durations import HINT, parse_duration
+    from ..core.profiles.model import CLOUD_MAX_LIFETIME
     from ..demo.environment import DemoOptions, start_demo
     from ..demo.faults import Faults
 
     try:
-        parse_duration(args.lifetime)
-    except ValueError:
-        raise UsageError(f"--lifetime {args.lifetime!r} is not a duration", HINT) from None
+        seconds = parse_duration(args.lifetime)
+    except ValueError as exc:
+        raise UsageError(f"--lifetime: {exc}", HINT) from None
+    if seconds > CLOUD_MAX_LIFETIME:  # both demo profiles get it, and Qlik Cloud allows 1 hour
+        raise UsageError(
+            f"--lifetime {args.lifetime!r} is over the 1-hour limit of the demo's Qlik Cloud profile", "e.g. --lifetime 30m"
+        )
     openapi = Path(args.openapi).expanduser() if args.openapi else None
     if openapi is not None and not openapi.is_file():
         raise UsageError(f"--openapi {openapi}: no such file", "pass the path of a Swagger/OpenAPI JSON document")

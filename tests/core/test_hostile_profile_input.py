@@ -167,6 +167,13 @@ def test_huge_lifetime_on_the_command_line_is_a_message(tmp_path: Path, keys: Ge
     assert "key `lifetime`" in proc.stderr and "ten years" in proc.stderr
 
 
+@pytest.mark.parametrize(("lifetime", "expected"), [("2h", "over the 1-hour limit"), ("99999999999d", "longer than ten years")])
+def test_demo_refuses_a_lifetime_its_profiles_could_not_use(tmp_path: Path, lifetime: str, expected: str) -> None:
+    proc = run_cli("demo", "--serve", "--dir", str(tmp_path / "demo"), "--lifetime", lifetime, timeout=30)
+    assert_clean_failure(proc)
+    assert proc.returncode == 2 and expected in proc.stderr and not (tmp_path / "demo").exists()
+
+
 @pytest.mark.parametrize("skew", ["9223372036854775807", "nan", "inf", "-1", '"5s"', "301"])
 def test_clock_skew_out_of_range(tmp_path: Path, keys: GeneratedKeys, skew: str) -> None:
     problems = qseow_problems(tmp_path, keys, f"clock_skew = {skew}")
