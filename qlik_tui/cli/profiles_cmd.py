@@ -23,6 +23,9 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
         description="Load the profile's key, mint a token and verify it against the profile's certificate.",
     )
     check.add_argument("name", nargs="?", help="profile to check (default: -p, else the default profile)")
+    check.add_argument(
+        "--online", action="store_true", help="also compare the profile with the server's JWT settings, clock and TLS certificate"
+    )
     check.set_defaults(run=run_check)
 
 
@@ -75,5 +78,9 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"cert       {profile.cert_path}: matches the key; signature {result.signature}")
     if profile.tls_verification_off:
         print("warning    verify_tls = false: the server's identity is not checked")
+    if getattr(args, "online", False):
+        from .profile_online import run_online
+
+        return run_online(profile)
     print("ok")
     return 0
