@@ -154,3 +154,29 @@ def test_certificate_check_thresholds() -> None:
     assert certificate_check(not_after, not_after.timestamp() - 40 * 86400).status == OK
     assert certificate_check(not_after, not_after.timestamp() - 29 * 86400).status == WARNING
     assert certificate_check(not_after, not_after.timestamp() + 86400).status == DIFFERS
+
+
+def test_hostile_server_values_reach_the_terminal_visible(tmp_path: Path, keys: GeneratedKeys) -> None:
+    """A 'proxy' that answers every read but fills its settings and headers with escapes."""
+    evil = "\x1b]52;c;cm0gLXJmIH4=\x07\x9b2J"
+
+    def site(req):  # type: ignore[no-untyped-def]
+        if req.path == "/jwt/qrs/about":
+            return SimResponse.json(200, {"buildVersion": evil}, [("Date", "Tue, 99 Foo 2026 " + evil)])
+        if req.path == "/jwt/qrs/virtualproxyconfig/full":
+            proxy = {"authenticationMethod": 4, "jwtAttributeUserId": evil, "jwtAttributeUserDirectory": "userDirectory"}
+            proxy.update(jwtAudience=evil, sessionCookieHeaderName=evil, websocketCrossOriginWhiteList=[evil])
+            return SimResponse.json(200, [proxy])
+        return SimResponse(404)
+
+    with RunningServer(site) as server:
+        table = {"type": "qseow", "url": server.url, "virtual_proxy": "jwt", "key": str(keys.key_path)}
+        table["claims"] = {"userId": "joe", "userDirectory": "LAB"}
+        path = tmp_path / "profiles.toml"
+        path.write_text(tomli_w.dumps({"profiles": {"evil": table}}))
+        proc = run_cli("profiles", "check", "--online", "--profiles", str(path))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "warning    clock: the server sent no usable Date header" in proc.stdout
+    assert "DIFFERS    user id claim:" in proc.stdout and "DIFFERS    session cookie:" in proc.stdout
+    for raw in ("\x1b", "\x07", "\x9b"):
+        assert raw not in proc.stdout

@@ -98,7 +98,10 @@ async def _read(connection: Connection, request: Request, what: str) -> tuple[ob
         )
     if response.error is not None:
         return None, Check(WARNING, what, f"could not read {request.path}: {response.error.message}")
-    return response.json(), None
+    try:
+        return response.json(), None
+    except ValueError:
+        return None, Check(WARNING, what, f"could not read {request.path}: the answer is not JSON")
 
 
 async def _qseow_settings(connection: QseowConnection, profile: QseowProfile) -> list[Check]:

@@ -15,6 +15,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -225,7 +226,7 @@ def _cookie(name: str, seen: str | None, where: str) -> Check:
 
 
 def _allow_list(profile: Profile, hosts: list[Any], where: str) -> Check:
-    host = (profile.host.rsplit(":", 1)[0] if "]" not in profile.host else profile.host.split("]")[0] + "]").strip("[]")
+    host = urlsplit(profile.url).hostname or profile.host
     if not hosts:
         return Check(OK, "host allow list", f"{where} has an empty host allow list (only the node's own names)")
     if host.lower() in {str(h).lower() for h in hosts}:
