@@ -6,11 +6,11 @@ import asyncio
 
 from ..core.http.connections import open_connection
 from ..core.http.profile_probe import ProbeReport, probe
-from ..core.http.profile_settings import DIFFERS, NO_ACCESS, OK, WARNING
+from ..core.http.profile_settings import DIFFERS, FAILED, NO_ACCESS, OK, WARNING
 from ..core.profiles.model import Profile
 from ..core.terminal_text import visible
 
-LABELS = {OK: "ok", DIFFERS: "DIFFERS", NO_ACCESS: "no access", WARNING: "warning"}
+LABELS = {OK: "ok", DIFFERS: "DIFFERS", NO_ACCESS: "no access", WARNING: "warning", FAILED: "FAILED"}
 
 
 async def _probe(profile: Profile) -> ProbeReport:
@@ -27,5 +27,10 @@ def run_online(profile: Profile) -> int:
     differs = sum(1 for c in report.checks if c.status == DIFFERS)
     unread = sum(1 for c in report.checks if c.status == NO_ACCESS)
     skipped = f" ({unread} setting(s) could not be read)" if unread else ""
-    print(f"ok: nothing differs{skipped}" if report.matches else f"{differs} setting(s) differ{skipped}")
+    if report.matches:
+        print(f"ok: nothing differs{skipped}")
+    elif differs:
+        print(f"{differs} setting(s) differ{skipped}")
+    else:
+        print("could not compare: the server did not answer")
     return 0 if report.matches else 1

@@ -180,3 +180,14 @@ def test_hostile_server_values_reach_the_terminal_visible(tmp_path: Path, keys: 
     assert "DIFFERS    user id claim:" in proc.stdout and "DIFFERS    session cookie:" in proc.stdout
     for raw in ("\x1b", "\x07", "\x9b"):
         assert raw not in proc.stdout
+
+
+async def test_no_server_is_a_failed_comparison_not_a_difference(demo: Demo) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    report = await run_probe(variant(demo, "demo-cloud", url=f"http://127.0.0.1:{port}"))
+    assert not report.matches and status(report, "sign-in") == "failed"
+    assert "connection refused" in detail(report, "sign-in")

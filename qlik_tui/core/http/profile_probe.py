@@ -22,7 +22,7 @@ from ..errors import RequestFailed
 from ..profiles.model import CloudProfile, QseowProfile
 from .cloud import CloudConnection
 from .connection import Connection
-from .profile_settings import DIFFERS, NO_ACCESS, OK, WARNING, Check, compare_identity_provider, compare_virtual_proxy
+from .profile_settings import DIFFERS, FAILED, NO_ACCESS, OK, WARNING, Check, compare_identity_provider, compare_virtual_proxy
 from .qseow import QseowConnection
 from .types import Request, Response
 
@@ -42,7 +42,7 @@ class ProbeReport:
     @property
     def matches(self) -> bool:
         """True when nothing differs (warnings and unreadable settings do not count)."""
-        return not any(c.status == DIFFERS for c in self.checks)
+        return not any(c.status in (DIFFERS, FAILED) for c in self.checks)
 
 
 def _sign_in_request(connection: Connection) -> Request:
@@ -62,12 +62,15 @@ async def probe(connection: Connection, clock: Callable[[], float] = time.time) 
     try:
         response = await connection.send(request)
     except RequestFailed as exc:
-        report.checks.append(Check(DIFFERS, "sign-in", f"{exc.message}: {exc.hint}" if exc.hint else exc.message))
+        # No HTTP status: nothing answered (DNS, refused, TLS): there was nothing to compare.
+        kind = DIFFERS if exc.status else FAILED
+        report.checks.append(Check(kind, "sign-in", f"{exc.message}: {exc.hint}" if exc.hint else exc.message))
         return report
     after = clock()
     if response.error is not None:
         error = response.error
-        report.checks.append(Check(DIFFERS, "sign-in", f"{error.message}: {error.hint}" if error.hint else error.message))
+        kind = FAILED if response.status >= 500 else DIFFERS
+        report.checks.append(Check(kind, "sign-in", f"{error.message}: {error.hint}" if error.hint else error.message))
         cloud_tolerance = CLOUD_TOLERANCE if isinstance(profile, CloudProfile) else None
         local = (before + after) / 2
         report.checks.append(clock_check(response, local, profile.clock_skew, cloud_tolerance, profile.lifetime_seconds))
@@ -91,7 +94,7 @@ async def _read(connection: Connection, request: Request, what: str) -> tuple[ob
     try:
         response = await connection.send(request)
     except RequestFailed as exc:
-        return None, Check(DIFFERS, what, exc.message)
+        return None, Check(FAILED, what, exc.message)
     if response.status in (401, 403):
         return None, Check(
             NO_ACCESS, what, f"this user may not read {request.path} ({response.status}): not compared; the rest is checked"

@@ -29,6 +29,7 @@ OK = "ok"
 DIFFERS = "differs"  # the profile and the server disagree: something must change
 NO_ACCESS = "no access"  # the signed-in user may not read this setting (it was skipped)
 WARNING = "warning"  # works today, but will not for long (a certificate near expiry...)
+FAILED = "failed"  # could not be compared at all (the server did not answer)
 AUTH_METHODS = ("Ticket", "HeaderStaticUserDirectory", "HeaderDynamicUserDirectory", "SAML", "JWT", "OIDC")
 JWT_METHOD = 4
 OUR_COOKIE_PREFIX = "X-Qlik-Session"

@@ -23,7 +23,13 @@ if TYPE_CHECKING:
     from ...core.http.profile_probe import ProbeReport
     from ...core.workspace import Workspace
 
-MARKS = {"ok": ("✓", ""), "differs": ("✗", "bold"), "warning": ("!", "italic"), "no access": ("?", "dim")}
+MARKS = {
+    "ok": ("✓", ""),
+    "differs": ("✗", "bold"),
+    "failed": ("✗", "bold"),
+    "warning": ("!", "italic"),
+    "no access": ("?", "dim"),
+}
 
 
 def report_text(report: ProbeReport) -> Text:
@@ -36,6 +42,8 @@ def report_text(report: ProbeReport) -> Text:
     differs = sum(1 for c in report.checks if c.status == "differs")
     unread = sum(1 for c in report.checks if c.status == "no access")
     verdict = "Nothing differs." if report.matches else f"{differs} setting(s) differ: each line says which side to change."
+    if not report.matches and not differs:
+        verdict = "Could not compare: the server did not answer."
     if unread:
         verdict += f" {unread} setting(s) could not be read (?)."
     text.append("\n" + verdict, style="bold")
