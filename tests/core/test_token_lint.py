@@ -179,3 +179,15 @@ def test_escapes_in_claims_reach_the_terminal_visible(keys: GeneratedKeys) -> No
     assert "\\x9b2J" in proc.stdout and "\\u202ename" in proc.stdout
     as_json = run_cli("token", "--decode", sign(keys, evil), "--json")
     assert "\x9b" not in as_json.stdout and json.loads(as_json.stdout)["claims"]["userDirectory"] == "LAB\x9b2J"
+
+
+def test_bad_key_options_fail_cleanly(tmp_path: Path, keys: GeneratedKeys) -> None:
+    token = sign(keys, {"userId": "joe", "userDirectory": "LAB", "exp": int(time.time()) + 60})
+    broken = tmp_path / "jwks.json"
+    broken.write_text('{"keys": [{"kty": "RSA"}]}')
+    proc = run_cli("token", "--decode", token, "--jwks", str(broken))
+    assert proc.returncode == 3 and "not a usable JWKS" in proc.stderr and "Traceback" not in proc.stderr
+    both = run_cli("token", "--decode", token, "--jwks", str(broken), "--cert", str(keys.cert_path))
+    assert both.returncode == 2 and "pass one" in both.stderr
+    minting = run_cli("token", "--product", "cloud")
+    assert minting.returncode == 2 and "go with --decode" in minting.stderr

@@ -245,4 +245,5 @@ def lint(
         findings.append(Finding(ERROR, "audience", f"audience {decoded.audience}"))
     if issuer is not None and claims.get("iss") != issuer:
         findings.append(Finding(ERROR, "issuer", f"`iss` is {json.dumps(claims.get('iss'))}, expected {json.dumps(issuer)}"))
+    findings.sort(key=lambda f: f.level != ERROR)  # refusals first, then warnings; stable within each
     return TokenVerdict(decoded, product, reason, findings)
