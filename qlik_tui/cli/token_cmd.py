@@ -13,7 +13,8 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
         "token",
         parents=[shared],
         help="mint a JWT for a profile (or --decode one)",
-        description="Print a freshly minted JWT for the profile on stdout, or decode a token.",
+        description="Print a freshly minted JWT for the profile on stdout, or decode a token and judge it by the "
+        "rules of the Qlik product it is for (exit 0: Qlik would accept it, 1: it breaks a rule, 2: not a JWT).",
     )
     p.add_argument("--json", action="store_true", help="print header, claims and expiry as JSON (with the token)")
     p.add_argument("--decode", metavar="TOKEN", help="decode TOKEN instead of minting ('-' reads it from stdin)")
