@@ -30,6 +30,9 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
         "With no NAME and no -p, check every profile and exit non-zero if any fails.",
     )
     check.add_argument("name", nargs="?", help="profile to check (default: -p; with neither, every profile)")
+    check.add_argument(
+        "--online", action="store_true", help="also compare the profile with the server's JWT settings, clock and TLS certificate"
+    )
     check.set_defaults(run=run_check)
 
 
@@ -78,21 +81,23 @@ def run_check(args: argparse.Namespace) -> int:
     from .common import load_set, pick_profile
 
     profile_set = load_set(args)
+    online = bool(getattr(args, "online", False))
     if args.name or args.profile:
-        _check_one(pick_profile(profile_set, args.name or args.profile))
-        return 0
+        return _check_one(pick_profile(profile_set, args.name or args.profile), online)
     every = [*profile_set.profiles, *profile_set.broken]
     if not every:
         print(f"{profile_set.path}: no profiles yet")
         return 0
     failed: dict[str, int] = {}
+    differs: list[str] = []
     for index, name in enumerate(every):
         if index:
             print()
         try:
             if name in profile_set.broken:
                 raise broken_profile_error(profile_set, name)
-            _check_one(profile_set.profiles[name])
+            if _check_one(profile_set.profiles[name], online):
+                differs.append(name)
         except QlikTuiError as exc:
             failed[name] = exc.exit_code
             if name in profile_set.broken:
@@ -106,11 +111,14 @@ def run_check(args: argparse.Namespace) -> int:
         names = ", ".join(failed)
         print(f"qlik-tui: {len(failed)} of {len(every)} profiles failed the check: {names}", file=sys.stderr)
         return next(iter(failed.values()))
+    if differs:
+        print(f"qlik-tui: the server's settings differ for {', '.join(differs)}", file=sys.stderr)
+        return 1
     return 0
 
 
-def _check_one(profile: Any) -> None:
-    """Key loads, token mints, signature verifies against the certificate: say each."""
+def _check_one(profile: Any, online: bool) -> int:
+    """Key loads, token mints, signature verifies against the certificate: say each (and, online, the server's view)."""
     from ..core.auth.key_permissions import key_file_warning
     from ..core.auth.tokens import check_key_against_cert, decode, iso, mint
     from ..core.errors import KeyFileError
@@ -141,4 +149,9 @@ def _check_one(profile: Any) -> None:
         print(f"cert       {profile.cert_path}: matches the key; signature {result.signature}")
     if profile.tls_verification_off:
         print("warning    verify_tls = false: the server's identity is not checked")
+    if online:
+        from .profile_online import run_online
+
+        return run_online(profile)
     print("ok")
+    return 0

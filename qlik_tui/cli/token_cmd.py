@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 
@@ -15,12 +13,20 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
         "token",
         parents=[shared],
         help="mint a JWT for a profile (or --decode one)",
-        description="Print a freshly minted JWT for the profile on stdout, or decode a token.",
+        description="Print a freshly minted JWT for the profile on stdout, or decode a token and judge it by the "
+        "rules of the Qlik product it is for (exit 0: Qlik would accept it, 1: it breaks a rule, 2: not a JWT).",
     )
     p.add_argument("--json", action="store_true", help="print header, claims and expiry as JSON (with the token)")
     p.add_argument("--decode", metavar="TOKEN", help="decode TOKEN instead of minting ('-' reads it from stdin)")
     p.add_argument("--cert", metavar="FILE", help="with --decode: check the signature with this certificate or public key")
+    p.add_argument("--jwks", metavar="FILE", help="with --decode: check the signature with the JWKS key matching `kid`")
     p.add_argument("--audience", metavar="AUD", help="with --decode: check that `aud` equals AUD")
+    p.add_argument("--issuer", metavar="ISS", help="with --decode: check that `iss` equals ISS")
+    p.add_argument(
+        "--product",
+        choices=("qseow", "cloud"),
+        help="with --decode: judge the token by this product's rules (default: Cloud when `aud` is Qlik Cloud's, else QSEoW)",
+    )
     p.set_defaults(run=run)
 
 
@@ -29,10 +35,17 @@ def run(args: argparse.Namespace) -> int:
     from ..core.errors import UsageError
 
     if args.decode is None:
-        if args.cert or args.audience:
-            raise UsageError("--cert and --audience go with --decode", "qlik-tui token --decode TOKEN --cert cert.pem")
+        if args.cert or args.audience or args.jwks or args.issuer or args.product:
+            raise UsageError(
+                "--cert, --jwks, --audience, --issuer and --product go with --decode",
+                "qlik-tui token --decode TOKEN --cert cert.pem",
+            )
         return _mint(args)
-    return _decode(args)
+    if args.cert and args.jwks:
+        raise UsageError("--cert and --jwks both name a key: pass one", "--cert for a PEM certificate, --jwks for a JWKS file")
+    from .token_report import decode_and_report
+
+    return decode_and_report(args)
 
 
 def _mint(args: argparse.Namespace) -> int:
@@ -54,29 +67,3 @@ def _mint(args: argparse.Namespace) -> int:
     else:
         print(minted.token)
     return 0
-
-
-def _decode(args: argparse.Namespace) -> int:
-    from ..core.auth.tokens import decode
-    from ..core.errors import UsageError
-
-    text = args.decode
-    if text == "-":
-        text = sys.stdin.read()
-    if not text.strip():
-        raise UsageError("no token to decode", "pass the token, or - and pipe it in: qlik-tui token | qlik-tui token --decode -")
-    result = decode(text, cert=Path(args.cert).expanduser() if args.cert else None, audience=args.audience)
-    if args.json:
-        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
-    else:
-        print("header: " + json.dumps(result.header, ensure_ascii=False))
-        print("claims:")
-        for key, value in result.claims.items():
-            print(f"  {key}: {json.dumps(value, ensure_ascii=False)}")
-        for key, value in result.times().items():
-            print(f"{key}: {value}")
-        print(f"state: {result.state}")
-        print(f"signature: {result.signature}")
-        print(f"audience: {result.audience}")
-    bad = result.signature.startswith("INVALID") or result.audience.startswith("MISMATCH")
-    return 5 if bad else 0

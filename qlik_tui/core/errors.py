@@ -56,6 +56,12 @@ class TokenError(QlikTuiError):
     exit_code = 3
 
 
+class NotAJwtError(TokenError):
+    """Text that is not a JWT at all (`token --decode` exits 2 for it, as for other bad input)."""
+
+    exit_code = 2
+
+
 class UsageError(QlikTuiError):
     """A command line that does not make sense (bad flag values, missing input)."""
 

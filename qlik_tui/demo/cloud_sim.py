@@ -24,6 +24,7 @@ from .cloud_routes import CloudRoutes, error
 from .faults import Faults, Stats
 from .http_server import SimRequest, SimResponse
 from .jwt_check import Refused, verify
+from .settings_data import identity_providers, public_key_pem
 
 AUDIENCE = "qlik.api/login/jwt-session"
 LOGIN_LIMIT_PER_MINUTE = 100
@@ -37,6 +38,7 @@ class CloudConfig:
     key_id: str
     issuer: str
     clock_tolerance: float = 5.0
+    public_key_pem: str = ""  # the PEM pasted into the IdP ("": the public key's own PEM)
 
 
 @dataclass
@@ -91,7 +93,22 @@ class CloudSimulator:
             return SimResponse(204, b"", [("qlik-csrf-token", session.csrf)])
         if req.method not in ("GET", "HEAD", "OPTIONS") and req.header("qlik-csrf-token") != session.csrf:
             return error(403, "CSRF-TOKEN-2", "Invalid CSRF token", "fetch GET /api/v1/csrf-token and send it as qlik-csrf-token")
+        if req.path.rstrip("/") == "/api/v1/identity-providers" and req.method == "GET":
+            return self._identity_providers(req)
         return self.routes.handle(req, session.user)
+
+    def _identity_providers(self, req: SimRequest) -> SimResponse:
+        if self.faults.deny_settings:
+            return error(403, "HTTP-403", "Forbidden", "reading identity providers needs the TenantAdmin role")
+        config = self.config
+        data = identity_providers(
+            tenant_id=self.store.tenant["id"],
+            issuer=config.issuer,
+            key_id=config.key_id,
+            pem=config.public_key_pem or public_key_pem(config.public_key),
+            tolerance=config.clock_tolerance,
+        )
+        return SimResponse.json(200, {"data": data, "links": {"self": {"href": f"{req.origin}{req.path}"}}})
 
     def _session(self, req: SimRequest) -> _Session | None:
         sid, sig = req.cookies.get("eas.sid"), req.cookies.get("eas.sid.sig")

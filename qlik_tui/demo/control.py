@@ -6,6 +6,8 @@ POST /__sim/drop-sessions forgets every session. Not part of any Qlik API.
 
 from __future__ import annotations
 
+import email.utils
+import time
 from typing import Any, Protocol
 
 from .faults import Faults, Stats
@@ -29,7 +31,11 @@ class WithControl:
 
     def __call__(self, req: SimRequest) -> SimResponse:
         if not req.path.startswith("/__sim/"):
-            return self.simulator(req)
+            response = self.simulator(req)
+            offset = self.simulator.faults.clock_offset
+            if offset:
+                response.headers.append(("Date", email.utils.formatdate(time.time() + offset, usegmt=True)))
+            return response
         name = req.path[len("/__sim/") :]
         if name == "faults" and req.method == "POST":
             try:

@@ -81,12 +81,21 @@ def start_demo(options: DemoOptions) -> Demo:
         context = server_context(cert_path, key_path)
     tls = context if options.tls else None
     qseow = QseowSimulator(
-        QseowConfig(public_key=public, prefix="jwt", openapi_path=options.openapi_path),
+        QseowConfig(
+            public_key=public,
+            prefix="jwt",
+            openapi_path=options.openapi_path,
+            certificate_pem=(keys_dir / "cert.pem").read_text(),
+        ),
         generate_site(app_count=options.app_count, jwt_users=[QSEOW_USER]),
         faults=options.faults,
     )
     cloud = CloudSimulator(
-        CloudConfig(public_key=public, key_id=DEMO_KEY_ID, issuer=DEMO_ISSUER), generate_tenant(), faults=options.faults
+        CloudConfig(
+            public_key=public, key_id=DEMO_KEY_ID, issuer=DEMO_ISSUER, public_key_pem=(keys_dir / "public.pem").read_text()
+        ),
+        generate_tenant(),
+        faults=options.faults,
     )
     qseow_server = RunningServer(WithControl(qseow), port=options.qseow_port, tls=tls)
     cloud_server = RunningServer(WithControl(cloud), port=options.cloud_port, tls=tls)

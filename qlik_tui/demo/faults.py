@@ -24,6 +24,8 @@ class Faults:
     refuse_tokens: int = 0  # refuse the next N valid tokens with 401
     csrf_rotate: int = 0  # rotate the CSRF token of the next N sessions before use (Cloud)
     huge_apps: int = 0  # /qrs/app/full and /qrs/app serve this many apps (0: the store's)
+    deny_settings: int = 0  # non-zero: reading proxy / IdP settings answers 403 (a user who is no admin)
+    clock_offset: int = 0  # seconds added to the Date header (a server whose clock is wrong)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def take(self, name: str) -> bool:

@@ -133,7 +133,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._write(response)
 
     def _write(self, response: SimResponse) -> None:
-        self.send_response(response.status)
+        self.log_request(response.status)
+        self.send_response_only(response.status)
+        self.send_header("Server", self.version_string())
+        if not any(name.lower() == "date" for name, _ in response.headers):  # a site may run its own clock
+            self.send_header("Date", self.date_time_string())
         body = response.body
         if isinstance(body, (bytes, bytearray)):
             length: int | None = len(body)

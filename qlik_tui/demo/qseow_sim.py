@@ -24,6 +24,7 @@ from .http_server import SimRequest, SimResponse
 from .jwt_check import Refused, verify
 from .qrs_data import QrsStore, _user
 from .qrs_routes import QrsRoutes
+from .settings_data import public_key_pem, virtual_proxies
 
 XSRF_TEXT = "XSRF prevention check failed. Possible XSRF discovered."
 _XRFKEY = re.compile(r"[0-9a-zA-Z]{16}")
@@ -48,6 +49,8 @@ class QseowConfig:
     session_idle_seconds: float = 1800
     openapi_path: Path | None = None
     serve_openapi: bool = True  # False: /qrs/about/openapi/* answers 404, as on older servers
+    certificate_pem: str = ""  # the JWT certificate pasted in the QMC ("": the public key's PEM)
+    attribute_map: tuple[tuple[str, str], ...] = (("name", "name"), ("email", "email"), ("groups", "group"))
 
 
 @dataclass
@@ -71,6 +74,22 @@ class QseowSimulator:
     def __post_init__(self) -> None:
         self.routes = QrsRoutes(
             self.store, self.faults, self.config.openapi_path if self.config.serve_openapi else None, self.config.serve_openapi
+        )
+        self.store.objects["virtualproxyconfig"] = self.proxy_settings()
+
+    def proxy_settings(self) -> list[dict[str, Any]]:
+        """`/qrs/virtualproxyconfig/full` as the QMC would show this proxy's set-up now."""
+        config = self.config
+        return virtual_proxies(
+            prefix=config.prefix,
+            cookie_name=config.session_cookie_header or f"X-Qlik-Session-{config.prefix or 'root'}",
+            user_id_claim=config.user_id_claim,
+            user_directory_claim=config.user_directory_claim,
+            audience=config.audience,
+            certificate=config.certificate_pem or public_key_pem(config.public_key),
+            allowed_hosts=config.allowed_hosts or [],
+            attribute_map=config.attribute_map,
+            idle_minutes=max(1, int(config.session_idle_seconds // 60)),
         )
 
     def cookie_name(self, scheme: str) -> str:
@@ -124,6 +143,10 @@ class QseowSimulator:
             response.headers.extend(session_headers)
             return response
         self.stats.record("xrfkeys", key_param)
+        if inner.lower().startswith("/qrs/virtualproxyconfig"):
+            if self.faults.deny_settings:
+                return SimResponse(403, b"", session_headers)
+            self.store.objects["virtualproxyconfig"] = self.proxy_settings()  # tests change the config live
         response = self.routes.handle(req, inner, user)
         response.headers.extend(session_headers)
         return response

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -25,16 +25,23 @@ class ProfilesProvider(Provider):
             (f"Switch to profile {name}", f"{p.product} · {p.url}", name) for name, p in workspace.profile_set.profiles.items()
         ]
 
+    def _actions(self) -> list[tuple[str, str, Any]]:
+        from .screens.profile_check import check_commands
+
+        app = self._app()
+        switches = [(title, help_text, partial(app.switch_profile, name)) for title, help_text, name in self._commands()]
+        return switches + check_commands(app.workspace, app.push_screen)
+
     async def discover(self) -> Hits:
-        for title, help_text, name in self._commands():
-            yield DiscoveryHit(title, partial(self._app().switch_profile, name), help=help_text)
+        for title, help_text, callback in self._actions():
+            yield DiscoveryHit(title, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, help_text, name in self._commands():
+        for title, help_text, callback in self._actions():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self._app().switch_profile, name), help=help_text)
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)
 
 
 class EndpointsProvider(Provider):

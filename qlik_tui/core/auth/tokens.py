@@ -18,7 +18,7 @@ from typing import Any
 
 import jwt
 
-from ..errors import TokenError
+from ..errors import NotAJwtError, TokenError
 from ..profiles.model import CLOUD_AUDIENCE, CLOUD_MAX_LIFETIME, CloudProfile, Profile, QseowProfile
 from ..timefmt import iso
 from .keys import key_matches, load_private_key, load_public_key
@@ -114,11 +114,7 @@ class DecodedToken:
 
     def times(self) -> dict[str, str]:
         """iat/nbf/exp as ISO 8601 UTC strings, for the claims that are numbers."""
-        return {
-            k: iso(self.claims[k])
-            for k in ("iat", "nbf", "exp")
-            if isinstance(self.claims.get(k), (int, float)) and not isinstance(self.claims.get(k), bool)
-        }
+        return {k: _when(self.claims[k]) for k in ("iat", "nbf", "exp") if is_number(self.claims.get(k))}
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready summary."""
@@ -132,17 +128,30 @@ class DecodedToken:
         }
 
 
+def is_number(value: object) -> bool:
+    """A JSON number (a bool is not one, though Python says it is an int)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _when(timestamp: float) -> str:
+    # A time in milliseconds (year 50,000+) is past what datetime can show: say so, never crash.
+    try:
+        return iso(timestamp)
+    except (ValueError, OverflowError, OSError):
+        return f"{timestamp:.0f} (after the year 9999: milliseconds, not seconds?)"
+
+
 def _segment(part: str, name: str) -> dict[str, Any]:
     try:
         raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
         value = json.loads(raw)
     except (binascii.Error, ValueError):
-        raise TokenError(
+        raise NotAJwtError(
             f"the token's {name} is not base64url-encoded JSON",
             "pass the whole token: three dot-separated parts, no quotes or 'Bearer '",
         ) from None
     if not isinstance(value, dict):
-        raise TokenError(f"the token's {name} is not a JSON object", "is this really a JWT?")
+        raise NotAJwtError(f"the token's {name} is not a JSON object", "is this really a JWT?")
     return value
 
 
@@ -153,7 +162,7 @@ def decode(token: str, cert: Path | None = None, audience: str | None = None, no
         token = token[7:].strip()
     parts = token.split(".")
     if len(parts) != 3:
-        raise TokenError(
+        raise NotAJwtError(
             f"not a JWT: expected 3 dot-separated parts, found {len(parts)}",
             "pass the token itself (qlik-tui token --decode TOKEN, or - to read it from stdin)",
         )
