@@ -83,3 +83,14 @@ class BodyTooLarge(RequestFailed):
         )
         self.size = size
         self.cap = cap
+
+
+class JsonTooDeep(QlikTuiError, ValueError):
+    """JSON nested deeper than the app follows; a ValueError too, so 'not JSON' paths show it as text."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"the JSON is nested more than {limit:,} levels deep: shown as text, not as a tree",
+            "the Raw tab (or qlik-tui call --raw) shows the body as it came; save it with s to study it elsewhere",
+        )
+        self.limit = limit

@@ -91,6 +91,9 @@ class CloudSimulator:
             return SimResponse(204, b"", [("qlik-csrf-token", session.csrf)])
         if req.method not in ("GET", "HEAD", "OPTIONS") and req.header("qlik-csrf-token") != session.csrf:
             return error(403, "CSRF-TOKEN-2", "Invalid CSRF token", "fetch GET /api/v1/csrf-token and send it as qlik-csrf-token")
+        canned = self.faults.canned(req.path)
+        if canned is not None:
+            return SimResponse(200, canned[1], [("Content-Type", canned[0])])
         return self.routes.handle(req, session.user)
 
     def _session(self, req: SimRequest) -> _Session | None:

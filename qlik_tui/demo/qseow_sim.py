@@ -124,7 +124,8 @@ class QseowSimulator:
             response.headers.extend(session_headers)
             return response
         self.stats.record("xrfkeys", key_param)
-        response = self.routes.handle(req, inner, user)
+        canned = self.faults.canned(inner)
+        response = SimResponse(200, canned[1], [("Content-Type", canned[0])]) if canned else self.routes.handle(req, inner, user)
         response.headers.extend(session_headers)
         return response
 

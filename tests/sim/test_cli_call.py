@@ -159,3 +159,21 @@ def test_tls_off_is_a_warning_on_every_call(tls_demo: Demo) -> None:
     path.write_text(text)
     proc = run_cli("call", "--profiles", str(path), "-p", "demo-qseow", "GET", "/qrs/about")
     assert proc.returncode == 0 and "warning: verify_tls = false" in proc.stderr
+
+
+@pytest.mark.parametrize("shape", ["[", '{"a":'])
+@pytest.mark.parametrize("depth", [1_000, 10_000, 100_000])
+def test_call_prints_deep_bodies_or_refuses_them_cleanly(demo: Demo, shape: str, depth: int) -> None:
+    closing = "]" if shape == "[" else "}"
+    body = shape * depth + "1" + closing * depth
+    demo.qseow.faults.bodies = {"/qrs/deep": ("application/json", body.encode())}
+    proc = call(demo, "GET", "/qrs/deep")
+    assert "Traceback" not in proc.stderr and "RecursionError" not in proc.stderr
+    if depth <= 10_000:
+        assert proc.returncode == 0, proc.stderr[-500:]
+        assert "".join(proc.stdout.split()) == body  # pretty-printed: the same JSON, indented
+        assert proc.stdout.count("\n") == 2 * depth + 1  # one line per bracket
+    else:
+        assert_clean_failure(proc)
+        assert "nested more than 10,000 levels" in proc.stderr
+        assert proc.stdout.strip() == body  # still shown, as the text that came

@@ -11,6 +11,7 @@ from typing import Any
 
 Path = tuple[str | int, ...]
 MAX_HITS = 10_000
+MAX_PATH_PARTS = 2_000_000  # keys held by all hits' paths together (deep documents)
 
 
 def _matches(needle: str, value: Any) -> bool:
@@ -29,24 +30,40 @@ def find_all(doc: Any, query: str, limit: int = MAX_HITS) -> list[Path]:
     if not needle:
         return []
     hits: list[Path] = []
-    # An explicit stack (not recursion): documents can be deeper than Python's recursion limit.
-    stack: list[tuple[Path, Any]] = [((), doc)]
-    while stack and len(hits) < limit:
-        path, node = stack.pop()
+    budget = MAX_PATH_PARTS
+    # An explicit stack (not recursion): documents can be deeper than Python's recursion
+    # limit. Paths are linked (parent, key) pairs, made into tuples only for hits, so a
+    # 10,000-level document costs no 10,000 x 10,000 copies.
+    stack: list[tuple[_Link, Any]] = [(None, doc)]
+    while stack and len(hits) < limit and budget > 0:
+        link, node = stack.pop()
         if isinstance(node, dict):
-            children: list[tuple[Path, Any]] = []
+            children: list[tuple[_Link, Any]] = []
             for key, value in node.items():
-                child = (*path, key)
+                child = (link, key)
                 if needle in str(key).lower():
                     children.append((child, _KEY_HIT))
                 children.append((child, value))
             stack.extend(reversed(children))
         elif isinstance(node, list):
-            stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(node))))
+            stack.extend(((link, i), v) for i, v in reversed(list(enumerate(node))))
         elif node is _KEY_HIT or _matches(needle, node):
+            path = _unlink(link)
             if not hits or hits[-1] != path:
                 hits.append(path)
+                budget -= len(path)
     return hits
+
+
+_Link = Any  # None (the root) or (parent link, key)
+
+
+def _unlink(link: _Link) -> Path:
+    parts: list[str | int] = []
+    while link is not None:
+        link, key = link
+        parts.append(key)
+    return tuple(reversed(parts))
 
 
 class _KeyHit:
