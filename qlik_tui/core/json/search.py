@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .filter import locate
+
 Path = tuple[str | int, ...]
 MAX_HITS = 10_000
 MAX_PATH_PARTS = 2_000_000  # keys held by all hits' paths together (deep documents)
@@ -22,6 +24,17 @@ def _matches(needle: str, value: Any) -> bool:
     if isinstance(value, (int, float)):
         return needle in str(value)
     return False
+
+
+def find(doc: Any, query: str, limit: int = MAX_HITS) -> list[Path]:
+    """A path as `p` copies it and `f` takes it (`.[0].owner.name`) goes straight to its node;
+    anything else is a text search of keys and values (find_all)."""
+    text = query.strip()
+    if text[:1] in (".", "[", "$"):
+        path = locate(doc, text)
+        if path is not None:
+            return [path]
+    return find_all(doc, query, limit)
 
 
 def find_all(doc: Any, query: str, limit: int = MAX_HITS) -> list[Path]:
