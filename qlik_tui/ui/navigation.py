@@ -16,6 +16,8 @@ from ..core.catalog.discovery import load_openapi_file
 from ..core.catalog.drilldown import drill_target
 from ..core.errors import QlikTuiError
 from ..core.http.types import Request
+from ..core.json.paging import next_href
+from ..core.terminal_text import visible
 from .messages import CatalogReady, CountReady
 from .screens.placeholders import PlaceholderScreen
 from .screens.save_body import SaveBodyScreen, suggested_name
@@ -31,12 +33,12 @@ MAX_PAGES = 100
 
 
 def _next_href(response: Any) -> str | None:
+    """links.next.href of a Cloud answer; RequestFailed when the links are not Qlik's shape."""
     try:
         doc = response.json()
     except ValueError:
         return None
-    href = doc.get("links", {}).get("next", {}).get("href") if isinstance(doc, dict) else None
-    return href if isinstance(href, str) and href else None
+    return next_href(doc)
 
 
 class NavigationActions:
@@ -192,13 +194,18 @@ class NavigationActions:
             self.query_one(RequestEditor).load(request.method, request.path, list(request.query))
             self.send_request(request, all_pages=True)
             return
-        href = _next_href(state.response)
+        try:
+            href = _next_href(state.response)
+        except QlikTuiError as exc:
+            self.notify(f"{exc.message}\nhint: {exc.hint}", title="Next page", severity="warning", timeout=10, markup=False)
+            return
         if href is None:
             self.notify("No next page.")
             return
         parts = urlsplit(href)
-        if f"{parts.scheme}://{parts.netloc}" != state.profile.url:
-            self.notify("The next page is on another host: not followed.", severity="warning")
+        if f"{parts.scheme}://{parts.netloc}" != state.profile.url.rstrip("/"):
+            host = visible(parts.netloc)
+            self.notify(f"The next page is on another host ({host}): not followed.", severity="warning", markup=False)
             return
         request = Request.build("GET", f"{parts.path}?{parts.query}")
         self.query_one(RequestEditor).load(request.method, request.path, list(request.query))
