@@ -93,7 +93,7 @@ class CloudSimulator:
             return error(403, "CSRF-TOKEN-2", "Invalid CSRF token", "fetch GET /api/v1/csrf-token and send it as qlik-csrf-token")
         canned = self.faults.canned(req.path)
         if canned is not None:
-            return SimResponse(200, canned[1], [("Content-Type", canned[0])])
+            return SimResponse(canned[0], canned[2], [("Content-Type", canned[1])])
         return self.routes.handle(req, session.user)
 
     def _session(self, req: SimRequest) -> _Session | None:

@@ -24,9 +24,9 @@ class Faults:
     refuse_tokens: int = 0  # refuse the next N valid tokens with 401
     csrf_rotate: int = 0  # rotate the CSRF token of the next N sessions before use (Cloud)
     huge_apps: int = 0  # /qrs/app/full and /qrs/app serve this many apps (0: the store's)
-    # canned answers: path (after the QSEoW prefix) -> (content type, body), served with 200
+    # canned answers: path (after the QSEoW prefix) -> (content type, body[, status]), served
     # once authentication passed, so hostile bodies (deep, escapes, odd paging) reach clients
-    bodies: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    bodies: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def take(self, name: str) -> bool:
@@ -44,14 +44,17 @@ class Faults:
         for name, value in values.items():
             if name not in known:
                 raise KeyError(name)
-            if name == "bodies":  # {"/qrs/x": ["application/json", "text"]}
-                self.bodies = {str(p): (str(t), str(b).encode("utf-8")) for p, (t, b) in dict(value).items()}
+            if name == "bodies":  # {"/qrs/x": ["application/json", "text"(, 404)]}
+                self.bodies = {str(p): (str(v[0]), str(v[1]).encode("utf-8"), *v[2:3]) for p, v in dict(value).items()}
                 continue
             setattr(self, name, float(value) if name == "latency" else int(value))
 
-    def canned(self, path: str) -> tuple[str, bytes] | None:
-        """The canned answer for `path`, if a test set one."""
-        return self.bodies.get(path)
+    def canned(self, path: str) -> tuple[int, str, bytes] | None:
+        """The canned answer for `path` (status, content type, body), if a test set one."""
+        entry = self.bodies.get(path)
+        if entry is None:
+            return None
+        return (int(entry[2]) if len(entry) > 2 else 200), str(entry[0]), bytes(entry[1])
 
     def pause(self) -> None:
         """Sleep for the configured latency."""

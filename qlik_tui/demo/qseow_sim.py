@@ -125,7 +125,10 @@ class QseowSimulator:
             return response
         self.stats.record("xrfkeys", key_param)
         canned = self.faults.canned(inner)
-        response = SimResponse(200, canned[1], [("Content-Type", canned[0])]) if canned else self.routes.handle(req, inner, user)
+        if canned is not None:
+            response = SimResponse(canned[0], canned[2], [("Content-Type", canned[1])])
+        else:
+            response = self.routes.handle(req, inner, user)
         response.headers.extend(session_headers)
         return response
 
