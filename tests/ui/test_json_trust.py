@@ -221,3 +221,66 @@ async def test_odd_paging_links_notify_and_never_end_the_app(demo: Demo, tmp_pat
         await settle(pilot)
         assert app.is_running
         assert "page 2 is not JSON" in text_of(app.query_one("#error-panel", Static))
+
+
+class _Gzip:
+    """A stdlib server that answers every request with a gzip body (Content-Length: compressed)."""
+
+    def __init__(self, decoded: bytes) -> None:
+        import gzip
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        packed = gzip.compress(decoded, compresslevel=9)
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(packed)))
+                self.end_headers()
+                self.wfile.write(packed)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("kind", "says"),
+    [
+        ("big", "MB compressed (gzip), over the 1 MB cap; decoded it is larger"),
+        ("bomb", "decodes to more than the 1 MB cap (gzip, 0.0 MB compressed)"),
+    ],
+)
+async def test_size_prompt_says_what_is_compressed(demo: Demo, tmp_path: Path, kind: str, says: str) -> None:
+    import os
+
+    # 'big': 3 MB of random hex, ~1.5 MB gzipped (Content-Length over the cap); 'bomb': 10 MB
+    # of zeros in ~10 KB (Content-Length well under the cap, the decoded body far over it)
+    decoded = json.dumps(os.urandom(1_500_000).hex()).encode() if kind == "big" else b"[" + b"0," * 5_000_000 + b"0]"
+    from qlik_tui.ui.screens.simple import ConfirmScreen
+    from tests.sim.conftest import variant
+
+    server = _Gzip(decoded)
+    try:
+        variant(demo, "demo-qseow", url=server.url)
+        app = make_app(demo.profiles_path.with_name("variant-demo-qseow.toml"), tmp_path, max_body=1024 * 1024)
+        async with app.run_test(size=(110, 40)) as pilot:
+            await settle(pilot)
+            await send(pilot, "/qrs/app/full")
+            assert isinstance(app.screen, ConfirmScreen), app.screen
+            assert says in app.screen.question and "Download it anyway?" in app.screen.question
+            await pilot.press("n")
+            await settle(pilot)
+            assert says in text_of(app.query_one("#error-panel", Static))
+    finally:
+        server.close()
