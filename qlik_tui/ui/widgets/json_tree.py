@@ -148,7 +148,8 @@ class JsonTree(Tree[JsonNode]):
         self._doc, self._top = doc, top
         label = node_label(None, value)
         if top:
-            label = Text(visible(path_text(top)) + "  ", style="dim") + label
+            where = f"level {len(top):,}: …{path_text(top[-3:])}" if len(top) > 3 else path_text(top)
+            label = Text(visible(where) + "  ", style="dim") + label
         self.root.set_label(label)
         self.root.data = JsonNode(value)
         self.root.allow_expand = is_container(value)
