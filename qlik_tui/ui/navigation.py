@@ -17,6 +17,7 @@ from ..core.catalog.drilldown import drill_target
 from ..core.errors import QlikTuiError
 from ..core.http.types import Request
 from ..core.json.paging import next_href
+from ..core.json.view import plural
 from ..core.terminal_text import visible
 from .messages import CatalogReady, CountReady
 from .screens.placeholders import PlaceholderScreen
@@ -139,7 +140,7 @@ class NavigationActions:
         if self.workspace is None or message.name != self.workspace.active:
             return
         if self.query_one("#path", Input).value == message.path:
-            self.query_one(RequestEditor).note(f"{message.value:,} objects in this list (from /count)")
+            self.query_one(RequestEditor).note(f"{plural(message.value, 'object')} in this list (from /count)")
 
     # ---------------------------------------------------------------- drill-down, trail, pages
     def on_json_tree_drill(self: QlikTuiApp, message: JsonTree.Drill) -> None:  # type: ignore[misc]
