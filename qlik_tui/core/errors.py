@@ -79,13 +79,43 @@ class RequestFailed(QlikTuiError):
 
 
 class BodyTooLarge(RequestFailed):
-    """The answer is bigger than the size cap; the user may choose to go on."""
+    """The answer is bigger than the size cap; the user may choose to go on.
 
-    def __init__(self, size: int | None, cap: int) -> None:
-        shown = f"{size / 1048576:,.0f} MB" if size else f"more than {cap / 1048576:,.0f} MB"
-        super().__init__(
-            f"the response is {shown}, over the {cap / 1048576:,.0f} MB cap",
-            "download it anyway, or ask for less (a filter)",
-        )
+    With a Content-Encoding (gzip...), Content-Length counts compressed bytes: the message
+    says so, and says when it is the decoded body that went over the cap (a small download
+    that inflates a thousandfold is a classic decompression bomb)."""
+
+    def __init__(self, size: int | None, cap: int, encoding: str | None = None) -> None:
+        mb = 1048576
+        encoding = None if encoding in (None, "", "identity") else encoding
+        if encoding is None:
+            shown = f"{size / mb:,.0f} MB" if size else f"more than {cap / mb:,.0f} MB"
+            message, hint = (
+                f"the response is {shown}, over the {cap / mb:,.0f} MB cap",
+                "download it anyway, or ask for less (a filter)",
+            )
+        elif size is not None and size > cap:
+            message = (
+                f"the response is {size / mb:,.0f} MB compressed ({encoding}), over the {cap / mb:,.0f} MB cap; "
+                "decoded it is larger, by how much is unknown until it is read"
+            )
+            hint = "download it anyway, or ask for less (a filter)"
+        else:
+            compressed = f", {size / mb:,.1f} MB compressed" if size is not None else ""
+            message = f"the response decodes to more than the {cap / mb:,.0f} MB cap ({encoding}{compressed})"
+            hint = "a small download that decodes this big may be a decompression bomb: go on only if you expect it"
+        super().__init__(message, hint)
         self.size = size
         self.cap = cap
+        self.encoding = encoding
+
+
+class JsonTooDeep(QlikTuiError, ValueError):
+    """JSON nested deeper than the app follows; a ValueError too, so 'not JSON' paths show it as text."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"the JSON is nested more than {limit:,} levels deep: shown as text, not as a tree",
+            "the Raw tab (or qlik-tui call --raw) shows the body as it came; save it with s to study it elsewhere",
+        )
+        self.limit = limit

@@ -1,7 +1,8 @@
 """Per-profile request history, persisted as JSON lines (0600) with no secrets in it.
 
-What is written: time, method, path, query, status, elapsed, and the request body with any
-password/secret/token-like JSON keys masked. Never headers, cookies, tokens or CSRF values.
+What is written: time, method, path, query, status, elapsed, and the request body, with
+secret-named query parameters and JSON keys and JWT-shaped strings masked (http.redact).
+Never headers, cookies, tokens or CSRF values.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .http.redact import MASK
+from .http.redact import mask_json, mask_jwts, redact_query
 from .http.types import Request
+from .json.parse import loads
 
 MAX_ENTRIES = 500
 MAX_BODY = 64 * 1024
-_SECRET_KEY = re.compile(r"pass(word)?|secret|token|api[_-]?key|credential|private", re.IGNORECASE)
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 
 
@@ -30,12 +31,8 @@ def default_state_dir() -> Path:
 
 
 def mask_secrets(value: Any) -> Any:
-    """A copy of a JSON value with secret-looking keys' values masked."""
-    if isinstance(value, dict):
-        return {k: (MASK if _SECRET_KEY.search(str(k)) else mask_secrets(v)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [mask_secrets(v) for v in value]
-    return value
+    """A copy of a JSON value with secret keys' values and JWT-shaped strings masked."""
+    return mask_json(value)
 
 
 @dataclass(frozen=True)
@@ -99,8 +96,9 @@ class History:
 
     def add(self, request: Request, status: int | None, elapsed: float | None) -> HistoryEntry:
         """Append one entry (secrets masked); trims the file now and then."""
+        query = redact_query(request.query)
         entry = HistoryEntry(
-            time.time(), request.method, request.path, list(request.query), _safe_body(request.body), status, elapsed
+            time.time(), request.method, mask_jwts(request.path), query, _safe_body(request.body), status, elapsed
         )
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -127,6 +125,8 @@ def _safe_body(body: bytes | None) -> str | None:
     if len(body) > MAX_BODY:
         return None  # big bodies are not worth keeping, and might hold anything
     try:
-        return json.dumps(mask_secrets(json.loads(body)), ensure_ascii=False)
+        return json.dumps(mask_json(loads(body)), ensure_ascii=False)
     except ValueError:
         return None  # not JSON: cannot tell what is secret in it, so keep nothing
+    except RecursionError:
+        return None  # nested too deep for json.dumps: not worth keeping

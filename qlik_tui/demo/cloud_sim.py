@@ -93,6 +93,9 @@ class CloudSimulator:
             return SimResponse(204, b"", [("qlik-csrf-token", session.csrf)])
         if req.method not in ("GET", "HEAD", "OPTIONS") and req.header("qlik-csrf-token") != session.csrf:
             return error(403, "CSRF-TOKEN-2", "Invalid CSRF token", "fetch GET /api/v1/csrf-token and send it as qlik-csrf-token")
+        canned = self.faults.canned(req.path)
+        if canned is not None:
+            return SimResponse(canned[0], canned[2], [("Content-Type", canned[1])])
         if req.path.rstrip("/") == "/api/v1/identity-providers" and req.method == "GET":
             return self._identity_providers(req)
         return self.routes.handle(req, session.user)

@@ -26,6 +26,9 @@ class Faults:
     huge_apps: int = 0  # /qrs/app/full and /qrs/app serve this many apps (0: the store's)
     deny_settings: int = 0  # non-zero: reading proxy / IdP settings answers 403 (a user who is no admin)
     clock_offset: int = 0  # seconds added to the Date header (a server whose clock is wrong)
+    # canned answers: path (after the QSEoW prefix) -> (content type, body[, status]), served
+    # once authentication passed, so hostile bodies (deep, escapes, odd paging) reach clients
+    bodies: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def take(self, name: str) -> bool:
@@ -43,7 +46,17 @@ class Faults:
         for name, value in values.items():
             if name not in known:
                 raise KeyError(name)
+            if name == "bodies":  # {"/qrs/x": ["application/json", "text"(, 404)]}
+                self.bodies = {str(p): (str(v[0]), str(v[1]).encode("utf-8"), *v[2:3]) for p, v in dict(value).items()}
+                continue
             setattr(self, name, float(value) if name == "latency" else int(value))
+
+    def canned(self, path: str) -> tuple[int, str, bytes] | None:
+        """The canned answer for `path` (status, content type, body), if a test set one."""
+        entry = self.bodies.get(path)
+        if entry is None:
+            return None
+        return (int(entry[2]) if len(entry) > 2 else 200), str(entry[0]), bytes(entry[1])
 
     def pause(self) -> None:
         """Sleep for the configured latency."""

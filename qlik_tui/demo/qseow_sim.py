@@ -143,11 +143,15 @@ class QseowSimulator:
             response.headers.extend(session_headers)
             return response
         self.stats.record("xrfkeys", key_param)
-        if inner.lower().startswith("/qrs/virtualproxyconfig"):
-            if self.faults.deny_settings:
-                return SimResponse(403, b"", session_headers)
-            self.store.objects["virtualproxyconfig"] = self.proxy_settings()  # tests change the config live
-        response = self.routes.handle(req, inner, user)
+        canned = self.faults.canned(inner)
+        if canned is not None:
+            response = SimResponse(canned[0], canned[2], [("Content-Type", canned[1])])
+        else:
+            if inner.lower().startswith("/qrs/virtualproxyconfig"):
+                if self.faults.deny_settings:
+                    return SimResponse(403, b"", session_headers)
+                self.store.objects["virtualproxyconfig"] = self.proxy_settings()  # tests change the config live
+            response = self.routes.handle(req, inner, user)
         response.headers.extend(session_headers)
         return response
 

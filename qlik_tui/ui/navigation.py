@@ -16,6 +16,9 @@ from ..core.catalog.discovery import load_openapi_file
 from ..core.catalog.drilldown import drill_target
 from ..core.errors import QlikTuiError
 from ..core.http.types import Request
+from ..core.json.paging import next_href
+from ..core.json.view import plural
+from ..core.terminal_text import visible
 from .messages import CatalogReady, CountReady
 from .screens.placeholders import PlaceholderScreen
 from .screens.save_body import SaveBodyScreen, suggested_name
@@ -31,12 +34,12 @@ MAX_PAGES = 100
 
 
 def _next_href(response: Any) -> str | None:
+    """links.next.href of a Cloud answer; RequestFailed when the links are not Qlik's shape."""
     try:
         doc = response.json()
     except ValueError:
         return None
-    href = doc.get("links", {}).get("next", {}).get("href") if isinstance(doc, dict) else None
-    return href if isinstance(href, str) and href else None
+    return next_href(doc)
 
 
 class NavigationActions:
@@ -137,7 +140,7 @@ class NavigationActions:
         if self.workspace is None or message.name != self.workspace.active:
             return
         if self.query_one("#path", Input).value == message.path:
-            self.query_one(RequestEditor).note(f"{message.value:,} objects in this list (from /count)")
+            self.query_one(RequestEditor).note(f"{plural(message.value, 'object')} in this list (from /count)")
 
     # ---------------------------------------------------------------- drill-down, trail, pages
     def on_json_tree_drill(self: QlikTuiApp, message: JsonTree.Drill) -> None:  # type: ignore[misc]
@@ -192,13 +195,18 @@ class NavigationActions:
             self.query_one(RequestEditor).load(request.method, request.path, list(request.query))
             self.send_request(request, all_pages=True)
             return
-        href = _next_href(state.response)
+        try:
+            href = _next_href(state.response)
+        except QlikTuiError as exc:
+            self.notify(f"{exc.message}\nhint: {exc.hint}", title="Next page", severity="warning", timeout=10, markup=False)
+            return
         if href is None:
             self.notify("No next page.")
             return
         parts = urlsplit(href)
-        if f"{parts.scheme}://{parts.netloc}" != state.profile.url:
-            self.notify("The next page is on another host: not followed.", severity="warning")
+        if f"{parts.scheme}://{parts.netloc}" != state.profile.url.rstrip("/"):
+            host = visible(parts.netloc)
+            self.notify(f"The next page is on another host ({host}): not followed.", severity="warning", markup=False)
             return
         request = Request.build("GET", f"{parts.path}?{parts.query}")
         self.query_one(RequestEditor).load(request.method, request.path, list(request.query))

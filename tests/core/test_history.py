@@ -24,3 +24,50 @@ def test_history_masks_and_caches(tmp_path: Path) -> None:
     assert [e.label() for e in history.entries()] == ["201 POST /qrs/dataconnection?privileges=true", "ERR GET /qrs/about"]
     fresh = History("prod/eu", tmp_path)
     assert len(fresh.entries()) == 2  # the damaged line is skipped, the rest kept
+
+
+def test_history_keeps_no_secret_a_user_typed(tmp_path: Path) -> None:
+    import jwt
+
+    from qlik_tui.core.http.redact import redact_url
+
+    token = jwt.encode({"sub": "alice", "exp": 4102444800}, "not-a-real-key-but-real-hmac-0123456789", algorithm="HS256")
+    api_key = jwt.encode(
+        {"sub": "bot", "subType": "user"}, "another-hmac-key-for-this-test-98765-long-enough-for-hs384", algorithm="HS384"
+    )
+    secrets = ["s3cr3t-access", "hunter2", "k3y-value", "c0de-xyz", "XRFKEY0123456789", "tok-123", "csec-456", token, api_key]
+    query = [
+        ("access_token", "s3cr3t-access"),
+        ("password", "hunter2"),
+        ("apikey", "k3y-value"),
+        ("code", "c0de-xyz"),
+        ("xrfkey", "XRFKEY0123456789"),
+        ("filter", f"name eq '{token}'"),  # a JWT pasted into an innocent parameter
+        ("countryCode", "SE"),
+    ]
+    body = {
+        "grant_type": "client_credentials",
+        "client_secret": "csec-456",
+        "headers": {"Authorization": f"Bearer {token}"},
+        "nested": [{"jwt": "x"}, {"note": f"see {api_key} here"}, {"token": "tok-123"}],
+        "name": "kept",
+    }
+    history = History("cloud", tmp_path)
+    history.add(Request.build("POST", f"/api/v1/things/{api_key}", query, json.dumps(body).encode()), 200, 0.2)
+    text = history.path.read_text()
+    for secret in secrets:
+        assert secret not in text, secret
+    entry = History("cloud", tmp_path).entries()[0]
+    assert ("countryCode", "SE") in entry.query and entry.body is not None and '"kept"' in entry.body
+    assert dict(entry.query)["filter"] == "name eq '••••••'"
+    assert entry.path == "/api/v1/things/••••••"
+    url = redact_url(f"https://t/api/v1/x?access_token=abc&xrfkey=K&limit=5&q={token}")
+    assert url == "https://t/api/v1/x?access_token=••••••&xrfkey=••••••&limit=5&q=••••••"
+
+
+def test_history_survives_a_deeply_nested_body(tmp_path: Path) -> None:
+    history = History("deep", tmp_path)
+    for depth in (1_000, 10_000, 100_000):
+        body = ('{"password": "hunter2", "a":' + "[" * depth + "1" + "]" * depth + "}").encode()
+        history.add(Request.build("POST", "/qrs/x", [], body), 200, 0.1)
+    assert "hunter2" not in history.path.read_text() and len(History("deep", tmp_path).entries()) == 3

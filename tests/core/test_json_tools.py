@@ -72,7 +72,7 @@ def test_previews_and_buckets() -> None:
     assert preview(list(range(3412))) == "[3,412 items]"
     assert preview("[Sales]") == '"[Sales]"'
     assert buckets(1200) == [(0, 500), (500, 1000), (1000, 1200)]
-    assert path_append(path_append("$", 0), "key with space") == '$[0]["key with space"]'
+    assert path_append(path_append(".", 0), "key with space") == '.[0]["key with space"]'
 
 
 @given(
@@ -141,3 +141,46 @@ def test_request_parts_shared_by_cli_and_tui() -> None:
             parse_query_lines(bad)
     with pytest.raises(QlikTuiError, match="sets Cookie itself"):
         parse_header_lines("Cookie: a=b")
+
+
+ODD = {"data": [{"a b": {"x.y": {"[k]": "deep"}}, "owner": {"name": "Ann"}, "ünï": 1, "$ref": 2, "-": 3, "": 4, '"q"': 5}]}
+
+
+def _leaf_paths(doc: object) -> list[tuple[str | int, ...]]:
+    out: list[tuple[str | int, ...]] = []
+    stack: list[tuple[tuple[str | int, ...], object]] = [((), doc)]
+    while stack:
+        path, node = stack.pop()
+        out.append(path)
+        if isinstance(node, dict):
+            stack.extend(((*path, k), v) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(node))
+    return out
+
+
+def test_copied_paths_are_what_filter_and_search_take() -> None:
+    from qlik_tui.core.json.filter import locate
+    from qlik_tui.core.json.search import find
+    from qlik_tui.core.json.view import path_text
+
+    assert path_text((0, "owner", "name")) == ".[0].owner.name"
+    assert path_text(("data", 0, "a b", "x.y")) == '.data[0]["a b"]["x.y"]'
+    assert path_text(()) == "."
+    for parts in _leaf_paths(ODD):
+        copied = path_text(parts)
+        assert locate(ODD, copied) == parts, copied
+        assert locate(ODD, "$" + copied.lstrip(".") if copied.startswith(".[") else "$" + copied) == parts
+        assert apply(ODD, copied) == value_at(ODD, parts)
+        assert find(ODD, copied) == [parts]
+    assert apply(DOC, "$[0].owner.name") == "Alice" and apply(DOC, ".[0].owner.name") == "Alice"
+    assert apply(DOC, ".") == DOC and apply(DOC, "$") == DOC
+    assert find(DOC, ".com") == []  # not a path here: a text search, which finds nothing
+    assert find(DOC, "$[1].owner") == [(1, "owner")]
+
+
+def test_plurals() -> None:
+    from qlik_tui.core.json.view import plural
+
+    assert preview([1]) == "[1 item]" and preview({"a": 1}) == "{1 key}" and preview([]) == "[0 items]"
+    assert plural(1, "result") == "1 result" and plural(1_200, "result") == "1,200 results"

@@ -159,3 +159,50 @@ def test_tls_off_is_a_warning_on_every_call(tls_demo: Demo) -> None:
     path.write_text(text)
     proc = run_cli("call", "--profiles", str(path), "-p", "demo-qseow", "GET", "/qrs/about")
     assert proc.returncode == 0 and "warning: verify_tls = false" in proc.stderr
+
+
+@pytest.mark.parametrize("shape", ["[", '{"a":'])
+@pytest.mark.parametrize("depth", [1_000, 10_000, 100_000])
+def test_call_prints_deep_bodies_or_refuses_them_cleanly(demo: Demo, shape: str, depth: int) -> None:
+    closing = "]" if shape == "[" else "}"
+    body = shape * depth + "1" + closing * depth
+    demo.qseow.faults.bodies = {"/qrs/deep": ("application/json", body.encode())}
+    proc = call(demo, "GET", "/qrs/deep")
+    assert "Traceback" not in proc.stderr and "RecursionError" not in proc.stderr
+    if depth <= 10_000:
+        assert proc.returncode == 0, proc.stderr[-500:]
+        assert "".join(proc.stdout.split()) == body  # pretty-printed: the same JSON, indented
+        assert proc.stdout.count("\n") == 2 * depth + 1  # one line per bracket
+    else:
+        assert_clean_failure(proc)
+        assert "nested more than 10,000 levels" in proc.stderr
+        assert proc.stdout.strip() == body  # still shown, as the text that came
+
+
+@pytest.mark.parametrize(
+    ("second", "says"),
+    [
+        (("text/html", "<html>login</html>"), "page 2 is not JSON"),
+        (("application/json", '{"data": {"id": 1}}'), "page 2 cannot be joined to the others: its data is an object"),
+        (("application/json", '{"data": [], "links": ["x"]}'), "links is a list"),
+        (("application/json", '{"data": [], "links": {"next": "x"}}'), "links.next is a string"),
+    ],
+)
+def test_all_pages_refuses_odd_later_pages(demo: Demo, second: tuple[str, str], says: str) -> None:
+    base = demo.cloud_server.url
+    first = {"data": [{"id": 1}], "links": {"next": {"href": f"{base}/api/v1/odd-2"}}}
+    demo.cloud.faults.bodies = {
+        "/api/v1/odd": ("application/json", json.dumps(first).encode()),
+        "/api/v1/odd-2": (second[0], second[1].encode()),
+    }
+    proc = call(demo, "GET", "/api/v1/odd", "--all-pages", profile="demo-cloud")
+    assert_clean_failure(proc)
+    assert says in proc.stderr and "hint: " in proc.stderr
+
+
+def test_all_pages_does_not_follow_another_host(demo: Demo) -> None:
+    first = {"data": [{"id": 1}], "links": {"next": {"href": "https://elsewhere.example/api/v1/items?next=2"}}}
+    demo.cloud.faults.bodies = {"/api/v1/odd": ("application/json", json.dumps(first).encode())}
+    proc = call(demo, "GET", "/api/v1/odd", "--all-pages", profile="demo-cloud")
+    assert_clean_failure(proc)
+    assert "page 2 is on another host (elsewhere.example): not followed" in proc.stderr

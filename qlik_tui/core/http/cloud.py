@@ -13,10 +13,13 @@ from urllib.parse import urljoin, urlsplit
 from ..auth.tokens import MintedToken
 from ..errors import RequestFailed
 from ..events import CSRF_REFRESHED, LOGGED_IN, RATE_LIMITED, SESSION_LOST
+from ..json.paging import next_href, page_items
 from ..profiles.model import CloudProfile
 from .connection import MAX_RATE_LIMIT_WAITS, Connection, Progress, retry_after_seconds
 from .diagnose import HINT_CLOUD_LOGIN, qlik_error_detail
 from .types import Request, Response
+
+HINT_PAGES = "the pages before it came back fine: get them one at a time (n in the TUI), or without --all-pages"
 
 SESSION_COOKIE = "eas.sid"
 CSRF_HEADER = "qlik-csrf-token"
@@ -177,21 +180,25 @@ class CloudConnection(Connection):
             return first
         data = list(doc["data"])
         pages, last = 1, doc
-        next_url = _next_href(doc)
+        next_url = next_href(doc)
         while next_url and pages < max_pages:
             if not self._same_origin(next_url):
-                break
+                host = urlsplit(next_url).netloc
+                raise RequestFailed(f"page {pages + 1} is on another host ({host}): not followed", HINT_PAGES)
             parts = urlsplit(next_url)
             page = await self._with_rate_limit_waits(Request.build("GET", f"{parts.path}?{parts.query}"), progress)
             if not 200 <= page.status < 300:
                 page.pages = pages + 1
                 return page
-            last = page.json()
-            data.extend(last.get("data", []) if isinstance(last, dict) else [])
+            try:
+                last = page.json()
+            except ValueError as exc:
+                raise RequestFailed(f"page {pages + 1} is not JSON ({exc})", HINT_PAGES) from None
+            data.extend(page_items(last, pages + 1))
             pages += 1
             if on_page is not None:
                 on_page(pages)
-            next_url = _next_href(last)
+            next_url = next_href(last)
         combined: dict[str, Any] = {"data": data}
         if next_url:
             combined["links"] = {"next": {"href": next_url}}  # stopped at the cap: say where to go on
@@ -199,10 +206,3 @@ class CloudConnection(Connection):
         first._json = combined
         first.pages = pages
         return first
-
-
-def _next_href(doc: Any) -> str | None:
-    links = doc.get("links") if isinstance(doc, dict) else None
-    nxt = links.get("next") if isinstance(links, dict) else None
-    href = nxt.get("href") if isinstance(nxt, dict) else None
-    return href if isinstance(href, str) and href else None

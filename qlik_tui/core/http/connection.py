@@ -216,8 +216,9 @@ class Connection:
                 length = http_response.headers.get("content-length")
                 total = int(length) if length and length.isdigit() else None
                 cap = self.max_body
+                encoding = http_response.headers.get("content-encoding")  # then Content-Length is compressed
                 if cap is not None and total is not None and total > cap:
-                    raise BodyTooLarge(total, cap)
+                    raise BodyTooLarge(total, cap, encoding)
                 chunks = _Buffer(total)
                 if progress is None and cap is None:
                     chunks.add(await http_response.aread())  # nothing to report or cap: one read
@@ -225,7 +226,7 @@ class Connection:
                     async for chunk in http_response.aiter_bytes():
                         chunks.add(chunk)
                         if cap is not None and chunks.size > cap:
-                            raise BodyTooLarge(total, cap)
+                            raise BodyTooLarge(total, cap, encoding)
                         if progress is not None:
                             # bytes on the wire, comparable with Content-Length even when compressed
                             progress(http_response.num_bytes_downloaded, total)

@@ -6,14 +6,14 @@ The hints come from QLIK.md's table of failures people hit in the field.
 from __future__ import annotations
 
 import errno
-import json
 import socket
 import ssl
 from typing import Any
 
 import httpx
 
-from ..errors import RequestFailed
+from ..errors import JsonTooDeep, RequestFailed
+from ..json.pretty import pretty
 from ..profiles.model import Profile, QseowProfile
 from .types import Response
 
@@ -145,6 +145,8 @@ def diagnose(response: Response, profile: Profile) -> RequestFailed | None:
         if response.looks_like_json and response.body.strip():
             try:
                 response.json()
+            except JsonTooDeep as exc:
+                return RequestFailed(f"{status}: {exc.message}", exc.hint, status)
             except ValueError as exc:
                 return RequestFailed(
                     f"{status}: the body says it is JSON but does not parse ({exc})",
@@ -210,7 +212,7 @@ def pretty_json_or_text(response: Response) -> str:
     """The body as pretty JSON when it parses, else as text."""
     if response.looks_like_json:
         try:
-            return json.dumps(response.json(), indent=2, ensure_ascii=False)
+            return pretty(response.json())  # no recursion: any depth the parser accepts
         except ValueError:
             pass
     return response.text()

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
 from ..errors import RequestFailed
-from ..json.parse import loads_in_pieces
-
-PIECEWISE_BYTES = 1024 * 1024  # above this, parse element by element (see json_parse)
+from ..json.parse import loads
 
 _NO_VALUE = object()
 
@@ -104,10 +101,8 @@ class Response:
     def json(self) -> Any:
         """The body as JSON (parsed once); ValueError if it is not JSON."""
         if self._json is _NO_VALUE:
-            if len(self.body) > PIECEWISE_BYTES:
-                self._json = loads_in_pieces(self.body)
-            else:
-                self._json = json.loads(self.body) if self.body else None
+            # any depth (JsonTooDeep, a ValueError, past parse.MAX_DEPTH); big bodies piecewise
+            self._json = loads(self.body) if self.body else None
         return self._json
 
     def text(self) -> str:

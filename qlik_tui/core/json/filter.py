@@ -1,8 +1,10 @@
-"""Filter a JSON document by a path expression: `[*].owner.name`, `.data[].id`, `[0].tags`.
+"""Filter a JSON document by a path expression: `.[*].owner.name`, `.data[].id`, `.[0].tags`.
 
-Steps: `.key` (or `["key with spaces"]`), `[n]` (an index; negative counts from the end),
-`[*]` or `[]` (every element of a list, or every value of an object), `.*` (every value).
-Once a wildcard has been used, the result is a list of every match.
+Steps: `.key` (or `["key with spaces"]`, `.["key"]`), `[n]` (an index; negative counts from
+the end), `[*]` or `[]` (every element of a list, or every value of an object), `.*` (every
+value). Once a wildcard has been used, the result is a list of every match. The syntax is
+jq's, the one `p` copies (see view.path_text); a leading `$` (JSONPath) is accepted, and
+`.` alone is the whole document.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from typing import Any
 from ..errors import QlikTuiError
 
 _STEP = re.compile(
-    r"""\.(?P<key>[A-Za-z_$][\w$-]*|\*)|\[(?P<index>-?\d+)\]|\[(?P<star>\*?)\]|\[(?P<quoted>"(?:[^"\\]|\\.)*")\]"""
+    r"""\.(?P<key>[A-Za-z_$][\w$-]*|\*)|\.?\[(?P<index>-?\d+)\]|\.?\[(?P<star>\*?)\]|\.?\[(?P<quoted>"(?:[^"\\]|\\.)*")\]"""
 )
-HINT = 'e.g. [*].owner.name, .data[].id, [0].tags, ["key with spaces"]'
+HINT = 'e.g. .[*].owner.name, .data[].id, .[0].tags, .["key with spaces"]'
 WILDCARD = object()
 
 
@@ -25,6 +27,10 @@ def parse(expression: str) -> list[Any]:
     text = expression.strip()
     if not text:
         raise QlikTuiError("empty filter", HINT)
+    if text[0] == "$" and text[1:2] in ("", ".", "["):
+        text = text[1:]  # JSONPath's root
+    if text in ("", "."):
+        return []
     if text[0] not in ".[":
         text = "." + text
     steps: list[Any] = []
@@ -70,3 +76,25 @@ def apply(doc: Any, expression: str) -> Any:
     if not current:
         raise QlikTuiError(f"nothing at {expression.strip()}", "check the keys and indices (they are case-sensitive)")
     return current[0]
+
+
+def locate(doc: Any, expression: str) -> tuple[str | int, ...] | None:
+    """The path (keys and indices) an expression without wildcards names, if it is in `doc`.
+
+    Lets search take a path typed or pasted (`.[0].owner.name`) and go straight to it.
+    """
+    try:
+        steps = parse(expression)
+    except QlikTuiError:
+        return None
+    node, path = doc, []
+    for step in steps:
+        if step is WILDCARD:
+            return None
+        if isinstance(step, int) and isinstance(node, list) and -len(node) <= step < len(node):
+            step = step % len(node)
+        elif not (isinstance(step, str) and isinstance(node, dict) and step in node):
+            return None
+        node = node[step]
+        path.append(step)
+    return tuple(path)

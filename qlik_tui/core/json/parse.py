@@ -4,6 +4,10 @@
 thread that still freezes a TUI. Parsing the top-level array (QRS lists) or the top-level
 object's values (Cloud's {"data": [...]}) one element at a time with `raw_decode` gives the
 same result while letting other threads in between elements.
+
+`json.loads` recurses once per nesting level and gives up (RecursionError) near 1,000
+levels; `loads` then parses again with an explicit stack, up to MAX_DEPTH levels, and past
+that raises JsonTooDeep (a typed error that is also a ValueError, "not JSON").
 """
 
 from __future__ import annotations
@@ -12,6 +16,10 @@ import json
 import re
 from typing import Any
 
+from ..errors import JsonTooDeep
+
+MAX_DEPTH = 10_000  # levels of nesting followed; the tree, search and pretty text cope with all
+PIECEWISE_BYTES = 1024 * 1024  # above this, parse element by element
 _WS = re.compile(r"[ \t\n\r]*")
 _decoder = json.JSONDecoder()
 
@@ -88,19 +96,91 @@ def loads_in_pieces(data: bytes | str) -> Any:
 
 
 def pretty_in_pieces(doc: Any, indent: int = 2) -> str:
-    """json.dumps(doc, indent=2), built element by element for the same reason."""
-    if isinstance(doc, list) and doc:
-        pad = " " * indent
-        parts = [pad + json.dumps(item, indent=indent, ensure_ascii=False).replace("\n", "\n" + pad) for item in doc]
-        return "[\n" + ",\n".join(parts) + "\n]"
-    if isinstance(doc, dict) and any(isinstance(v, list) and len(v) > 100 for v in doc.values()):
-        pad = " " * indent
-        parts = []
-        for key, value in doc.items():
-            if isinstance(value, list):
-                inner = pretty_in_pieces(value, indent)
+    """json.dumps(doc, indent=2) without recursion (kept under its old name)."""
+    from .pretty import pretty
+
+    return pretty(doc, indent)
+
+
+def loads(data: bytes | str) -> Any:
+    """`json.loads(data)` at any depth up to MAX_DEPTH; big bodies element by element.
+
+    ValueError when not JSON; JsonTooDeep (a ValueError) when nested deeper than MAX_DEPTH.
+    """
+    try:
+        if len(data) > PIECEWISE_BYTES:
+            return loads_in_pieces(data)
+        return json.loads(data)
+    except RecursionError:
+        pass
+    text = data if isinstance(data, str) else _decode(data)
+    return loads_deep(text)
+
+
+def _decode(data: bytes | bytearray) -> str:
+    # what json.loads does with bytes: UTF-8/16/32 detection, BOM tolerated for UTF-8
+    encoding = json.detect_encoding(data)
+    return data.decode("utf-8-sig" if encoding == "utf-8" else encoding, "surrogatepass")
+
+
+def loads_deep(text: str) -> Any:
+    """`json.loads(text)` with an explicit stack instead of recursion (JsonTooDeep past MAX_DEPTH)."""
+    index = _skip(text, 0)
+    if index >= len(text):
+        raise _error("Expecting value", text, index)
+    # The stack holds the open containers and, for objects, the key being filled.
+    stack: list[tuple[Any, str | None]] = []
+    while True:
+        char = text[index] if index < len(text) else ""
+        if char in ("[", "{"):
+            if len(stack) >= MAX_DEPTH:
+                raise JsonTooDeep(MAX_DEPTH)
+            index = _skip(text, index + 1)
+            close = "]" if char == "[" else "}"
+            if index < len(text) and text[index] == close:
+                value: Any = [] if char == "[" else {}
+                index += 1
+            elif char == "[":
+                stack.append(([], None))
+                continue
             else:
-                inner = json.dumps(value, indent=indent, ensure_ascii=False)
-            parts.append(f"{pad}{json.dumps(key, ensure_ascii=False)}: " + inner.replace("\n", "\n" + pad))
-        return "{\n" + ",\n".join(parts) + "\n}"
-    return json.dumps(doc, indent=indent, ensure_ascii=False)
+                first_key, index = _key(text, index)
+                stack.append(({}, first_key))
+                continue
+        else:
+            value, index = _decoder.raw_decode(text, index)
+        # A complete value: put it in its container, then close every container that ends here.
+        while True:
+            if not stack:
+                if _skip(text, index) != len(text):
+                    raise _error("Extra data", text, index)
+                return value
+            container, key = stack[-1]
+            if key is None:
+                container.append(value)
+            else:
+                container[key] = value
+            index = _skip(text, index)
+            char = text[index] if index < len(text) else ""
+            if char == ",":
+                index = _skip(text, index + 1)
+                if key is not None:
+                    key, index = _key(text, index)
+                    stack[-1] = (container, key)
+                break
+            if char == ("]" if key is None else "}"):
+                stack.pop()
+                value, index = container, index + 1
+                continue
+            raise _error("Expecting ',' delimiter", text, index)
+
+
+def _key(text: str, index: int) -> tuple[str, int]:
+    """`"key" :` at `index`: the key and the index of the value after the colon."""
+    if index >= len(text) or text[index] != '"':
+        raise _error("Expecting property name enclosed in double quotes", text, index)
+    key, index = json.decoder.scanstring(text, index + 1)  # type: ignore[attr-defined]
+    index = _skip(text, index)
+    if index >= len(text) or text[index] != ":":
+        raise _error("Expecting ':' delimiter", text, index)
+    return key, _skip(text, index + 1)

@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .filter import locate
+
 Path = tuple[str | int, ...]
 MAX_HITS = 10_000
+MAX_PATH_PARTS = 2_000_000  # keys held by all hits' paths together (deep documents)
 
 
 def _matches(needle: str, value: Any) -> bool:
@@ -23,30 +26,57 @@ def _matches(needle: str, value: Any) -> bool:
     return False
 
 
+def find(doc: Any, query: str, limit: int = MAX_HITS) -> list[Path]:
+    """A path as `p` copies it and `f` takes it (`.[0].owner.name`) goes straight to its node;
+    anything else is a text search of keys and values (find_all)."""
+    text = query.strip()
+    if text[:1] in (".", "[", "$"):
+        path = locate(doc, text)
+        if path is not None:
+            return [path]
+    return find_all(doc, query, limit)
+
+
 def find_all(doc: Any, query: str, limit: int = MAX_HITS) -> list[Path]:
     """Paths of every key or scalar value containing `query` (at most `limit`)."""
     needle = query.lower().strip()
     if not needle:
         return []
     hits: list[Path] = []
-    # An explicit stack (not recursion): documents can be deeper than Python's recursion limit.
-    stack: list[tuple[Path, Any]] = [((), doc)]
-    while stack and len(hits) < limit:
-        path, node = stack.pop()
+    budget = MAX_PATH_PARTS
+    # An explicit stack (not recursion): documents can be deeper than Python's recursion
+    # limit. Paths are linked (parent, key) pairs, made into tuples only for hits, so a
+    # 10,000-level document costs no 10,000 x 10,000 copies.
+    stack: list[tuple[_Link, Any]] = [(None, doc)]
+    while stack and len(hits) < limit and budget > 0:
+        link, node = stack.pop()
         if isinstance(node, dict):
-            children: list[tuple[Path, Any]] = []
+            children: list[tuple[_Link, Any]] = []
             for key, value in node.items():
-                child = (*path, key)
+                child = (link, key)
                 if needle in str(key).lower():
                     children.append((child, _KEY_HIT))
                 children.append((child, value))
             stack.extend(reversed(children))
         elif isinstance(node, list):
-            stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(node))))
+            stack.extend(((link, i), v) for i, v in reversed(list(enumerate(node))))
         elif node is _KEY_HIT or _matches(needle, node):
+            path = _unlink(link)
             if not hits or hits[-1] != path:
                 hits.append(path)
+                budget -= len(path)
     return hits
+
+
+_Link = Any  # None (the root) or (parent link, key)
+
+
+def _unlink(link: _Link) -> Path:
+    parts: list[str | int] = []
+    while link is not None:
+        link, key = link
+        parts.append(key)
+    return tuple(reversed(parts))
 
 
 class _KeyHit:

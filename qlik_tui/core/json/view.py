@@ -1,4 +1,9 @@
-"""Pure helpers for showing JSON: one-line previews, JSON paths, and buckets for big lists."""
+"""Pure helpers for showing JSON: one-line previews, JSON paths, and buckets for big lists.
+
+Paths have one syntax, jq's, for copying (`p`), filtering (`f`) and searching (`/`):
+`.[0].owner.name`, `.data[3]["key with spaces"]`, `.` for the whole document. The filter
+also takes a leading `$` (`$[0].owner.name`), as JSONPath users type it.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +13,33 @@ from typing import Any
 
 BUCKET_SIZE = 500
 PREVIEW_FIELDS = ("name", "title", "userId", "subject", "id", "code", "status")
-_IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+ROOT = "."
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # what jq takes after a dot
+
+
+def _step(key: str | int) -> str:
+    if isinstance(key, int):
+        return f"[{key}]"
+    if _IDENT.fullmatch(key):
+        return f".{key}"
+    return f"[{json.dumps(key, ensure_ascii=False)}]"
 
 
 def path_append(path: str, key: str | int) -> str:
-    """`$.data[3].owner` style paths; keys that are not identifiers use ['...']."""
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    if _IDENT.fullmatch(key):
-        return f"{path}.{key}"
-    return f"{path}[{json.dumps(key, ensure_ascii=False)}]"
+    """`.data[3].owner` style (jq) paths; keys that are not identifiers use `["..."]`."""
+    text = ("" if path == ROOT else path) + _step(key)
+    return "." + text if text.startswith("[") else text
+
+
+def path_text(parts: tuple[str | int, ...] | list[str | int]) -> str:
+    """The jq path of a tuple of keys and indices (`.` for the empty path)."""
+    text = "".join(_step(part) for part in parts)  # one join: deep paths stay linear
+    return ROOT if not text else "." + text if text.startswith("[") else text
+
+
+def plural(count: int, word: str, words: str = "") -> str:
+    """'1 item', '2 items', '1,200 results'."""
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
 
 
 def scalar_text(value: Any, limit: int = 80) -> str:
@@ -29,13 +51,13 @@ def scalar_text(value: Any, limit: int = 80) -> str:
 def preview(value: Any) -> str:
     """`{12 keys} name="Sales"`, `[3,412 items]`, or the scalar itself."""
     if isinstance(value, dict):
-        size = f"{{{len(value):,} key{'s' if len(value) != 1 else ''}}}"
+        size = "{" + plural(len(value), "key") + "}"
         for field in PREVIEW_FIELDS:
             if isinstance(value.get(field), (str, int)) and not isinstance(value.get(field), bool):
                 return f"{size} {field}={scalar_text(value[field], 40)}"
         return size
     if isinstance(value, list):
-        return f"[{len(value):,} item{'s' if len(value) != 1 else ''}]"
+        return f"[{plural(len(value), 'item')}]"
     return scalar_text(value)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -51,23 +52,32 @@ class FindBar(Horizontal):
 
     mode: Mode = "search"
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._typed: dict[str, str] = {}  # what was typed in each mode, kept apart
+
     def compose(self) -> ComposeResult:
         yield Static("/", id="find-mode")
         yield FindInput(id="find-input", compact=True)
         yield Static("", id="find-status")
 
     def open(self, mode: Mode) -> None:
-        """Show the bar in `mode` and focus it."""
+        """Show the bar in `mode` and focus it (a search's text and counter never carry over to a filter)."""
+        box = self.query_one("#find-input", FindInput)
+        if mode != self.mode:
+            self._typed[self.mode] = box.value
+            box.value = self._typed.get(mode, "")
+            self.status("")
         self.mode = mode
         self.query_one("#find-mode", Static).update("search /" if mode == "search" else "filter ƒ")
-        box = self.query_one("#find-input", FindInput)
-        box.placeholder = "keys and values, case-insensitive" if mode == "search" else "[*].owner.name   .data[].id   [0].tags"
+        search_hint, filter_hint = "keys and values, or a path: .[0].owner.name", ".[*].owner.name   .data[].id   .[0].tags"
+        box.placeholder = search_hint if mode == "search" else filter_hint
         self.display = True
         box.focus()
 
     def status(self, text: str) -> None:
-        """What the last search or filter found."""
-        self.query_one("#find-status", Static).update(text)
+        """What the last search or filter found (plain text: never read as markup)."""
+        self.query_one("#find-status", Static).update(Text(text))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -2,12 +2,16 @@
 
 `Tree.add_json` builds every node up front (seconds for 100k nodes); here expanding costs
 only the children shown, and lists over 500 entries are split into buckets that expand in
-turn. Labels are `rich.text.Text`, never markup, so `[Sales]` and `=Sum([x])` show as they are.
+turn. Labels are `rich.text.Text`, never markup, so `[Sales]` and `=Sum([x])` show as they are,
+and every key and value passes through `visible()` (an ESC in a key is shown, never obeyed).
+
+Depth: Textual's Tree recurses once per expanded level and keeps every line's full path, so
+the tree shows at most MAX_LEVELS levels below its top; deeper, a "deeper levels" line makes
+that value the top (and an "up" line goes back), and a search hit down there moves the top.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -17,30 +21,36 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from ...core.json.view import BUCKET_SIZE, buckets, is_container, path_append, preview
+from ...core.json.pretty import pretty
+from ...core.json.search import Path, value_at
+from ...core.json.view import BUCKET_SIZE, buckets, is_container, path_text, preview
+from ...core.terminal_text import visible
+
+MAX_LEVELS = 40  # levels shown below the tree's top
 
 
 @dataclass
 class JsonNode:
-    """What a tree node stands for: a value, its path, and (for buckets) a slice of a list."""
+    """What a tree node stands for: a value and (for buckets) a slice of a list."""
 
     value: Any
-    path: str
     start: int = 0
     end: int | None = None
     loaded: bool = False
     key: str | int | None = None  # under which key (or index) the value sits
     parent: Any = None  # the object or list holding it
     parent_key: str | int | None = None  # the key of that holder in its own parent
+    level: int = 0  # levels below the tree's top
+    move: str = ""  # "deeper" / "up": a line that moves the tree's top rather than a value
 
 
 def node_label(key: str | None, value: Any) -> Text:
     """'key: preview' as plain Text (no markup is ever parsed)."""
     text = Text()
     if key is not None:
-        text.append(key, style="bold")
+        text.append(visible(key), style="bold")
         text.append(": ")
-    body = preview(value)
+    body = visible(preview(value))
     style = "italic" if isinstance(value, (dict, list)) else ("green" if isinstance(value, str) else "cyan")
     text.append(body, style=style)
     return text
@@ -100,6 +110,8 @@ class JsonTree(Tree[JsonNode]):
         super().__init__(Text("(no response)"), **kwargs)
         self.show_root = True
         self.guide_depth = 2
+        self._doc: Any = None  # what show() was given; the tree shows part of it from _top down
+        self._top: Path = ()
 
     def release(self) -> None:
         """Drop every node's reference to the document before the nodes go.
@@ -112,6 +124,7 @@ class JsonTree(Tree[JsonNode]):
             node = stack.pop()
             node.data = None
             stack.extend(node.children)
+        self._doc = None
 
     def clear(self) -> JsonTree:  # type: ignore[override]
         self.release()
@@ -127,14 +140,39 @@ class JsonTree(Tree[JsonNode]):
 
     def show(self, value: Any) -> None:
         """Replace the tree with `value`, top level expanded."""
+        self._show(value, ())
+
+    def _show(self, doc: Any, top: Path) -> None:
+        value = value_at(doc, top)
         self.clear()
-        self.root.set_label(node_label(None, value))
-        self.root.data = JsonNode(value, "$")
+        self._doc, self._top = doc, top
+        label = node_label(None, value)
+        if top:
+            where = f"level {len(top):,}: …{path_text(top[-3:])}" if len(top) > 3 else path_text(top)
+            label = Text(visible(where) + "  ", style="dim") + label
+        self.root.set_label(label)
+        self.root.data = JsonNode(value)
         self.root.allow_expand = is_container(value)
+        if top:
+            up = len(top) - min(len(top), MAX_LEVELS - 1)
+            self.root.add_leaf(Text(f"⤴ up: show from level {up:,} (Enter)", style="dim"), JsonNode(None, move="up"))
         if is_container(value):
             self._load(self.root)
             self.root.expand()
         self.move_cursor(self.root)
+
+    def _on_tree_node_selected(self, event: Tree.NodeSelected[JsonNode]) -> None:
+        data = event.node.data
+        if data is None or not data.move:
+            return
+        event.stop()
+        if data.move == "up":
+            old = self._top
+            self._show(self._doc, old[: len(old) - min(len(old), MAX_LEVELS - 1)])
+            self.reveal(old)
+        else:
+            assert event.node.parent is not None
+            self._show(self._doc, self.path_of(event.node.parent))
 
     def _on_tree_node_expanded(self, event: Tree.NodeExpanded[JsonNode]) -> None:
         event.stop()
@@ -142,43 +180,48 @@ class JsonTree(Tree[JsonNode]):
 
     def _load(self, node: TreeNode[JsonNode]) -> None:
         data = node.data
-        if data is None or data.loaded:
+        if data is None or data.loaded or data.move:
             return
         data.loaded = True
         value = data.value
+        if data.level >= MAX_LEVELS and data.end is None:
+            label = Text("⤷ deeper levels: Enter shows this value at the top", style="dim")
+            node.add_leaf(label, JsonNode(None, move="deeper"))
+            return
+        level = data.level + (data.end is None)  # a bucket is no level of the document
         if isinstance(value, list):
             end = len(value) if data.end is None else data.end
             if end - data.start > BUCKET_SIZE:
                 for start, stop in buckets(end - data.start):
                     first, last = data.start + start, data.start + stop
                     label = Text(f"[{first:,} … {last - 1:,}]", style="dim")
-                    node.add(label, JsonNode(value, data.path, first, last))
+                    node.add(label, JsonNode(value, first, last, level=data.level))
                 return
             holder_key = data.key
             for index in range(data.start, end):
-                self._add_child(
-                    node,
-                    f"[{index}]",
-                    value[index],
-                    path_append(data.path, index),
-                    JsonNode(value[index], "", key=index, parent=value, parent_key=holder_key),
-                )
+                child = JsonNode(value[index], key=index, parent=value, parent_key=holder_key, level=level)
+                self._add_value(node, f"[{index}]", value[index], child)
         elif isinstance(value, dict):
             for key, item in value.items():
-                self._add_child(
-                    node,
-                    str(key),
-                    item,
-                    path_append(data.path, str(key)),
-                    JsonNode(item, "", key=str(key), parent=value, parent_key=data.key),
-                )
+                child = JsonNode(item, key=str(key), parent=value, parent_key=data.key, level=level)
+                self._add_value(node, str(key), item, child)
 
-    def _add_child(self, parent: TreeNode[JsonNode], key: str, value: Any, path: str, child: JsonNode) -> None:
-        child.path = path
+    def _add_value(self, parent: TreeNode[JsonNode], key: str, value: Any, child: JsonNode) -> None:
         if is_container(value):
             parent.add(node_label(key, value), child)
         else:
             parent.add_leaf(node_label(key, value), child)
+
+    def path_of(self, node: TreeNode[JsonNode]) -> Path:
+        """The keys and indices from the document's top to `node` (buckets skipped)."""
+        parts: list[str | int] = []
+        current: TreeNode[JsonNode] | None = node
+        while current is not None and current is not self.root:
+            data = current.data
+            if data is not None and data.end is None and data.key is not None:
+                parts.append(data.key)
+            current = current.parent
+        return self._top + tuple(reversed(parts))
 
     def _selected(self) -> JsonNode | None:
         node = self.cursor_node
@@ -189,8 +232,10 @@ class JsonTree(Tree[JsonNode]):
         data = self._selected()
         if data is None:
             return
+        if data.move:
+            return
         value = data.value if data.end is None else data.value[data.start : data.end]
-        text = value if isinstance(value, str) else json.dumps(value, indent=2, ensure_ascii=False)
+        text = value if isinstance(value, str) else pretty(value)
         self.post_message(self.Copy(text, "value"))
 
     def action_find(self, mode: str) -> None:
@@ -201,10 +246,19 @@ class JsonTree(Tree[JsonNode]):
         """Ask the app to save the body."""
         self.post_message(self.Save())
 
-    def reveal(self, path: tuple[str | int, ...]) -> bool:
-        """Expand only the nodes on `path` (through buckets), select its node; False if absent."""
+    def reveal(self, path: Path) -> bool:
+        """Expand only the nodes on `path` (through buckets), select its node; False if absent.
+
+        A path outside the levels shown moves the tree's top first."""
+        inside = path[: len(self._top)] == self._top and len(path) - len(self._top) < MAX_LEVELS
+        if not inside:
+            try:
+                value_at(self._doc, path)
+            except (KeyError, IndexError, TypeError):
+                return False
+            self._show(self._doc, path[: max(0, len(path) - MAX_LEVELS // 2)])
         node = self.root
-        for part in path:
+        for part in path[len(self._top) :]:
             self._load(node)
             node.expand()
             child = self._child(node, part)
@@ -229,7 +283,7 @@ class JsonTree(Tree[JsonNode]):
     def _child(node: TreeNode[JsonNode], part: str | int) -> TreeNode[JsonNode] | None:
         for child in node.children:
             data = child.data
-            if data is None:
+            if data is None or data.move:
                 continue
             if data.end is not None and isinstance(part, int) and data.start <= part < data.end:
                 return child
@@ -240,7 +294,7 @@ class JsonTree(Tree[JsonNode]):
     def action_drill(self) -> None:
         """Ask the app to open the object the selected id points at."""
         data = self._selected()
-        if data is not None and data.end is None:
+        if data is not None and data.end is None and not data.move:
             self.post_message(self.Drill(data))
 
     def action_back(self) -> None:
@@ -257,6 +311,6 @@ class JsonTree(Tree[JsonNode]):
 
     def action_copy_path(self) -> None:
         """Copy the selected node's JSON path."""
-        data = self._selected()
-        if data is not None:
-            self.post_message(self.Copy(data.path, "path"))
+        node = self.cursor_node
+        if node is not None and node.data is not None and not node.data.move:
+            self.post_message(self.Copy(path_text(self.path_of(node)), "path"))

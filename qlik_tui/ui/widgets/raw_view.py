@@ -2,6 +2,8 @@
 
 A 100 MB body pretty-printed is millions of lines: a TextArea would lay them all out; this
 keeps one string and an array of line offsets, and slices the visible lines on demand.
+Each line shown passes through `visible_block()`: a body is server text, and its ESC or OSC 52
+must be shown, never written to the terminal.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from rich.style import Style
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from ...core.terminal_text import visible_block
 
 MAX_WIDTH = 4000  # columns one can scroll to; longer lines are cut there
 
@@ -69,5 +73,6 @@ class RawView(ScrollView, can_focus=True):
         width = self.size.width
         if index >= self.line_count:
             return Strip.blank(width)
-        visible = self.line(index)[scroll_x : scroll_x + width]
-        return Strip([Segment(visible, Style())]).adjust_cell_length(width)
+        # a CRLF line end is a line end; tabs become spaces once control characters are shown
+        shown = visible_block(self.line(index).removesuffix("\r")).expandtabs(4)[scroll_x : scroll_x + width]
+        return Strip([Segment(shown, Style())]).adjust_cell_length(width)

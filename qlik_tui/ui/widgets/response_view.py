@@ -1,6 +1,7 @@
 """The answer: status, time, size; JSON tree, raw text and (redacted) headers; or an error
 with its hint. Heavy work (pretty text, search) runs in threads; a failed request shows
-here and never ends the app."""
+here and never ends the app. Server text (reason, headers, error details, URLs) passes
+through `visible()` and goes into `rich.text.Text`, never into markup."""
 
 from __future__ import annotations
 
@@ -13,13 +14,16 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane
 
-from ...core.errors import QlikTuiError
+from ...core.errors import JsonTooDeep, QlikTuiError
 from ...core.http.redact import redact_headers
 from ...core.http.types import Response
 from ...core.json.disposal import dispose_in_background
 from ...core.json.filter import apply as apply_filter
+from ...core.json.paging import next_href
 from ...core.json.parse import pretty_in_pieces
-from ...core.json.search import Path, find_all
+from ...core.json.search import Path, find
+from ...core.json.view import plural
+from ...core.terminal_text import visible
 from .find_bar import FindBar
 from .json_tree import JsonTree
 from .raw_view import RawView, line_offsets
@@ -100,34 +104,37 @@ class ResponseView(Vertical):
         got = f", {size_text(received)} received" if received else ""
         if received and total:
             got = f", {size_text(received)} of {size_text(total)} ({received * 100 // total}%)"
-        got += f", {pages} pages" if pages else ""
-        self.query_one("#status-line", Static).update(Text(f"⟳ {label}  {elapsed:.1f} s{got}  (Esc cancels)", style="bold"))
+        got += f", {plural(pages, 'page')}" if pages else ""
+        line = f"⟳ {visible(label)}  {elapsed:.1f} s{got}  (Esc cancels)"
+        self.query_one("#status-line", Static).update(Text(line, style="bold"))
 
     def show_error(self, error: QlikTuiError, label: str = "") -> None:
         """An error that left no response (network, TLS, bad input...)."""
-        self.query_one("#status-line", Static).update(Text(f"✗ {label}" if label else "✗", style="bold"))
+        self.query_one("#status-line", Static).update(Text(f"✗ {visible(label)}" if label else "✗", style="bold"))
         self._error(error)
 
     def show_idle(self, text: str) -> None:
         """Nothing to show yet."""
         self._reset(None)
-        self.query_one("#status-line", Static).update(Text(text))
+        self.query_one("#status-line", Static).update(Text(visible(text)))
         self._error(None)
         self.query_one("#json-tree", JsonTree).show_message("no response yet")
         self.query_one("#headers-out", Static).update("")
 
     def show_cancelled(self, label: str) -> None:
         """The user pressed Esc."""
-        self.query_one("#status-line", Static).update(Text(f"cancelled: {label}", style="italic"))
+        self.query_one("#status-line", Static).update(Text(f"cancelled: {visible(label)}", style="italic"))
         self._error(None)
 
     def show(self, response: Response) -> None:
         """A response: status line, tree, headers (raw text is built when its tab opens)."""
         self._reset(response)
-        doc = None
+        doc, not_json = None, "not JSON: see the Raw tab"
         if response.looks_like_json and response.body:
             try:
                 doc = response.json()  # big bodies were parsed in a thread by the connection
+            except JsonTooDeep as exc:
+                not_json = f"{exc.message}: see the Raw tab"
             except ValueError:
                 doc = None
         self._doc = doc
@@ -139,14 +146,14 @@ class ResponseView(Vertical):
             tree.show(doc)
             tabs.active = "tab-tree"
         else:
-            tree.show_message("not JSON: see the Raw tab" if response.body else "(empty body)")
+            tree.show_message(not_json if response.body else "(empty body)")
             tabs.active = "tab-raw"
             self._build_raw()
         headers = Text()
-        headers.append(f"{response.method} {response.url}\n\n", style="bold")
+        headers.append(f"{response.method} {visible(response.url)}\n\n", style="bold")
         for name, value_text in redact_headers(response.headers):
-            headers.append(f"{name}: ", style="bold")
-            headers.append(f"{value_text}\n")
+            headers.append(f"{visible(name)}: ", style="bold")
+            headers.append(f"{visible(value_text)}\n")
         self.query_one("#headers-out", Static).update(headers)
 
     def _reset(self, response: Response | None) -> None:
@@ -165,16 +172,19 @@ class ResponseView(Vertical):
     @staticmethod
     def _status_text(response: Response, doc: Any) -> str:
         mark = "✓" if response.ok else "✗"
-        extra = f" · {response.pages} pages" if response.pages > 1 else ""
+        extra = f" · {plural(response.pages, 'page')}" if response.pages > 1 else ""
         items = doc if isinstance(doc, list) else None
         if isinstance(doc, dict) and isinstance(doc.get("data"), list):
             items = doc["data"]
         if items is not None:
-            extra += f" · {len(items):,} items"
-            if isinstance(doc, dict) and isinstance(doc.get("links"), dict) and doc["links"].get("next"):
-                extra += " · more: n next page, a all pages"
+            extra += f" · {plural(len(items), 'item')}"
+            try:
+                if next_href(doc):
+                    extra += " · more: n next page, a all pages"
+            except QlikTuiError:
+                pass  # odd links: n says why when pressed
         timing = f"{response.elapsed * 1000:,.0f} ms · {size_text(len(response.body))}{extra}"
-        return f"{mark} {response.status} {response.reason} · {timing}"
+        return f"{mark} {response.status} {visible(response.reason)} · {timing}"
 
     def _error(self, error: QlikTuiError | None) -> None:
         panel = self.query_one("#error-panel", Static)
@@ -183,9 +193,9 @@ class ResponseView(Vertical):
             panel.remove_class("-visible")
             return
         text = Text()
-        text.append(error.message + "\n", style="bold")
+        text.append(visible(error.message) + "\n", style="bold")
         if error.hint:
-            text.append("hint: " + error.hint)
+            text.append("hint: " + visible(error.hint))
         panel.update(text)
         panel.add_class("-visible")
 
@@ -220,7 +230,15 @@ class ResponseView(Vertical):
         if self._doc is None:
             self.app.notify("Search and filter work on JSON responses.", severity="warning")
             return
-        self.query_one("#find-bar", FindBar).open("filter" if message.mode == "filter" else "search")
+        bar = self.query_one("#find-bar", FindBar)
+        mode = "filter" if message.mode == "filter" else "search"
+        if mode != bar.mode:
+            # A new mode starts afresh: the search's hits and counter mean nothing to a filter,
+            # and a filtered tree is not what a search's paths point into.
+            self._hits, self._hit, self._query = [], -1, ""
+            if bar.mode == "filter":
+                self.query_one("#json-tree", JsonTree).show(self._doc)
+        bar.open(mode)
 
     def on_find_bar_run(self, message: FindBar.Run) -> None:
         message.stop()
@@ -236,7 +254,7 @@ class ResponseView(Vertical):
         bar.status("searching…")
 
         def work() -> None:
-            self.post_message(SearchDone(generation, query, find_all(doc, query)))
+            self.post_message(SearchDone(generation, query, find(doc, query)))
 
         self.run_worker(work, thread=True, group="search", exclusive=True, exit_on_error=False, description="search the response")
 
@@ -265,10 +283,10 @@ class ResponseView(Vertical):
         try:
             result = apply_filter(self._doc, expression)
         except QlikTuiError as exc:
-            bar.status(f"{exc.message} ({exc.hint})")
+            bar.status(visible(f"{exc.message} ({exc.hint})"))
             return
         tree.show(result)
-        count = f"{len(result):,} results" if isinstance(result, list) else "1 value"
+        count = plural(len(result), "result") if isinstance(result, list) else "1 value"
         bar.status(f"{count} · Esc shows everything again")
 
     def on_find_bar_closed(self, message: FindBar.Closed) -> None:
