@@ -26,6 +26,12 @@ async def test_history_shows_decoded_query(demo: Demo, tmp_path: Path) -> None:
         await pilot.press("f5")
         await settle(pilot)
         rows = history_rows(app)
+        history = app.query_one("#history", OptionList)
+        app.query_one("#side-tabs").active = "tab-history"  # type: ignore[attr-defined]
+        history.focus()
+        await pilot.pause()
+        # the highlighted row is underlined: visible in 16 colours and under NO_COLOR
+        assert all(s.style is not None and s.style.underline for s in history.render_line(0) if s.text.strip())
     assert rows[0].endswith("200 GET /qrs/app?filter=name eq 'Sales & Co'"), rows
     assert "%20" not in rows[0] and "%27" not in rows[0]
 

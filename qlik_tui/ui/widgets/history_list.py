@@ -24,6 +24,14 @@ def readable_target(entry: HistoryEntry) -> str:
 class HistoryList(OptionList):
     """Past requests of the active profile."""
 
+    # The highlight is colour only: nothing in 16 colours or under NO_COLOR. An underline
+    # shows everywhere (OptionList turns `reverse` into swapped colours, which NO_COLOR drops).
+    DEFAULT_CSS = """
+    HistoryList:focus > .option-list--option-highlighted {
+        text-style: bold underline;
+    }
+    """
+
     class Rerun(Message):
         """Send this request again."""
 
