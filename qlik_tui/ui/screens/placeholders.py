@@ -34,6 +34,10 @@ class PlaceholderScreen(ModalScreen["dict[str, str] | None"]):
     PlaceholderScreen {
         align: center middle;
     }
+    /* visible without colour (16 colours, NO_COLOR), as in the history list */
+    PlaceholderScreen OptionList:focus > .option-list--option-highlighted {
+        text-style: bold underline;
+    }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
