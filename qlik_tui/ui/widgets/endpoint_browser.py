@@ -74,25 +74,21 @@ class EndpointTree(Tree[Endpoint]):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._fitted: dict[tuple[int, int], Text] = {}
         self._batching = False
-        self._stale = False
 
     @contextmanager
     def many_nodes(self) -> Iterator[None]:
         """Add many nodes with one re-layout at the end instead of one per node (Tree
         re-lays itself out on every add: a tenth of a millisecond each, 100 groups a keystroke)."""
-        self._batching, self._stale = True, False
+        self._batching = True
         try:
             yield
         finally:
             self._batching = False
-            if self._stale:
-                self._invalidate()
+            self._invalidate()
 
     def _invalidate(self) -> None:
-        if self._batching:
-            self._stale = True
-            return
-        super()._invalidate()
+        if not self._batching:
+            super()._invalidate()
 
     def _label_room(self, node: TreeNode[Endpoint]) -> int:
         # Guides take guide_depth cells per level below the top (the root is hidden); one
