@@ -92,3 +92,17 @@ async def test_filling_an_id_keeps_the_rows_and_unsent_edits_are_kept(demo: Demo
         app.query_one("#path", Input).value = "/qrs/stream"  # sent rows do not travel
         await pilot.pause()
         assert "name sw" not in rows(app)
+
+
+async def test_focused_method_select_is_reversed(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        label = app.query_one("#method", Select).query_one("SelectCurrent #label")
+        app.query_one("#method", Select).focus()
+        await pilot.pause()
+        # a 5% tint was all: invisible in 16 colours and under NO_COLOR; reverse video is not
+        assert any(s.style is not None and s.style.reverse for s in label.render_line(0) if s.text.strip())
+        app.query_one("#path", Input).focus()
+        await pilot.pause()
+        assert not any(s.style is not None and s.style.reverse for s in label.render_line(0))
