@@ -60,7 +60,7 @@ DEFAULT_MAX_BODY = 200 * 1024 * 1024
 
 def _collect_ids(seen: SeenIds, response: Response) -> None:
     try:
-        seen.collect(response.json())
+        seen.collect(response.json(), response.url)
     except ValueError:
         pass
 

@@ -92,6 +92,7 @@ async def test_size_cap_asks_before_going_on(demo: Demo, tmp_path: Path) -> None
 
 async def test_save_body_never_overwrites(demo: Demo, tmp_path: Path, monkeypatch: object) -> None:
     os.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # type: ignore[attr-defined]  # no ~/Downloads
     app = make_app(demo.profiles_path, tmp_path)
     async with app.run_test(size=(110, 40)) as pilot:
         await settle(pilot)
@@ -100,7 +101,7 @@ async def test_save_body_never_overwrites(demo: Demo, tmp_path: Path, monkeypatc
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, SaveBodyScreen)
-        assert app.screen.query_one("#save-path", Input).value == "qrs-stream-full.json"
+        assert app.screen.query_one("#save-path", Input).value == str(tmp_path / "qrs-stream-full.json")  # in full
         await pilot.press("enter")
         await pilot.pause()
         saved = tmp_path / "qrs-stream-full.json"

@@ -14,11 +14,31 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.catalog.builtin import placeholders_in
-from ...core.catalog.seen_ids import SeenIds
+from ...core.catalog.seen_ids import SeenId, SeenIds, resource_for_placeholder
+from ...core.terminal_text import visible
+from ..plural import count
+
+MAX_SHOWN = 40  # ids of the wanted type
+MAX_OTHERS = 20  # then ids of other types, still offered: the type guess can be wrong
+
+
+def _resource_name(resource: str) -> str:
+    return resource or "unknown type"
 
 
 class PlaceholderScreen(ModalScreen["dict[str, str] | None"]):
-    """One input per placeholder; Enter in the list fills the focused input."""
+    """One input per placeholder; Enter in the list fills the focused input. Ids seen under
+    the resource the path wants come first; the others follow, marked with their type."""
+
+    DEFAULT_CSS = """
+    PlaceholderScreen {
+        align: center middle;
+    }
+    /* visible without colour (16 colours, NO_COLOR), as in the history list */
+    PlaceholderScreen OptionList:focus > .option-list--option-highlighted {
+        text-style: bold underline;
+    }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="placeholders.cancel"),
@@ -39,7 +59,7 @@ class PlaceholderScreen(ModalScreen["dict[str, str] | None"]):
             yield Static(Text(self.path, style="bold"))
             for index, name in enumerate(self.names):
                 yield Label(f"{{{name}}}")
-                values = [s.value for s in self.seen.for_placeholder(name)]
+                values = [s.value for s in self.seen.for_placeholder(name, self.path)]
                 yield Input(
                     id=f"ph-{index}",
                     placeholder=f"{name} (or pick one below)",
@@ -56,14 +76,30 @@ class PlaceholderScreen(ModalScreen["dict[str, str] | None"]):
         self._target = index
         options = self.query_one("#seen-list", OptionList)
         options.clear_options()
-        for item in self.seen.for_placeholder(self.names[index])[:40]:
-            label = Text(item.value, style="bold")
-            label.append(f"  {item.key}", style="dim")
-            if item.label:
-                label.append(f"  {item.label}")
-            options.add_option(Option(label, id=item.value))
+        name = self.names[index]
+        wanted = resource_for_placeholder(self.path, name)
+        matching, others = self.seen.candidates(name, self.path)
+        for item in matching[:MAX_SHOWN]:
+            options.add_option(Option(self._label(item), id=item.value))
+        if others:
+            what = f"not seen as {_resource_name(wanted)}" if wanted else "others"
+            options.add_option(Option(Text(f"── {count(len(others), 'other id')}, {what} ──", style="dim"), disabled=True))
+            for item in others[:MAX_OTHERS]:
+                options.add_option(Option(self._label(item, mark=True), id=item.value))
         if options.option_count:
-            options.highlighted = 0
+            options.highlighted = 0 if matching else 1
+
+    @staticmethod
+    def _label(item: SeenId, mark: bool = False) -> Text:
+        """'<id>  key  name', and for an id of another type, that type first (in brackets)."""
+        label = Text()
+        if mark:
+            label.append(f"[{_resource_name(item.resource)}] ", style="italic")
+        label.append(visible(item.value), style="dim" if mark else "bold")
+        label.append(f"  {visible(item.key)}", style="dim")
+        if item.label:
+            label.append(f"  {visible(item.label)}")
+        return label
 
     def on_descendant_focus(self, event: object) -> None:
         focused = self.focused

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import unquote
 
 from rich.text import Text
 from textual.message import Message
@@ -10,10 +11,26 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ...core.history import HistoryEntry
+from ...core.terminal_text import visible
+
+
+def readable_target(entry: HistoryEntry) -> str:
+    """'/qrs/app?filter=name eq 'Sales'' as a person typed it, not percent-encoded; the path
+    may come from a server (a next-page link), so control characters are made visible."""
+    query = "&".join(f"{k}={v}" for k, v in entry.query)
+    return visible(unquote(entry.path) + (f"?{query}" if query else ""))
 
 
 class HistoryList(OptionList):
     """Past requests of the active profile."""
+
+    # The highlight is colour only: nothing in 16 colours or under NO_COLOR. An underline
+    # shows everywhere (OptionList turns `reverse` into swapped colours, which NO_COLOR drops).
+    DEFAULT_CSS = """
+    HistoryList:focus > .option-list--option-highlighted {
+        text-style: bold underline;
+    }
+    """
 
     class Rerun(Message):
         """Send this request again."""
@@ -35,7 +52,7 @@ class HistoryList(OptionList):
             label.append(time.strftime("%H:%M ", time.localtime(entry.at)), style="dim")
             ok = entry.status is not None and 200 <= entry.status < 300
             label.append(f"{entry.status or 'ERR'} ", style="bold" if ok else "bold reverse")
-            label.append(entry.label().split(" ", 1)[1])
+            label.append(f"{visible(entry.method)} {readable_target(entry)}")
             self.add_option(Option(label, id=str(index)))
         if self._entries:
             self.highlighted = 0

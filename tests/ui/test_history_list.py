@@ -1,0 +1,58 @@
+"""History rows read as a person typed them: decoded, with control characters made visible."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import OptionList, TextArea
+
+from qlik_tui.demo.environment import Demo
+from tests.ui.conftest import make_app, settle
+from tests.ui.test_app_flows import type_path
+
+
+def history_rows(app: object) -> list[str]:
+    history = app.query_one("#history", OptionList)  # type: ignore[attr-defined]
+    return [str(history.get_option_at_index(i).prompt) for i in range(history.option_count)]
+
+
+async def test_history_shows_decoded_query(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await type_path(pilot, "/qrs/app")
+        app.query_one("#query", TextArea).text = "filter=name eq 'Sales & Co'"
+        await pilot.press("f5")
+        await settle(pilot)
+        rows = history_rows(app)
+        history = app.query_one("#history", OptionList)
+        app.query_one("#side-tabs").active = "tab-history"  # type: ignore[attr-defined]
+        history.focus()
+        await pilot.pause()
+        # the highlighted row is underlined: visible in 16 colours and under NO_COLOR
+        assert all(s.style is not None and s.style.underline for s in history.render_line(0) if s.text.strip())
+    assert rows[0].endswith("200 GET /qrs/app?filter=name eq 'Sales & Co'"), rows
+    assert "%20" not in rows[0] and "%27" not in rows[0]
+
+
+async def test_history_from_a_file_cannot_drive_the_terminal(demo: Demo, tmp_path: Path) -> None:
+    # A next-page link from a server lands in the history as a path: it is shown, never obeyed.
+    folder = tmp_path / "history"
+    folder.mkdir()
+    entry = {
+        "at": 1_800_000_000.0,
+        "method": "GET",
+        "path": "/api/v1/items%1b]0;owned%07",
+        "query": [["next", "a\x1b[2Jb"]],
+        "body": None,
+        "status": 200,
+        "elapsed": 0.1,
+    }
+    (folder / "demo-qseow.jsonl").write_text(json.dumps(entry) + "\n")
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        rows = history_rows(app)
+    assert rows[0].endswith("200 GET /api/v1/items␛]0;owned␇?next=a␛[2Jb"), rows
+    assert "\x1b" not in rows[0] and "\x07" not in rows[0]
