@@ -51,8 +51,16 @@ def fixed_app(tmp_path: Path, keys: GeneratedKeys) -> QlikTuiApp:
     return make_app(path, tmp_path, clock=lambda: FIXED_NOW)
 
 
-async def _settled(pilot: Pilot[int]) -> None:
+async def _still(pilot: Pilot[int]) -> None:
+    """Settle, then stop every cursor blinking: a blink caught mid-phase made snapshots flaky."""
     await settle(pilot)
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False  # type: ignore[attr-defined]
+    await pilot.pause()
+
+
+async def _settled(pilot: Pilot[int]) -> None:
+    await _still(pilot)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
@@ -65,7 +73,7 @@ def test_token_details(snap_compare: object, fixed_app: QlikTuiApp) -> None:
         await settle(pilot)
         pilot.app.query_one("#endpoint-tree").focus()
         await pilot.press("ctrl+t")
-        await pilot.pause()
+        await _still(pilot)
 
     assert snap_compare(fixed_app, terminal_size=(100, 30), run_before=open_token)  # type: ignore[operator]
 
@@ -74,7 +82,7 @@ def test_error_view(snap_compare: object, fixed_app: QlikTuiApp) -> None:
     async def fail(pilot: Pilot[int]) -> None:
         await settle(pilot)
         await pilot.press(*"/qrs/about", "f5")
-        await settle(pilot)
+        await _still(pilot)
 
     assert snap_compare(fixed_app, terminal_size=(100, 30), run_before=fail)  # type: ignore[operator]
 
@@ -83,6 +91,6 @@ def test_cloud_profile_with_tls_off(snap_compare: object, fixed_app: QlikTuiApp)
     async def switch(pilot: Pilot[int]) -> None:
         await settle(pilot)
         await pilot.press("f2")
-        await settle(pilot)
+        await _still(pilot)
 
     assert snap_compare(fixed_app, terminal_size=(100, 30), run_before=switch)  # type: ignore[operator]
