@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from ..core.errors import QlikTuiError
+from ..core.terminal_text import visible
 from .parser import build_parser
 
 
@@ -20,8 +21,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except QlikTuiError as exc:
-        for line in exc.lines():
-            print(f"qlik-tui: {line}" if line is exc.message else line, file=sys.stderr)
+        # Messages quote servers and files: every line goes through the one door to the terminal.
+        for i, line in enumerate(exc.lines()):
+            print(f"qlik-tui: {visible(line)}" if i == 0 else visible(line), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("qlik-tui: interrupted", file=sys.stderr)

@@ -83,3 +83,14 @@ class BodyTooLarge(RequestFailed):
         )
         self.size = size
         self.cap = cap
+
+
+class TimeLimitExceeded(RequestFailed):
+    """The whole request (connect, send, reads, waits) did not finish within its time limit."""
+
+    def __init__(self, seconds: float, where: str) -> None:
+        super().__init__(
+            f"{where}: no complete answer within {seconds:g} s (the time limit for the whole request)",
+            "the server is answering very slowly or asked to wait: raise the time limit (call --max-time), or ask for less",
+        )
+        self.seconds = seconds
