@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from qlik_tui.core.auth.keys import GeneratedKeys
+from qlik_tui.demo.environment import Demo
 from tests.cli_helpers import assert_clean_failure, run_cli
 from tests.hostile_server import (
     Action,
@@ -348,3 +349,17 @@ def test_answers_cut_short_say_so(tmp_path: Path, keys: GeneratedKeys, script: l
         proc = call(hostile_profiles(tmp_path, keys, server.url), "GET", "/qrs/app")
     assert_clean_failure(proc)
     assert said in proc.stderr and "without an HTTP answer" not in proc.stderr and "HTTPS" not in proc.stderr
+
+
+# 8. A tenant that keeps refusing the session
+
+
+def test_watch_backs_off_re_logins_and_stops(demo: Demo) -> None:
+    demo.cloud.faults.session_uses = 1  # every session dies after its first request
+    started = time.monotonic()
+    proc = run_cli("call", "--profiles", str(demo.profiles_path), "-p", "demo-cloud", "GET", "/api/v1/spaces", "--watch", "0.1")
+    took = time.monotonic() - started
+    assert_clean_failure(proc)
+    assert "refused the session 4 times in a row" in proc.stderr
+    assert "waiting 1 s before logging in again" in proc.stderr and "waiting 2 s before logging in again" in proc.stderr
+    assert demo.cloud.stats.jwt_logins == 4 and 3 <= took < 40
