@@ -23,6 +23,7 @@ from .peer_cert import EXPIRED, NOT_YET_VALID, verify_error
 from .types import Response
 
 CLOCK_TOLERANCE = 5.0  # seconds: Qlik Cloud's default clock tolerance
+MAX_CLOCK_SKEW = 300  # the profile's clock_skew allows 0-300 seconds
 _TOKEN_TIME_WORDS = ("not yet valid", "nbf", "iat", "expired", "clock", "skew", "in the future")
 
 XSRF_TEXT = "XSRF prevention check failed"
@@ -174,11 +175,13 @@ def token_refused_hint(response: Response, detail: str, usual: str) -> str:
     if diff is not None and abs(diff) > CLOCK_TOLERANCE:
         size = f"{abs(diff):,.0f} s"
         if diff < 0:
-            skew = min(300, math.ceil(-diff) + 5)
-            return (
-                f"the server's clock is {size} behind this computer's, so tokens look issued in the future: "
+            skew = math.ceil(-diff) + 5
+            fix = (
                 f"fix either clock, or set clock_skew = {skew} in the profile (backdates iat/nbf)"
+                if skew <= MAX_CLOCK_SKEW
+                else f"fix either clock: that is more than clock_skew can cover ({MAX_CLOCK_SKEW} s at most)"
             )
+            return f"the server's clock is {size} behind this computer's, so tokens look issued in the future: {fix}"
         return (
             f"the server's clock is {size} ahead of this computer's, so tokens look old or expired: fix either clock "
             "(clock_skew backdates tokens, which only helps when the server is behind; a longer `lifetime` may)"
