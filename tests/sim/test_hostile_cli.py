@@ -363,3 +363,12 @@ def test_watch_backs_off_re_logins_and_stops(demo: Demo) -> None:
     assert "refused the session 4 times in a row" in proc.stderr
     assert "waiting 1 s before logging in again" in proc.stderr and "waiting 2 s before logging in again" in proc.stderr
     assert demo.cloud.stats.jwt_logins == 4 and 3 <= took < 40
+
+
+def test_json_nested_too_deeply_is_a_message(tmp_path: Path, keys: GeneratedKeys) -> None:
+    deep = b"[" * 5000 + b"]" * 5000
+    with hostile_server(replies([answer(200, deep, [("Content-Type", "application/json")])])) as server:
+        proc = call(hostile_profiles(tmp_path, keys, server.url), "GET", "/qrs/app")
+    assert_clean_failure(proc)
+    assert "does not parse (nested too deeply" in proc.stderr
+    assert proc.stdout == deep.decode() + "\n"  # shown as text, not lost

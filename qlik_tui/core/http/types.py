@@ -104,10 +104,15 @@ class Response:
     def json(self) -> Any:
         """The body as JSON (parsed once); ValueError if it is not JSON."""
         if self._json is _NO_VALUE:
-            if len(self.body) > PIECEWISE_BYTES:
-                self._json = loads_in_pieces(self.body)
-            else:
-                self._json = json.loads(self.body) if self.body else None
+            try:
+                if len(self.body) > PIECEWISE_BYTES:
+                    self._json = loads_in_pieces(self.body)
+                else:
+                    self._json = json.loads(self.body) if self.body else None
+            except RecursionError:
+                # `[[[[...` a few thousand deep: Python's parser gives up. For a person it is
+                # simply a body that is not usable JSON, like any other parse failure.
+                raise ValueError("nested too deeply to parse (over about 1,000 levels)") from None
         return self._json
 
     def text(self) -> str:
