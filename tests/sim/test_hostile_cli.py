@@ -372,3 +372,17 @@ def test_json_nested_too_deeply_is_a_message(tmp_path: Path, keys: GeneratedKeys
     assert_clean_failure(proc)
     assert "does not parse (nested too deeply" in proc.stderr
     assert proc.stdout == deep.decode() + "\n"  # shown as text, not lost
+
+
+@pytest.mark.parametrize(
+    ("script", "said"),
+    [
+        ([b"SSH-2.0-OpenSSH_9.6\r\n\r\n", Close()], "the answer is not valid HTTP"),
+        ([Close()], "closed the connection without an HTTP answer"),
+    ],
+)
+def test_no_http_answer_says_which(tmp_path: Path, keys: GeneratedKeys, script: list[Action], said: str) -> None:
+    with hostile_server(replies(script)) as server:
+        proc = call(hostile_profiles(tmp_path, keys, server.url), "GET", "/qrs/app")
+    assert_clean_failure(proc)
+    assert said in proc.stderr

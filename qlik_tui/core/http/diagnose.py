@@ -97,6 +97,11 @@ def from_exception(
         return RequestFailed(
             f"{target}: the server does not speak TLS on this port", "use http:// in `url`, or the server's HTTPS port"
         )
+    if isinstance(exc, httpx.RemoteProtocolError) and "without sending" not in text:
+        return RequestFailed(
+            f"{target}: the answer is not valid HTTP ({_first_line(text)[:120]})",
+            "check that `url` points at the Qlik server's web port: another service or a broken proxy answered",
+        )
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)) and profile.url.startswith("http:"):
         return RequestFailed(
             f"{target}: the server closed the connection without an HTTP answer",
