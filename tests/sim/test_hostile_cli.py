@@ -212,7 +212,7 @@ def test_retry_after_wait_is_said_without_verbose(tmp_path: Path, keys: Generate
     with hostile_server(replies([answer(429, b"", [("Retry-After", "1")])], [ok])) as server:
         proc = call(hostile_profiles(tmp_path, keys, server.url), "GET", "/qrs/app")
     assert proc.returncode == 0, proc.stderr
-    assert "rate limited (429 from the server (Retry-After: 1): waiting 1 s as asked, then try 2 of 4)" in proc.stderr
+    assert "rate limited (429 with Retry-After: 1; waiting 1 s as asked, then try 2 of 4)" in proc.stderr
 
 
 # 5. --all-pages with broken or foreign links

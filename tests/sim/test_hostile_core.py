@@ -94,9 +94,7 @@ async def test_unreadable_retry_after_is_a_short_wait_said(tmp_path: Path, keys:
             assert (await conn.send(GET)).ok
             said = [e.detail for e in conn.events.history if e.kind == RATE_LIMITED]
     assert waits == [5.0]
-    assert said == [
-        f"429 from the server (Retry-After: {value}): waiting 5 s (not understood: a short default wait), then try 2 of 4"
-    ]
+    assert said == [f"429 with Retry-After: {value}; waiting 5 s since that is not understood, then try 2 of 4"]
 
 
 async def test_retry_after_past_the_deadline_ends_at_once(tmp_path: Path, keys: GeneratedKeys) -> None:

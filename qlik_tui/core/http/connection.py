@@ -211,8 +211,8 @@ class Connection:
                 "try again later, or raise the time limit (call --max-time)",
                 429,
             )
-        why = "as asked" if asked is not None else "(not understood: a short default wait)" if value else "(a default wait)"
-        self.events.emit(RATE_LIMITED, f"429 from the server ({shown}): waiting {wait:.3g} s {why}, then {what}")
+        why = "as asked" if asked is not None else "since that is not understood" if value else "by default"
+        self.events.emit(RATE_LIMITED, f"429 with {shown}; waiting {wait:.3g} s {why}, then {what}")
         await self._sleep(wait)
 
     async def send_authenticated(self, request: Request, progress: Progress | None) -> Response:
