@@ -13,6 +13,14 @@ from ..core.errors import QlikTuiError
 from ..core.terminal_text import visible
 from .parser import build_parser
 
+MAX_LINE = 1000  # characters of one message line: a quoted 1 MB URL must not flood the terminal
+
+
+def shown(line: str) -> str:
+    """A message line for the terminal: control characters visible, absurd lengths cut."""
+    line = visible(line)
+    return line if len(line) <= MAX_LINE else f"{line[:MAX_LINE]}… ({len(line) - MAX_LINE:,} more characters)"
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
@@ -23,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QlikTuiError as exc:
         # Messages quote servers and files: every line goes through the one door to the terminal.
         for i, line in enumerate(exc.lines()):
-            print(f"qlik-tui: {visible(line)}" if i == 0 else visible(line), file=sys.stderr)
+            print(f"qlik-tui: {shown(line)}" if i == 0 else shown(line), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("qlik-tui: interrupted", file=sys.stderr)

@@ -21,6 +21,7 @@ from ..core.http.redact import redact_headers
 from ..core.http.types import Request, Response
 from ..core.profiles.model import Profile
 from ..core.terminal_text import visible, visible_block
+from . import shown
 
 # Waits the connection decides on its own are always said, -v or not: a silent minute
 # looks like a hang.
@@ -62,7 +63,7 @@ def print_response(response: Response, args: argparse.Namespace) -> None:
             write_text(text.rstrip("\n") + "\n")
     if response.error is not None:
         for i, line in enumerate(response.error.lines()):
-            _stderr(f"qlik-tui: {visible(line)}" if i == 0 else visible(line))
+            _stderr(f"qlik-tui: {shown(line)}" if i == 0 else shown(line))
     if response.pages > 1:
         more = "; more pages remain (raise --max-pages)" if _has_next(response) else ""
         _stderr(f"qlik-tui: {response.pages} pages{more}")

@@ -317,11 +317,18 @@ def test_path_with_line_breaks_is_refused(tmp_path: Path, keys: GeneratedKeys, p
     assert "line break or control character" in proc.stderr and proc.returncode == 2
 
 
-def test_a_megabyte_url_is_a_message(tmp_path: Path, keys: GeneratedKeys) -> None:
-    profiles = hostile_profiles(tmp_path, keys, "http://" + "a" * 1_000_000 + ".example")
-    proc = call(profiles, "GET", "/qrs/about")
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("http://" + "a" * 1_000_000 + ".example", "cannot build the request"),  # passes validation
+        ("http://127.0.0.1:9/" + "a" * 1_000_000, "more characters)"),  # refused, and quoted in the problem
+    ],
+    ids=["host", "path"],  # a megabyte test id would go into PYTEST_CURRENT_TEST: E2BIG
+)
+def test_a_megabyte_url_is_a_short_message(tmp_path: Path, keys: GeneratedKeys, url: str, said: str) -> None:
+    proc = call(hostile_profiles(tmp_path, keys, url), "GET", "/qrs/about")
     assert_clean_failure(proc)
-    assert len(proc.stderr) < 5000
+    assert len(proc.stderr) < 5000 and said in proc.stderr, proc.stderr[:3000]
 
 
 # 9. Diagnoses that said the wrong thing
