@@ -393,3 +393,20 @@ def test_no_http_answer_says_which(tmp_path: Path, keys: GeneratedKeys, script: 
         proc = call(hostile_profiles(tmp_path, keys, server.url), "GET", "/qrs/app")
     assert_clean_failure(proc)
     assert said in proc.stderr
+
+
+def test_discovered_endpoints_are_printed_visibly(tmp_path: Path, keys: GeneratedKeys) -> None:
+    def qrs(req: Received) -> Iterable[Action]:
+        json_type = [("Content-Type", "application/json")]
+        if req.path == "/jwt/qrs/about":
+            return [answer(200, json.dumps({"buildVersion": f"1{RETITLE}"}).encode(), json_type)]
+        if req.path == "/jwt/qrs/about/api/description" and "extended" not in req.target:
+            return [answer(200, json.dumps([f"GET /qrs/evil{CLEAR}/x"]).encode(), json_type)]
+        return [answer(404, b"", json_type)]
+
+    with hostile_server(qrs) as server:
+        profiles = hostile_profiles(tmp_path, keys, server.url)
+        proc = run_cli("endpoints", "--profiles", str(profiles), "--discover", env={"XDG_STATE_HOME": str(tmp_path)})
+    assert proc.returncode == 0, proc.stderr
+    no_escapes(proc.stdout + proc.stderr)
+    assert "/qrs/evil␛[2J/x" in proc.stdout and "build 1␛]0;pwned␇" in proc.stderr
