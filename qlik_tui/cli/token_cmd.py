@@ -59,6 +59,7 @@ def _mint(args: argparse.Namespace) -> int:
 def _decode(args: argparse.Namespace) -> int:
     from ..core.auth.tokens import decode
     from ..core.errors import UsageError
+    from ..core.terminal_text import visible
 
     text = args.decode
     if text == "-":
@@ -69,10 +70,11 @@ def _decode(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
     else:
-        print("header: " + json.dumps(result.header, ensure_ascii=False))
+        # A pasted token is anyone's text: its claims reach the terminal through the one door.
+        print("header: " + visible(json.dumps(result.header, ensure_ascii=False)))
         print("claims:")
         for key, value in result.claims.items():
-            print(f"  {key}: {json.dumps(value, ensure_ascii=False)}")
+            print(f"  {visible(key)}: {visible(json.dumps(value, ensure_ascii=False))}")
         for key, value in result.times().items():
             print(f"{key}: {value}")
         print(f"state: {result.state}")
