@@ -142,7 +142,9 @@ async def test_401_with_a_server_clock_behind_names_clock_skew(
         async with open_connection(prof(tmp_path, keys, server.url)) as conn:
             response = await conn.send(GET)
     assert response.error is not None and response.status == 401
-    assert re.search(rf"clock is ({behind}|{behind + 1}|{behind + 2}) s behind", response.error.hint) and re.search(said, response.error.hint)
+    assert re.search(rf"clock is ({behind}|{behind + 1}|{behind + 2}) s behind", response.error.hint) and re.search(
+        said, response.error.hint
+    )
 
 
 async def test_cloud_login_refused_with_a_server_clock_ahead_says_so(tmp_path: Path, keys: GeneratedKeys) -> None:
