@@ -206,8 +206,8 @@ class Connection:
         deadline = current_deadline.get()
         if deadline is not None and wait > deadline.remaining():
             raise RequestFailed(
-                f"429 Too Many Requests: the server asks to wait {human_seconds(wait)} ({shown}), "
-                f"more than the {deadline.remaining():.3g} s left of the time limit",
+                f"429 Too Many Requests: a wait of {human_seconds(wait)} ({shown}) would go past the time limit "
+                f"({deadline.remaining():.3g} s left)",
                 "try again later, or raise the time limit (call --max-time)",
                 429,
             )
