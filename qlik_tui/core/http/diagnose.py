@@ -194,7 +194,7 @@ def token_refused_hint(response: Response, detail: str, usual: str) -> str:
     if any(word in detail.lower() for word in _TOKEN_TIME_WORDS):
         return (
             "the server finds the token's times wrong: check this computer's clock against the server's; "
-            "clock_skew (seconds, 0-300) backdates iat/nbf, and must stay below `lifetime`"
+            "clock_skew (seconds, 0-300) in the profile backdates iat/nbf to cover a server clock that is behind"
         )
     return usual
 
