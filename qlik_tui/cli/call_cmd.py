@@ -142,6 +142,22 @@ def read_body(data: str | None) -> bytes | None:
     return text.encode("utf-8")
 
 
+def check_utf8(args: argparse.Namespace) -> None:
+    """Arguments the shell could not decode (bytes that are not UTF-8 arrive as surrogates,
+    which nothing can encode later): refuse them here, by name."""
+    from ..core.errors import UsageError
+
+    named = [("PATH", args.path), ("-d", args.data or "")]
+    named += [("-q", q) for q in args.query] + [("-H", h) for h in args.header]
+    for flag, text in named:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(
+                f"{flag}: contains bytes that are not UTF-8", "check the terminal's encoding (LANG, LC_ALL), or use -d @FILE"
+            ) from None
+
+
 def check_number(value: float, flag: str, low: float, high: float, unit: str, example: str) -> None:
     """A finite number in [low, high] (`nan`, `inf` and negatives parse as floats: refuse them)."""
     from ..core.errors import UsageError
@@ -176,6 +192,7 @@ def run(args: argparse.Namespace) -> int:
     if args.count is not None and args.watch is None:
         raise UsageError("--count goes with --watch", "qlik-tui call GET /api/v1/reloads/ID --watch 2 --count 10")
     check_numbers(args)
+    check_utf8(args)
     if args.max_pages < 1 or (args.count is not None and args.count < 1):
         raise UsageError("--max-pages and --count must be at least 1", "e.g. --max-pages 20")
     check_path(args.path, "PATH")

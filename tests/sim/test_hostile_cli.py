@@ -410,3 +410,19 @@ def test_discovered_endpoints_are_printed_visibly(tmp_path: Path, keys: Generate
     assert proc.returncode == 0, proc.stderr
     no_escapes(proc.stdout + proc.stderr)
     assert "/qrs/evil␛[2J/x" in proc.stdout and "build 1␛]0;pwned␇" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        ([b"GET", b"/qrs/app/\xff"], "PATH"),
+        ([b"POST", b"/qrs/tag", b"-d", b'{"name": "\xff"}'], "-d"),
+        ([b"GET", b"/qrs/app", b"-q", b"filter=name eq '\xff'"], "-q"),
+    ],
+)
+def test_arguments_that_are_not_utf8_are_refused(tmp_path: Path, keys: GeneratedKeys, args: list[bytes], flag: str) -> None:
+    profiles = hostile_profiles(tmp_path, keys, "http://127.0.0.1:9")
+    command = [sys.executable.encode(), b"-m", b"qlik_tui", b"call", b"--profiles", str(profiles).encode(), *args]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=60, env={**os.environ, "LC_ALL": "C.UTF-8"})
+    assert_clean_failure(proc)
+    assert proc.returncode == 2 and f"{flag}: contains bytes that are not UTF-8" in proc.stderr
