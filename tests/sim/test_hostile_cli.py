@@ -343,7 +343,7 @@ def test_a_megabyte_url_is_a_short_message(tmp_path: Path, keys: GeneratedKeys, 
         ),
         (
             [answer(200, b'{"a": 1', [("Content-Type", "application/json")], length=100), 0.2, Reset()],
-            "cut short after 7 bytes of the 100 announced",
+            "cut short after 7 bytes of the 100 announced (connection reset)",
         ),
         (
             [answer(200, b'5\r\n{"a":\r\nzz\r\n', [("Transfer-Encoding", "chunked")]), Close()],
