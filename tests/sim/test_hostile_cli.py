@@ -426,3 +426,19 @@ def test_arguments_that_are_not_utf8_are_refused(tmp_path: Path, keys: Generated
     proc = subprocess.run(command, capture_output=True, text=True, timeout=60, env={**os.environ, "LC_ALL": "C.UTF-8"})
     assert_clean_failure(proc)
     assert proc.returncode == 2 and f"{flag}: contains bytes that are not UTF-8" in proc.stderr
+
+
+def test_all_pages_together_stay_under_max_body(tmp_path: Path, keys: GeneratedKeys) -> None:
+    filler = "x" * 400_000
+
+    def api(req: Received) -> Iterable[Action]:
+        page = int(req.target.partition("page=")[2] or 1)
+        doc = {"data": [filler], "links": {"next": {"href": f"/api/v1/items?page={page + 1}"}}}
+        return [answer(200, json.dumps(doc).encode(), [("Content-Type", "application/json")])]
+
+    with hostile_server(cloud_play(api)) as server:
+        profiles = hostile_profiles(tmp_path, keys, server.url)
+        proc = call(profiles, "GET", "/api/v1/items", "--all-pages", "--max-body", "1", profile="c")
+        pages = [r for r in server.received if r.path == "/api/v1/items"]
+    assert_clean_failure(proc)
+    assert "bigger than --max-body 1 MB" in proc.stderr and len(pages) == 3

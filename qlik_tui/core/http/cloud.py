@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from ..auth.tokens import MintedToken
-from ..errors import RequestFailed
+from ..errors import BodyTooLarge, RequestFailed
 from ..events import CSRF_REFRESHED, LOGGED_IN, RELOGIN_BACKOFF, SESSION_LOST
 from ..profiles.model import CloudProfile
 from .connection import Connection, Progress
@@ -219,7 +219,7 @@ class CloudConnection(Connection):
         if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
             return first
         data = list(doc["data"])
-        pages = 1
+        pages, size = 1, len(first.body)
         next_url = _next_href(doc, first.url)
         while next_url and pages < max_pages:
             if not self._same_origin(next_url):
@@ -233,6 +233,9 @@ class CloudConnection(Connection):
             if not 200 <= page.status < 300:
                 page.pages = pages + 1
                 return page
+            size += len(page.body)
+            if self.max_body is not None and size > self.max_body:
+                raise BodyTooLarge(size, self.max_body)  # the cap is for the whole document, not each page
             data.extend(_page_data(page, pages + 1))
             pages += 1
             if on_page is not None:
