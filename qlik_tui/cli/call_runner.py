@@ -26,6 +26,7 @@ from . import shown
 # Waits the connection decides on its own are always said, -v or not: a silent minute
 # looks like a hang.
 ALWAYS_SAID = (RATE_LIMITED, RELOGIN_BACKOFF)
+MAX_REFUSED_IN_WATCH = 3
 
 
 def _stderr(line: str) -> None:
@@ -101,7 +102,7 @@ async def run_calls(profile: Profile, request: Request, args: argparse.Namespace
         connection.events.subscribe(lambda e: _stderr(f"qlik-tui: {visible(e.describe())}") if e.kind in ALWAYS_SAID else None)
     code = 0
     try:
-        sent = 0
+        sent = refused = 0
         while True:
             started = time.monotonic()
             try:
@@ -120,6 +121,12 @@ async def run_calls(profile: Profile, request: Request, args: argparse.Namespace
             print_response(response, args)
             code = 0 if response.ok else response.error.exit_code if response.error else 4
             if args.watch is None or (args.count is not None and sent >= args.count):
+                return code
+            refused = refused + 1 if response.status == 401 else 0
+            if refused >= MAX_REFUSED_IN_WATCH:
+                # Each refused round sends fresh tokens; a proxy or tenant that says no three
+                # times will say no again, and bursts of logins can lock the user out.
+                _stderr(f"qlik-tui: stopped watching: authentication was refused {refused} times in a row")
                 return code
             await asyncio.sleep(max(0.0, args.watch - (time.monotonic() - started)))
     except asyncio.CancelledError:  # pragma: no cover - Ctrl-C in a watch loop

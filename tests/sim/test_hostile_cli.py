@@ -442,3 +442,12 @@ def test_all_pages_together_stay_under_max_body(tmp_path: Path, keys: GeneratedK
         pages = [r for r in server.received if r.path == "/api/v1/items"]
     assert_clean_failure(proc)
     assert "bigger than --max-body 1 MB" in proc.stderr and len(pages) == 3
+
+
+def test_watch_stops_when_authentication_keeps_being_refused(tmp_path: Path, keys: GeneratedKeys) -> None:
+    with hostile_server(replies([answer(401, b"")])) as server:
+        proc = call(hostile_profiles(tmp_path, keys, server.url), "GET", "/qrs/app", "--watch", "0.1")
+        sent = len(server.received)
+    assert_clean_failure(proc)
+    assert "stopped watching: authentication was refused 3 times in a row" in proc.stderr
+    assert sent == 6  # three rounds of: the request, and one retry with a fresh token
