@@ -23,7 +23,7 @@ from ..events import RATE_LIMITED, EventBus
 from ..profiles.model import Profile
 from .deadline import Deadline, current_deadline
 from .diagnose import cut_short, diagnose, from_exception, where
-from .peer_cert import certificate_not_after
+from .peer_cert import dates_of_refused_certificate
 from .rate_limit import MAX_RATE_LIMIT_WAITS, MAX_RETRY_AFTER, human_seconds, parse_retry_after, retry_after_seconds
 from .redact import redact_url
 from .types import Request, Response
@@ -240,13 +240,12 @@ class Connection:
         try:
             http_response = await self.client.send(req, stream=True)
         except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
-            not_after = await certificate_not_after(exc, self.profile)
-            raise from_exception(
-                exc if isinstance(exc, httpx.HTTPError) else httpx.ConnectError(str(exc)),
-                self.profile,
-                self.timeout,
-                cert_dates=not_after,
-            ) from None
+            cert_dates = await dates_of_refused_certificate(exc, self.profile)
+            if not isinstance(exc, httpx.HTTPError):
+                wrapped = httpx.ConnectError(str(exc))
+                wrapped.__cause__ = exc  # keeps the ssl error (and its verify_code) in the chain
+                exc = wrapped
+            raise from_exception(exc, self.profile, self.timeout, cert_dates=cert_dates) from None
         length = http_response.headers.get("content-length")
         total = int(length) if length and length.isdigit() else None
         chunks = _Buffer()

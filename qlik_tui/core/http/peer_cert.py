@@ -63,7 +63,7 @@ async def certificate_dates(profile: Profile, timeout: float = 5.0) -> tuple[dat
             writer.close()
 
 
-async def certificate_not_after(exc: BaseException, profile: Profile) -> tuple[datetime, datetime] | None:
+async def dates_of_refused_certificate(exc: BaseException, profile: Profile) -> tuple[datetime, datetime] | None:
     """The certificate's dates when `exc` is a date failure (expired / not yet valid), else None."""
     error = verify_error(exc)
     if error is None or error.verify_code not in DATE_CODES:
