@@ -43,7 +43,11 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
         "-H", "--header", action="append", default=[], metavar="'Name: value'", help="extra request header (repeatable)"
     )
     p.add_argument("-i", "--include", action="store_true", help="print the status line and headers (secrets redacted) on stderr")
-    p.add_argument("--raw", action="store_true", help="print the body exactly as received")
+    p.add_argument(
+        "--raw",
+        action="store_true",
+        help="print the body as received (exact bytes to a pipe; control characters shown on a terminal)",
+    )
     p.add_argument(
         "--all-pages", action="store_true", help="Qlik Cloud: follow links.next and print one document with every page's data"
     )
