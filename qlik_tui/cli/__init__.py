@@ -10,8 +10,16 @@ import sys
 from collections.abc import Sequence
 
 from ..core.errors import QlikTuiError
-from ..core.terminal_text import visible_block
+from ..core.terminal_text import visible
 from .parser import parse
+
+MAX_LINE = 1000  # characters of one message line: a quoted 1 MB URL must not flood the terminal
+
+
+def shown(line: str) -> str:
+    """A message line for the terminal: control characters visible, absurd lengths cut."""
+    line = visible(line)
+    return line if len(line) <= MAX_LINE else f"{line[:MAX_LINE]}… ({len(line) - MAX_LINE:,} more characters)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -20,9 +28,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parse(list(argv) if argv is not None else None)
         return int(args.run(args) or 0)
     except QlikTuiError as exc:
-        for line in exc.lines():
-            # Messages quote file contents and server answers: control characters made visible.
-            print(visible_block(f"qlik-tui: {line}" if line is exc.message else line), file=sys.stderr)
+        # Messages quote servers and files: every line goes through the one door to the terminal.
+        for i, line in enumerate(exc.lines()):
+            print(f"qlik-tui: {shown(line)}" if i == 0 else shown(line), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("qlik-tui: interrupted", file=sys.stderr)

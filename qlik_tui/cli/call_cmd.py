@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any
 
+from . import global_options
+
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+MAX_REQUEST_BODY = 64 * 1024 * 1024  # a JSON body to send; more is a mistake (or /dev/zero)
+DEFAULT_MAX_TIME = 600.0
+DEFAULT_MAX_BODY_MB = 1024.0
+MIN_WATCH = 0.1
+DAY = 86400.0
 
 
 def register(sub: Any, shared: argparse.ArgumentParser) -> None:
@@ -35,7 +45,11 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
         "-H", "--header", action="append", default=[], metavar="'Name: value'", help="extra request header (repeatable)"
     )
     p.add_argument("-i", "--include", action="store_true", help="print the status line and headers (secrets redacted) on stderr")
-    p.add_argument("--raw", action="store_true", help="print the body exactly as received")
+    p.add_argument(
+        "--raw",
+        action="store_true",
+        help="print the body as received (exact bytes to a pipe; control characters shown on a terminal)",
+    )
     p.add_argument(
         "--all-pages", action="store_true", help="Qlik Cloud: follow links.next and print one document with every page's data"
     )
@@ -44,7 +58,18 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
         "--watch", type=float, metavar="SECONDS", help="repeat the request every SECONDS (fractions allowed) until Ctrl-C"
     )
     p.add_argument("--count", type=int, metavar="N", help="with --watch: stop after N requests")
-    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="network timeout (default 60)")
+    p.add_argument(
+        "--timeout", type=float, default=60.0, metavar="SECONDS", help="longest silence while connecting or reading (default 60)"
+    )
+    p.add_argument(
+        "--max-time",
+        type=float,
+        default=DEFAULT_MAX_TIME,
+        metavar="SECONDS",
+        help=f"time limit for the whole request: connect, reads, 429 waits, re-logins, pages (default {DEFAULT_MAX_TIME:g})",
+    )
+    # --max-body is a global option (shared with the TUI), so it works before or after `call`
+    global_options.add_options(p, 1, (global_options.MAX_BODY,))
     p.add_argument("-v", "--verbose", action="store_true", help="print the request and token/session events on stderr")
     p.set_defaults(run=run)
 
@@ -68,6 +93,34 @@ def parse_headers(items: list[str]) -> list[tuple[str, str]]:
     return [parse_header_item(item, f"-H {item!r}") for item in items]
 
 
+def _read_capped(source: str, data: str) -> bytes:
+    """A regular file (or stdin for '-'), at most MAX_REQUEST_BODY bytes: never a FIFO that
+    blocks forever or a device like /dev/zero that never ends."""
+    from ..core.errors import UsageError
+
+    too_big = UsageError(
+        f"-d {data}: more than {MAX_REQUEST_BODY // 1048576} MB", "a request body is JSON of a sensible size; check the file"
+    )
+    if source == "-":
+        raw = sys.stdin.buffer.read(MAX_REQUEST_BODY + 1)
+        if len(raw) > MAX_REQUEST_BODY:
+            raise too_big
+        return raw
+    path = Path(source).expanduser()
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise UsageError(
+                f"-d {data}: not a regular file (a folder, pipe or device)", "give a JSON file, or pipe it in with -d @-"
+            )
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_REQUEST_BODY + 1)
+    except OSError as exc:
+        raise UsageError(f"-d {data}: cannot read ({exc.strerror})", "check the file name") from None
+    if len(raw) > MAX_REQUEST_BODY:
+        raise too_big
+    return raw
+
+
 def read_body(data: str | None) -> bytes | None:
     """-d JSON, -d @FILE or -d @-: checked to be JSON so a typo never reaches the server."""
     from ..core.errors import UsageError
@@ -75,11 +128,8 @@ def read_body(data: str | None) -> bytes | None:
     if data is None:
         return None
     if data.startswith("@"):
-        source = data[1:]
         try:
-            text = sys.stdin.read() if source == "-" else Path(source).expanduser().read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"-d {data}: cannot read ({exc.strerror})", "check the file name") from None
+            text = _read_capped(data[1:], data).decode("utf-8")
         except UnicodeDecodeError:
             raise UsageError(f"-d {data}: not UTF-8 text", "the body must be JSON text") from None
     else:
@@ -93,11 +143,47 @@ def read_body(data: str | None) -> bytes | None:
     return text.encode("utf-8")
 
 
+def check_utf8(args: argparse.Namespace) -> None:
+    """Arguments the shell could not decode (bytes that are not UTF-8 arrive as surrogates,
+    which nothing can encode later): refuse them here, by name."""
+    from ..core.errors import UsageError
+
+    named = [("PATH", args.path), ("-d", args.data or "")]
+    named += [("-q", q) for q in args.query] + [("-H", h) for h in args.header]
+    for flag, text in named:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(
+                f"{flag}: contains bytes that are not UTF-8", "check the terminal's encoding (LANG, LC_ALL), or use -d @FILE"
+            ) from None
+
+
+def check_number(value: float, flag: str, low: float, high: float, unit: str, example: str) -> None:
+    """A finite number in [low, high] (`nan`, `inf` and negatives parse as floats: refuse them)."""
+    from ..core.errors import UsageError
+
+    if not math.isfinite(value) or value < low or value > high or value <= 0:
+        raise UsageError(f"{flag} must be a number of {unit} from {low:g} to {high:g}, not {value!r}", f"e.g. {flag} {example}")
+
+
+def check_numbers(args: argparse.Namespace) -> None:
+    """--timeout, --max-time, --max-body and --watch: finite, positive, within sane bounds."""
+    check_number(args.timeout, "--timeout", 0.001, DAY, "seconds", "30")
+    check_number(args.max_time, "--max-time", 0.001, 7 * DAY, "seconds", "120")
+    if args.max_body is None:
+        args.max_body = DEFAULT_MAX_BODY_MB
+    check_number(args.max_body, "--max-body", 0.001, 1024 * 1024, "MB", "2048")
+    if args.watch is not None:
+        check_number(args.watch, "--watch", MIN_WATCH, DAY, "seconds", "2 (or 0.5)")
+
+
 def run(args: argparse.Namespace) -> int:
     """Build the request, then send it once or in a watch loop."""
     import asyncio
 
     from ..core.errors import UsageError
+    from ..core.http.request_parts import check_path
     from ..core.http.types import Request
     from .common import selected_profile
 
@@ -108,10 +194,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("PATH is the API path, not a URL", "e.g. qlik-tui call GET /qrs/about; the host comes from the profile")
     if args.count is not None and args.watch is None:
         raise UsageError("--count goes with --watch", "qlik-tui call GET /api/v1/reloads/ID --watch 2 --count 10")
-    if args.watch is not None and args.watch <= 0:
-        raise UsageError("--watch needs a positive number of seconds", "e.g. --watch 2 or --watch 0.5")
+    check_numbers(args)
+    check_utf8(args)
     if args.max_pages < 1 or (args.count is not None and args.count < 1):
         raise UsageError("--max-pages and --count must be at least 1", "e.g. --max-pages 20")
+    check_path(args.path, "PATH")
     request = Request.build(method, args.path, parse_query(args.query), read_body(args.data), parse_headers(args.header))
     profile = selected_profile(args)
     if profile.tls_verification_off:

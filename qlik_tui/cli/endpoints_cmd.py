@@ -29,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from ..core.catalog.builtin import builtin, merge
     from ..core.catalog.discovery import load_openapi_file
     from ..core.errors import ProfileError, UsageError
+    from ..core.terminal_text import visible
     from .common import selected_profile
 
     profile = None
@@ -62,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
 
             found = asyncio.run(_discover(profile, args.refresh))
             print(
-                f"qlik-tui: {len(found.endpoints)} operations from the server ({found.origin}, build {found.build})",
+                f"qlik-tui: {len(found.endpoints)} operations from the server ({found.origin}, build {visible(found.build)})",
                 file=sys.stderr,
             )
             endpoints = merge(endpoints, found.endpoints)
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     for endpoint in endpoints:
         line = endpoint.line(min(width, 70))
         if all(w in line.lower() for w in words):
-            print(line)
+            print(visible(line))  # paths and summaries may come from the server
     return 0
 
 

@@ -44,20 +44,24 @@ PROFILE_OPTIONS = (
         metavar="NAME",
     ),
 )
+MAX_BODY = GlobalOption(
+    ("--max-body",),
+    "max_body",
+    "TUI: ask before downloading a response bigger than MB (default 200; 0: never ask); "
+    "call: refuse a response bigger than MB once decompressed (default 1024)",
+    None,  # each command has its own default: a prompt in the TUI, a refusal in `call`
+    metavar="MB",
+    type=float,
+)
 # Only the TUI (no command) and `demo` open a screen; elsewhere these are refused, not ignored.
 TUI_OPTIONS = (
     GlobalOption(("--request",), "request", "preload the request editor, e.g. 'GET /qrs/app/full'", metavar="'METHOD PATH'"),
     GlobalOption(("--no-mouse",), "no_mouse", "do not capture the mouse (keeps the terminal's own selection)", False, flag=True),
-    GlobalOption(
-        ("--max-body",),
-        "max_body",
-        "ask before downloading a response bigger than MB (default 200; 0: never ask)",
-        200.0,
-        metavar="MB",
-        type=float,
-    ),
+    MAX_BODY,
 )
 TUI_COMMANDS = (None, "demo")
+# TUI options that a command shares, typed before or after it (`call` caps bodies too).
+ALSO_FOR = {"max_body": ("call",)}
 # Commands that take the global options but cannot use one: refused with the reason.
 NOT_FOR = {
     ("keygen", "profiles"): "keygen writes a new key and certificate; it reads no profiles file",
@@ -105,7 +109,7 @@ def resolve(args: argparse.Namespace) -> None:
                 f"{shown} given twice with different values ({', '.join(repr(v) for v in distinct)})",
                 f"give {option.flags[-1]} once, before or after the command",
             )
-        if distinct and option in TUI_OPTIONS and command not in TUI_COMMANDS:
+        if distinct and option in TUI_OPTIONS and command not in (*TUI_COMMANDS, *ALSO_FOR.get(option.dest, ())):
             raise UsageError(
                 f"{option.flags[0]} is for the TUI, not `{command}`", "use it with `qlik-tui` alone or `qlik-tui demo`"
             )

@@ -18,7 +18,7 @@ def launch(path: Path, args: argparse.Namespace) -> int:
     from ..core.errors import UsageError
     from ..ui.launch import run_app
 
-    max_body = args.max_body
+    max_body = 200.0 if args.max_body is None else args.max_body  # MB: above it, ask before downloading
     if max_body < 0:
         raise UsageError("--max-body must be 0 (no cap) or a positive number of MB", "e.g. --max-body 500")
     return run_app(

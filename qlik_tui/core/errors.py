@@ -119,3 +119,14 @@ class JsonTooDeep(QlikTuiError, ValueError):
             "the Raw tab (or qlik-tui call --raw) shows the body as it came; save it with s to study it elsewhere",
         )
         self.limit = limit
+
+
+class TimeLimitExceeded(RequestFailed):
+    """The whole request (connect, send, reads, waits) did not finish within its time limit."""
+
+    def __init__(self, seconds: float, where: str) -> None:
+        super().__init__(
+            f"{where}: no complete answer within {seconds:g} s (the time limit for the whole request)",
+            "the server is answering very slowly or asked to wait: raise the time limit (call --max-time), or ask for less",
+        )
+        self.seconds = seconds

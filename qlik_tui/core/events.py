@@ -13,6 +13,7 @@ SESSION_LOST = "session lost"
 LOGGED_IN = "logged in"
 CSRF_REFRESHED = "csrf refreshed"
 RATE_LIMITED = "rate limited"
+RELOGIN_BACKOFF = "re-login back-off"
 REDIRECTED = "redirected"
 
 

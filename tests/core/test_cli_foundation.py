@@ -151,3 +151,16 @@ def test_token_command_never_imports_textual(profiles_file: Path) -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_decode_shows_hostile_claims_visibly() -> None:
+    import base64
+
+    def part(doc: dict[str, object]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(doc).encode()).rstrip(b"=").decode()
+
+    token = part({"alg": "RS256", "typ": "JWT"}) + "." + part({"\x1b]0;x\x07name": "a\u202eb\x85", "exp": 1}) + ".c2ln"
+    proc = run_cli("token", "--decode", token)
+    assert proc.returncode == 1, proc.stderr  # decoded and judged: expired since 1970, so Qlik would refuse it
+    assert "\x1b" not in proc.stdout and "\u202e" not in proc.stdout and "\x85" not in proc.stdout
+    assert "␛]0;x␇name" in proc.stdout and "\\u202e" in proc.stdout

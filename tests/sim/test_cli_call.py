@@ -205,4 +205,4 @@ def test_all_pages_does_not_follow_another_host(demo: Demo) -> None:
     demo.cloud.faults.bodies = {"/api/v1/odd": ("application/json", json.dumps(first).encode())}
     proc = call(demo, "GET", "/api/v1/odd", "--all-pages", profile="demo-cloud")
     assert_clean_failure(proc)
-    assert "page 2 is on another host (elsewhere.example): not followed" in proc.stderr
+    assert "page 2: links.next points to another host (elsewhere.example); not followed" in proc.stderr

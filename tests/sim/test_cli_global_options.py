@@ -88,8 +88,14 @@ def test_tui_options_reach_demo_from_either_position() -> None:
     after = parse(["demo", "--no-mouse", "--max-body", "5", "--request", "GET /qrs/about", "-p", "demo-cloud"])
     for args in (before, after):
         assert (args.no_mouse, args.max_body, args.request, args.profile) == (True, 5.0, "GET /qrs/about", "demo-cloud")
-    plain = parse(["demo"])
-    assert (plain.no_mouse, plain.max_body, plain.request, plain.profile) == (False, 200.0, None, None)
+    plain = parse(["demo"])  # --max-body untyped: each command applies its own default (TUI 200, call 1024)
+    assert (plain.no_mouse, plain.max_body, plain.request, plain.profile) == (False, None, None, None)
+
+
+def test_max_body_reaches_call_from_either_position() -> None:
+    for argv in (["--max-body", "5", "call", "GET", "/x"], ["call", "GET", "/x", "--max-body", "5"]):
+        assert parse(argv).max_body == 5.0
+    assert parse(["call", "GET", "/x"]).max_body is None
 
 
 def test_tui_without_command_takes_the_profile(profiles_file: Path) -> None:

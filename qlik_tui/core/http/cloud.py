@@ -6,24 +6,31 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from ..auth.tokens import MintedToken
-from ..errors import RequestFailed
-from ..events import CSRF_REFRESHED, LOGGED_IN, RATE_LIMITED, SESSION_LOST
+from ..errors import BodyTooLarge, RequestFailed
+from ..events import CSRF_REFRESHED, LOGGED_IN, RELOGIN_BACKOFF, SESSION_LOST
 from ..json.paging import next_href, page_items
 from ..profiles.model import CloudProfile
-from .connection import MAX_RATE_LIMIT_WAITS, Connection, Progress, retry_after_seconds
-from .diagnose import HINT_CLOUD_LOGIN, qlik_error_detail
+from .connection import Connection, Progress
+from .deadline import current_deadline
+from .diagnose import HINT_CLOUD_LOGIN, qlik_error_detail, token_refused_hint
+from .rate_limit import MAX_RATE_LIMIT_WAITS
 from .types import Request, Response
-
-HINT_PAGES = "the pages before it came back fine: get them one at a time (n in the TUI), or without --all-pages"
 
 SESSION_COOKIE = "eas.sid"
 CSRF_HEADER = "qlik-csrf-token"
 MAX_REDIRECTS = 5
+# A session refused soon after its login is a session Qlik keeps refusing: logging in again
+# at once, in a loop (`call --watch 0.1`), bursts into the login rate limit (100/min) and
+# can lock the user out. Such re-logins back off (0 s, 1 s, 2 s...) and stop after a few.
+QUICK_LOSS = 30.0  # seconds after login
+RELOGIN_FIRST_WAIT = 1.0
+MAX_QUICK_LOSSES = 4
 
 
 class _SessionGone(Exception):
@@ -42,6 +49,8 @@ class CloudConnection(Connection):
         self._csrf_session: str | None = None
         self._spent: MintedToken | None = None  # a jti is single-use: never log in twice with it
         self.login_count = 0
+        self._logged_in_at = 0.0  # time.monotonic() of the last login
+        self.quick_losses = 0  # sessions in a row refused within QUICK_LOSS of their login
 
     def session_id(self) -> str | None:
         """The eas.sid cookie's value, if logged in."""
@@ -71,7 +80,36 @@ class CloudConnection(Connection):
             if current:
                 self.drop_session()
                 self.events.emit(SESSION_LOST, "Qlik Cloud answered 401")
+                await self._back_off_before_relogin()
             await self._login()
+
+    async def _back_off_before_relogin(self) -> None:
+        lived = time.monotonic() - self._logged_in_at
+        self.quick_losses = self.quick_losses + 1 if lived < QUICK_LOSS else 0
+        if self.quick_losses >= MAX_QUICK_LOSSES:
+            raise RequestFailed(
+                f"Qlik Cloud refused the session {self.quick_losses} times in a row, each within {QUICK_LOSS:g} s of "
+                "logging in: stopped logging in again",
+                "logins are rate limited and bursts can lock the user out; check the user's status and licence in the "
+                "tenant, and that nothing else logs in as this user",
+                401,
+            )
+        if self.quick_losses < 2:
+            return  # one session lost early happens (a restart): log in again at once
+        wait = RELOGIN_FIRST_WAIT * 2 ** (self.quick_losses - 2)
+        deadline = current_deadline.get()
+        if deadline is not None and wait > deadline.remaining():
+            raise RequestFailed(
+                f"Qlik Cloud keeps refusing the session ({self.quick_losses} times in a row), "
+                "and the next login would come after the time limit",
+                "check the user's status in the tenant; raise the time limit (call --max-time) to keep trying",
+                401,
+            )
+        self.events.emit(
+            RELOGIN_BACKOFF,
+            f"refused {self.quick_losses} times in a row soon after login: waiting {wait:g} s before logging in again",
+        )
+        await self._sleep(wait)
 
     async def _login(self) -> None:
         refused: RequestFailed | None = None
@@ -84,17 +122,16 @@ class CloudConnection(Connection):
             self._spent = token
             if 200 <= response.status < 300 and self.session_id():
                 self.login_count += 1
+                self._logged_in_at = time.monotonic()
                 self.events.emit(LOGGED_IN, f"as {self.profile.claims.get('sub')}")
                 return
             if response.status == 429:
-                wait = retry_after_seconds(response.header("retry-after"))
-                self.events.emit(RATE_LIMITED, f"login: waiting {wait:g} s")
-                await self._sleep(wait)
+                await self.wait_for_rate_limit(response, "log in again")
                 continue
             detail = qlik_error_detail(response)
             refused = RequestFailed(
                 f"Qlik Cloud refused the JWT login ({response.status}{': ' + detail if detail else ''})",
-                HINT_CLOUD_LOGIN,
+                token_refused_hint(response, detail, HINT_CLOUD_LOGIN),
                 response.status,
             )
             if response.status != 401 or attempt >= 1:
@@ -171,7 +208,11 @@ class CloudConnection(Connection):
     async def follow_pages(
         self, first: Response, max_pages: int, progress: Progress | None, on_page: Callable[[int], None] | None = None
     ) -> Response:
-        """Follow links.next.href (same origin only) and concatenate every page's `data`."""
+        """Follow links.next.href and concatenate every page's `data`.
+
+        A relative href is resolved against the page that gave it; an href on another host is
+        never followed (the session cookies would go with it): that ends in an error.
+        """
         try:
             doc: Any = first.json()
         except ValueError:
@@ -179,26 +220,29 @@ class CloudConnection(Connection):
         if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
             return first
         data = list(doc["data"])
-        pages, last = 1, doc
-        next_url = next_href(doc)
+        pages, size = 1, len(first.body)
+        next_url = _next_url(doc, first.url)
         while next_url and pages < max_pages:
             if not self._same_origin(next_url):
-                host = urlsplit(next_url).netloc
-                raise RequestFailed(f"page {pages + 1} is on another host ({host}): not followed", HINT_PAGES)
+                raise RequestFailed(
+                    f"page {pages + 1}: links.next points to another host ({urlsplit(next_url).netloc[:100]}); "
+                    "not followed, so the pages are incomplete",
+                    "qlik-tui never sends the session to another host; fetch without --all-pages to see the links",
+                )
             parts = urlsplit(next_url)
             page = await self._with_rate_limit_waits(Request.build("GET", f"{parts.path}?{parts.query}"), progress)
             if not 200 <= page.status < 300:
                 page.pages = pages + 1
                 return page
-            try:
-                last = page.json()
-            except ValueError as exc:
-                raise RequestFailed(f"page {pages + 1} is not JSON ({exc})", HINT_PAGES) from None
+            size += len(page.body)
+            if self.max_body is not None and size > self.max_body:
+                raise BodyTooLarge(size, self.max_body)  # the cap is for the whole document, not each page
+            last = _page_json(page, pages + 1)
             data.extend(page_items(last, pages + 1))
             pages += 1
             if on_page is not None:
                 on_page(pages)
-            next_url = next_href(last)
+            next_url = _next_url(last, page.url)
         combined: dict[str, Any] = {"data": data}
         if next_url:
             combined["links"] = {"next": {"href": next_url}}  # stopped at the cap: say where to go on
@@ -206,3 +250,22 @@ class CloudConnection(Connection):
         first._json = combined
         first.pages = pages
         return first
+
+
+def _page_json(page: Response, number: int) -> Any:
+    """A later page's JSON, or RequestFailed naming what the page was instead."""
+    try:
+        return page.json()
+    except ValueError:
+        kind = page.content_type or "no content type"
+        raise RequestFailed(
+            f"page {number}: the answer is not JSON ({page.status}, {kind}, {len(page.body):,} bytes)",
+            "the server's paging broke mid-way: try again, or fetch the pages one at a time without --all-pages",
+            page.status,
+        ) from None
+
+
+def _next_url(doc: Any, base: str) -> str | None:
+    """The next page's absolute URL: a relative `links.next.href` is resolved against the page that gave it."""
+    href = next_href(doc)
+    return urljoin(base, href) if href else None

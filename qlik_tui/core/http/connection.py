@@ -8,7 +8,6 @@ The base class owns the HTTP client (keep-alive, TLS settings), the token cache,
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import gc
 import ssl
 import time
@@ -19,49 +18,39 @@ import httpx
 from ... import __version__
 from ..auth.token_cache import TokenCache
 from ..auth.tokens import MintedToken
-from ..errors import BodyTooLarge, RequestFailed
+from ..errors import BodyTooLarge, RequestFailed, TimeLimitExceeded
 from ..events import RATE_LIMITED, EventBus
 from ..profiles.model import Profile
-from .diagnose import diagnose, from_exception
+from .deadline import Deadline, current_deadline
+from .diagnose import cut_short, diagnose, from_exception, where
+from .peer_cert import dates_of_refused_certificate
+from .rate_limit import MAX_RATE_LIMIT_WAITS, MAX_RETRY_AFTER, human_seconds, parse_retry_after, retry_after_seconds
 from .redact import redact_url
 from .types import Request, Response
 
 Progress = Callable[[int, "int | None"], None]
 Sleep = Callable[[float], Awaitable[None]]
-MAX_RATE_LIMIT_WAITS = 3
-MAX_RETRY_AFTER = 60.0
 DEFAULT_TIMEOUT = 60.0
 THREAD_PARSE_BYTES = 256 * 1024
 
 
 class _Buffer:
-    """Collects a body. With a Content-Length it writes into one preallocated buffer: growing
-    a bytearray re-copies it (tens of ms at 100 MB, holding the event loop)."""
+    """Collects a body from what actually arrives, never from what Content-Length announces
+    (a server may announce 5 GB and send 8 bytes). Chunks are kept in a list and joined once
+    at the end: one copy, no regrowth while the event loop waits."""
 
-    def __init__(self, expected: int | None) -> None:
-        self._data = bytearray(expected) if expected else bytearray()
-        self._view = memoryview(self._data) if expected else None
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
         self.size = 0
 
     def add(self, chunk: bytes) -> None:
-        end = self.size + len(chunk)
-        if self._view is not None and end <= len(self._data):
-            self._view[self.size : end] = chunk
-        else:
-            if self._view is not None:  # longer than announced: fall back to growing
-                self._view.release()
-                self._view = None
-                del self._data[self.size :]
-            self._data += chunk
-        self.size = end
+        self._chunks.append(chunk)
+        self.size += len(chunk)
 
     def value(self) -> bytes:
-        if self._view is not None:
-            self._view.release()
-            self._view = None
-        if self.size != len(self._data):
-            del self._data[self.size :]  # shorter than announced
-        return bytes(self._data)  # one memcpy (~20 ms at 100 MB), instead of repeated regrowth
+        data = b"".join(self._chunks)
+        self._chunks = [data]
+        return data
 
 
 def _parse_quietly(response: Response, freeze_gc: bool) -> None:
@@ -98,21 +87,6 @@ def tls_verify(profile: Profile) -> ssl.SSLContext | bool:
         raise RequestFailed(
             f"{path}: ca_bundle is not a PEM certificate file", "export the CA certificate as PEM (-----BEGIN CERTIFICATE-----)"
         ) from None
-
-
-def retry_after_seconds(value: str | None, now: float | None = None) -> float:
-    """Retry-After as seconds (a number or an HTTP date), 1 s if absent, at most 60 s."""
-    if not value:
-        return 1.0
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value).timestamp()
-        except (TypeError, ValueError):
-            return 1.0
-        seconds = when - (time.time() if now is None else now)
-    return max(0.0, min(MAX_RETRY_AFTER, seconds))
 
 
 class Connection:
@@ -171,8 +145,32 @@ class Connection:
         max_pages: int = 50,
         progress: Progress | None = None,
         on_page: Callable[[int], None] | None = None,
+        deadline: Deadline | None = None,
     ) -> Response:
-        """Send `request`; the Response carries `error` (message + hint) when it is not usable."""
+        """Send `request`; the Response carries `error` (message + hint) when it is not usable.
+
+        `deadline` bounds the whole exchange (connect, every read, 429 waits, re-logins,
+        pages): past it, TimeLimitExceeded. Without one, only the per-read timeout applies.
+        """
+        if deadline is None:
+            return await self._send(request, all_pages, max_pages, progress, on_page)
+        token = current_deadline.set(deadline)
+        try:
+            async with asyncio.timeout(deadline.remaining()):
+                return await self._send(request, all_pages, max_pages, progress, on_page)
+        except TimeoutError:
+            raise TimeLimitExceeded(deadline.seconds, where(self.profile)) from None
+        finally:
+            current_deadline.reset(token)
+
+    async def _send(
+        self,
+        request: Request,
+        all_pages: bool,
+        max_pages: int,
+        progress: Progress | None,
+        on_page: Callable[[int], None] | None,
+    ) -> Response:
         started = time.perf_counter()
         response = await self._with_rate_limit_waits(request, progress)
         if all_pages and 200 <= response.status < 300:
@@ -189,10 +187,33 @@ class Connection:
             response = await self.send_authenticated(request, progress)
             if response.status != 429 or attempt == MAX_RATE_LIMIT_WAITS:
                 return response
-            wait = retry_after_seconds(response.header("retry-after"))
-            self.events.emit(RATE_LIMITED, f"waiting {wait:g} s (Retry-After), try {attempt + 2} of {MAX_RATE_LIMIT_WAITS + 1}")
-            await self._sleep(wait)
+            await self.wait_for_rate_limit(response, f"try {attempt + 2} of {MAX_RATE_LIMIT_WAITS + 1}")
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def wait_for_rate_limit(self, response: Response, what: str) -> None:
+        """Wait as a 429's Retry-After asks, saying so (an event); refuse waits that are too long."""
+        value = response.header("retry-after")
+        asked = parse_retry_after(value)
+        shown = f"Retry-After: {value.strip()[:40]}" if value else "no Retry-After"
+        if asked is not None and asked > MAX_RETRY_AFTER:
+            raise RequestFailed(
+                f"429 Too Many Requests: the server asks to wait {human_seconds(asked)} ({shown}), "
+                f"longer than qlik-tui waits ({MAX_RETRY_AFTER:g} s)",
+                "Qlik limits requests per user: try again after that time",
+                429,
+            )
+        wait = retry_after_seconds(value)
+        deadline = current_deadline.get()
+        if deadline is not None and wait > deadline.remaining():
+            raise RequestFailed(
+                f"429 Too Many Requests: a wait of {human_seconds(wait)} ({shown}) would go past the time limit "
+                f"({deadline.remaining():.3g} s left)",
+                "try again later, or raise the time limit (call --max-time)",
+                429,
+            )
+        why = "as asked" if asked is not None else "since that is not understood" if value else "by default"
+        self.events.emit(RATE_LIMITED, f"429 with {shown}; waiting {wait:.3g} s {why}, then {what}")
+        await self._sleep(wait)
 
     async def send_authenticated(self, request: Request, progress: Progress | None) -> Response:
         """Send once with whatever authentication the product needs (subclasses)."""
@@ -211,33 +232,43 @@ class Connection:
         started = time.perf_counter()
         try:
             req = self.client.build_request(method, url, headers=headers, content=body)
-            http_response = await self.client.send(req, stream=True)
-            try:
-                length = http_response.headers.get("content-length")
-                total = int(length) if length and length.isdigit() else None
-                cap = self.max_body
-                encoding = http_response.headers.get("content-encoding")  # then Content-Length is compressed
-                if cap is not None and total is not None and total > cap:
-                    raise BodyTooLarge(total, cap, encoding)
-                chunks = _Buffer(total)
-                if progress is None and cap is None:
-                    chunks.add(await http_response.aread())  # nothing to report or cap: one read
-                else:
-                    async for chunk in http_response.aiter_bytes():
-                        chunks.add(chunk)
-                        if cap is not None and chunks.size > cap:
-                            raise BodyTooLarge(total, cap, encoding)
-                        if progress is not None:
-                            # bytes on the wire, comparable with Content-Length even when compressed
-                            progress(http_response.num_bytes_downloaded, total)
-            finally:
-                await http_response.aclose()
-        except RequestFailed:
-            raise
-        except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
-            raise from_exception(
-                exc if isinstance(exc, httpx.HTTPError) else httpx.ConnectError(str(exc)), self.profile, self.timeout
+        except (httpx.InvalidURL, UnicodeError, ValueError, TypeError) as exc:
+            raise RequestFailed(
+                f"cannot build the request to {where(self.profile)}: {str(exc)[:200]}",
+                "check `url` in the profile, the path, and header names and values (ASCII, no line breaks)",
             ) from None
+        try:
+            http_response = await self.client.send(req, stream=True)
+        except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
+            cert_dates = await dates_of_refused_certificate(exc, self.profile)
+            if not isinstance(exc, httpx.HTTPError):
+                wrapped = httpx.ConnectError(str(exc))
+                wrapped.__cause__ = exc  # keeps the ssl error (and its verify_code) in the chain
+                exc = wrapped
+            raise from_exception(exc, self.profile, self.timeout, cert_dates=cert_dates) from None
+        length = http_response.headers.get("content-length")
+        total = int(length) if length and length.isdigit() else None
+        chunks = _Buffer()
+        encoding = http_response.headers.get("content-encoding")  # then Content-Length is compressed
+        try:
+            cap = self.max_body
+            if cap is not None and total is not None and total > cap:
+                raise BodyTooLarge(total, cap, encoding)
+            if progress is None and cap is None:
+                chunks.add(await http_response.aread())  # nothing to report or cap: one read
+            else:
+                # Decoded bytes are counted: a 4 MB gzip bomb stops at the cap, not at gigabytes.
+                async for chunk in http_response.aiter_bytes():
+                    chunks.add(chunk)
+                    if cap is not None and chunks.size > cap:
+                        raise BodyTooLarge(total, cap, encoding)
+                    if progress is not None:
+                        # bytes on the wire, comparable with Content-Length even when compressed
+                        progress(http_response.num_bytes_downloaded, total)
+        except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
+            raise cut_short(exc, self.profile, http_response.status_code, http_response.num_bytes_downloaded, total) from None
+        finally:
+            await http_response.aclose()
         return Response(
             method=method,
             url=redact_url(str(http_response.url)),

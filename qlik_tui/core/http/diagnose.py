@@ -5,17 +5,26 @@ The hints come from QLIK.md's table of failures people hit in the field.
 
 from __future__ import annotations
 
+import email.utils
 import errno
+import math
 import socket
-import ssl
+import time
+from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
 from ..errors import JsonTooDeep, RequestFailed
 from ..json.pretty import pretty
 from ..profiles.model import Profile, QseowProfile
+from .peer_cert import EXPIRED, NOT_YET_VALID, verify_error
 from .types import Response
+
+CLOCK_TOLERANCE = 5.0  # seconds: Qlik Cloud's default clock tolerance
+MAX_CLOCK_SKEW = 300  # the profile's clock_skew allows 0-300 seconds
+_TOKEN_TIME_WORDS = ("not yet valid", "nbf", "iat", "expired", "clock", "skew", "in the future")
 
 XSRF_TEXT = "XSRF prevention check failed"
 HINT_QSEOW_401 = (
@@ -33,14 +42,25 @@ HINT_CLOUD_LOGIN = (
 
 
 def where(profile: Profile) -> str:
-    """host:port of the profile's server, for messages."""
-    url = httpx.URL(profile.url)
-    port = url.port or (443 if url.scheme == "https" else 80)
-    return f"{url.host}:{port}"
+    """host:port of the profile's server, for messages (shortened: a URL may be absurdly long)."""
+    parts = urlsplit(profile.url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    host = parts.hostname or "?"
+    host = host if len(host) <= 80 else host[:60] + "…" + host[-10:]
+    return f"{host}:{port or (443 if parts.scheme == 'https' else 80)}"
 
 
-def from_exception(exc: Exception, profile: Profile, timeout: float) -> RequestFailed:
-    """A transport exception (DNS, refused, TLS, timeout, protocol) as a RequestFailed."""
+def from_exception(
+    exc: Exception, profile: Profile, timeout: float, *, cert_dates: tuple[datetime, datetime] | None = None
+) -> RequestFailed:
+    """A transport exception (DNS, refused, TLS, timeout, protocol) as a RequestFailed.
+
+    `cert_dates` (not before, not after) are the server certificate's, when verification
+    failed on its dates and they could be read.
+    """
     target = where(profile)
     text = " ".join(str(e) for e in _chain(exc))
     if isinstance(exc, httpx.ConnectTimeout):
@@ -53,7 +73,20 @@ def from_exception(exc: Exception, profile: Profile, timeout: float) -> RequestF
             f"{target}: the server stopped answering (timed out after {timeout:g} s)",
             "the server may be overloaded; try again, or ask for less (a filter, a smaller page)",
         )
-    if "CERTIFICATE_VERIFY_FAILED" in text or any(isinstance(e, ssl.SSLCertVerificationError) for e in _chain(exc)):
+    verify = verify_error(exc)
+    if verify is not None and verify.verify_code == EXPIRED:
+        when = f" on {cert_dates[1]:%Y-%m-%d %H:%M} UTC" if cert_dates else ""
+        return RequestFailed(
+            f"{target}: TLS verification failed (the server's certificate expired{when})",
+            "the server's admin must renew its certificate; adding a ca_bundle will not help (verify_tls = false only in a lab)",
+        )
+    if verify is not None and verify.verify_code == NOT_YET_VALID:
+        when = f" until {cert_dates[0]:%Y-%m-%d %H:%M} UTC" if cert_dates else ""
+        return RequestFailed(
+            f"{target}: TLS verification failed (the server's certificate is not valid yet{when})",
+            "check this computer's clock and date; if it is right, the server's certificate starts in the future",
+        )
+    if "CERTIFICATE_VERIFY_FAILED" in text or verify is not None:
         detail = "hostname mismatch" if "mismatch" in text.lower() or "doesn't match" in text else "certificate not trusted"
         return RequestFailed(
             f"{target}: TLS verification failed ({detail})",
@@ -63,6 +96,11 @@ def from_exception(exc: Exception, profile: Profile, timeout: float) -> RequestF
     if "WRONG_VERSION_NUMBER" in text or "record layer failure" in text or "packet length too long" in text:
         return RequestFailed(
             f"{target}: the server does not speak TLS on this port", "use http:// in `url`, or the server's HTTPS port"
+        )
+    if isinstance(exc, httpx.RemoteProtocolError) and "without sending" not in text:
+        return RequestFailed(
+            f"{target}: the answer is not valid HTTP ({_first_line(text)[:120]})",
+            "check that `url` points at the Qlik server's web port: another service or a broken proxy answered",
         )
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)) and profile.url.startswith("http:"):
         return RequestFailed(
@@ -81,7 +119,7 @@ def from_exception(exc: Exception, profile: Profile, timeout: float) -> RequestF
         )
         if any(isinstance(e, socket.gaierror) for e in chain) or any(w in lowered for w in dns_words):
             return RequestFailed(
-                f"{httpx.URL(profile.url).host}: host name not found (DNS)",
+                f"{where(profile).rpartition(':')[0]}: host name not found (DNS)",
                 "check `url` in the profile for a typo, and your DNS or VPN",
             )
         if errno.ECONNREFUSED in errnos or "refused" in lowered or "errno 111" in lowered:
@@ -94,6 +132,71 @@ def from_exception(exc: Exception, profile: Profile, timeout: float) -> RequestF
     if isinstance(exc, httpx.HTTPError):
         return RequestFailed(f"{target}: {type(exc).__name__}: {_first_line(text)}", "check `url` and the network")
     raise exc
+
+
+def cut_short(exc: Exception, profile: Profile, status: int, received: int, announced: int | None) -> RequestFailed:
+    """A failure while the body was arriving: the headers came, the answer did not finish."""
+    target = where(profile)
+    text = " ".join(str(e) for e in _chain(exc)).lower()
+    if isinstance(exc, httpx.DecodingError):
+        return RequestFailed(
+            f"{target}: the {status} answer's body could not be decoded ({_first_line(str(exc))})",
+            "the server sent a broken compressed body (Content-Encoding); try again, or tell the server's admin",
+            status,
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        how = "the server stopped sending mid-answer"
+    elif "chunk" in text:
+        how = "broken chunked encoding"
+    elif "reset" in text or errno.ECONNRESET in {getattr(e, "errno", None) for e in _chain(exc)}:
+        how = "connection reset"
+    else:
+        how = "connection closed early"
+    of = f" of the {announced:,} announced" if announced is not None else ""
+    return RequestFailed(
+        f"{target}: the answer ({status}) was cut short after {received:,} bytes{of} ({how})",
+        "the server or a proxy between you dropped the answer mid-way: try again; if it repeats, ask for less",
+        status,
+    )
+
+
+def clock_difference(response: Response, now: float | None = None) -> float | None:
+    """Seconds the server's clock (its Date header) is ahead of ours; None without a Date."""
+    value = response.header("date")
+    if not value:
+        return None
+    try:
+        server = email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, OverflowError, IndexError):
+        return None
+    diff = server - (time.time() if now is None else now)
+    return diff if math.isfinite(diff) else None
+
+
+def token_refused_hint(response: Response, detail: str, usual: str) -> str:
+    """`usual`, unless the clocks differ or the server says the token's times are wrong:
+    then a hint that names the difference and `clock_skew`."""
+    diff = clock_difference(response)
+    if diff is not None and abs(diff) > CLOCK_TOLERANCE:
+        size = f"{abs(diff):,.0f} s"
+        if diff < 0:
+            skew = math.ceil(-diff) + 5
+            fix = (
+                f"fix either clock, or set clock_skew = {skew} in the profile (backdates iat/nbf)"
+                if skew <= MAX_CLOCK_SKEW
+                else f"fix either clock: that is more than clock_skew can cover ({MAX_CLOCK_SKEW} s at most)"
+            )
+            return f"the server's clock is {size} behind this computer's, so tokens look issued in the future: {fix}"
+        return (
+            f"the server's clock is {size} ahead of this computer's, so tokens look old or expired: fix either clock "
+            "(clock_skew backdates tokens, which only helps when the server is behind; a longer `lifetime` may)"
+        )
+    if any(word in detail.lower() for word in _TOKEN_TIME_WORDS):
+        return (
+            "the server finds the token's times wrong: check this computer's clock against the server's; "
+            "clock_skew (seconds, 0-300) in the profile backdates iat/nbf to cover a server clock that is behind"
+        )
+    return usual
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -165,8 +268,10 @@ def diagnose(response: Response, profile: Profile) -> RequestFailed | None:
         )
     if status == 401:
         if is_qseow:
-            return RequestFailed(f"401 Unauthorized: the virtual proxy refused the token{suffix}", HINT_QSEOW_401, status)
-        return RequestFailed(f"401 Unauthorized: Qlik Cloud refused the session{suffix}", HINT_CLOUD_LOGIN, status)
+            hint = token_refused_hint(response, detail, HINT_QSEOW_401)
+            return RequestFailed(f"401 Unauthorized: the virtual proxy refused the token{suffix}", hint, status)
+        hint = token_refused_hint(response, detail, HINT_CLOUD_LOGIN)
+        return RequestFailed(f"401 Unauthorized: Qlik Cloud refused the session{suffix}", hint, status)
     if status == 403:
         if XSRF_TEXT in response.body[:500].decode("utf-8", errors="replace"):
             return RequestFailed(
