@@ -182,7 +182,7 @@ def test_call_prints_deep_bodies_or_refuses_them_cleanly(demo: Demo, shape: str,
 @pytest.mark.parametrize(
     ("second", "says"),
     [
-        (("text/html", "<html>login</html>"), "page 2 is not JSON"),
+        (("text/html", "<html>login</html>"), "page 2: the answer is not JSON"),
         (("application/json", '{"data": {"id": 1}}'), "page 2 cannot be joined to the others: its data is an object"),
         (("application/json", '{"data": [], "links": ["x"]}'), "links is a list"),
         (("application/json", '{"data": [], "links": {"next": "x"}}'), "links.next is a string"),
