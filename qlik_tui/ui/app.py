@@ -17,7 +17,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, TabbedContent, TabPane, TextArea
+from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
 from textual.worker import Worker
 
 from ..core.catalog.seen_ids import SeenIds
@@ -25,11 +25,15 @@ from ..core.errors import BodyTooLarge, ProfileError, QlikTuiError
 from ..core.http.types import Request, Response
 from ..core.profiles.model import ProfileSet
 from ..core.workspace import Workspace
-from .messages import ConnectionEventPosted, RequestDone, TokenReady
+from .bindings import APP_BINDINGS
+from .drafts import Draft, restore_draft, save_draft
+from .messages import RequestDone
 from .navigation import MAX_PAGES, NavigationActions
+from .palette import endpoints_provider, profiles_provider, system_commands
 from .profile_actions import ProfileActions
-from .screens.simple import ConfirmScreen, InfoScreen, help_text, token_text
+from .screens.simple import ConfirmScreen, InfoScreen, help_text
 from .screens.welcome import WelcomeScreen
+from .token_actions import TokenActions
 from .widgets.endpoint_browser import EndpointBrowser
 from .widgets.history_list import HistoryList
 from .widgets.json_tree import JsonTree
@@ -37,23 +41,6 @@ from .widgets.profile_list import ProfileList
 from .widgets.request_editor import RequestEditor
 from .widgets.response_view import ResponseView
 from .widgets.token_panel import TokenPanel
-
-Draft = dict[str, str]
-
-
-def profiles_provider() -> Any:
-    """The palette's profile commands (imported on first use: not needed for the first frame)."""
-    from .commands import ProfilesProvider
-
-    return ProfilesProvider
-
-
-def endpoints_provider() -> Any:
-    """The palette's endpoint search."""
-    from .commands import EndpointsProvider
-
-    return EndpointsProvider
-
 
 DEFAULT_MAX_BODY = 200 * 1024 * 1024
 
@@ -65,29 +52,13 @@ def _collect_ids(seen: SeenIds, response: Response) -> None:
         pass
 
 
-class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
+class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, App[int]):
     """Profiles, tokens, endpoints, requests and responses for QSEoW and Qlik Cloud."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere still find it
     TITLE = "qlik-tui"
     COMMANDS = App.COMMANDS | {profiles_provider, endpoints_provider}  # loaded when the palette opens
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f5", "send", "Send", id="request.send"),
-        Binding("ctrl+j", "send", "Send", id="request.send_alt", show=False),
-        Binding("escape", "cancel", "Cancel", id="request.cancel", show=False),
-        Binding("f2", "next_profile", "Next profile", id="profile.next"),
-        Binding("ctrl+t", "token_details", "Token", id="token.details"),
-        Binding("ctrl+r", "remint", "Re-mint", id="token.remint"),
-        Binding("ctrl+o", "copy_token", "Copy token", id="token.copy", show=False),
-        Binding("f3", "edit_profile", "Edit profile", id="profile.edit"),
-        Binding("f6", "discover", "Discover", id="catalog.discover", show=False),
-        Binding("ctrl+n", "new_profile", "New profile", id="profile.new", show=False),
-        Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="view.sidebar", show=False),
-        Binding("ctrl+l", "focus_path", "Path", id="view.path", show=False),
-        Binding("f4", "focus_response", "Response", id="view.response"),
-        Binding("f1,question_mark", "help", "Help", id="app.help"),
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
     def __init__(
         self,
@@ -111,7 +82,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         )
         self.initial_request = request
         self._drafts: dict[str, Draft] = {}
-        self._in_flight: dict[str, tuple[Worker[None], str, float]] = {}
+        self._in_flight: dict[str, tuple[Worker[None], str, float, int]] = {}
         self._bytes_received = 0
         self._bytes_total: int | None = None
         self._pages = 0
@@ -164,7 +135,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         if workspace is None or name not in workspace.profile_set.profiles:
             return
         if workspace.active and workspace.active in workspace.profile_set.profiles:
-            self._drafts[workspace.active] = self._save_draft()
+            self._drafts[workspace.active] = save_draft(self.query_one(RequestEditor))
         workspace.active = name
         state = workspace.state(name)
         profile = state.profile
@@ -179,7 +150,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         panel.failure = ""
         panel.token = state.connection.tokens.token if state.connection else None
         panel.last_event = state.connection.events.history[-1] if state.connection and state.connection.events.history else None
-        self._restore_draft(self._drafts.get(name))
+        restore_draft(self.query_one(RequestEditor), self._drafts.get(name))
         view = self.query_one(ResponseView)
         if state.response is not None:
             view.show(state.response)
@@ -203,102 +174,6 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
 
     def on_profile_list_switch(self, message: ProfileList.Switch) -> None:
         self.switch_profile(message.name)
-
-    def _save_draft(self) -> Draft:
-        editor = self.query_one(RequestEditor)
-        return {
-            "method": str(editor.query_one("#method").value),  # type: ignore[attr-defined]
-            "path": editor.query_one("#path", Input).value,
-            "query": editor.query_one("#query", TextArea).text,
-            "body": editor.query_one("#body", TextArea).text,
-            "headers": editor.query_one("#headers", TextArea).text,
-        }
-
-    def _restore_draft(self, draft: Draft | None) -> None:
-        editor = self.query_one(RequestEditor)
-        draft = draft or {"method": "GET", "path": "", "query": "", "body": "", "headers": ""}
-        editor.load(draft["method"], draft["path"], None, draft["body"] or None)
-        editor.query_one("#query", TextArea).text = draft["query"]
-        editor.query_one("#headers", TextArea).text = draft["headers"]
-
-    # ---------------------------------------------------------------- tokens
-    def _connection_listener(self, name: str) -> None:
-        state = self.workspace.state(name)  # type: ignore[union-attr]
-        if state.connection is None:
-            connection = state.connect()
-            connection.events.subscribe(lambda event, n=name: self.post_message(ConnectionEventPosted(n, event)))  # type: ignore[misc]
-
-    @work(group="token", exclusive=True, exit_on_error=False, description="mint a token for the active profile")
-    async def _mint(self, name: str, now: bool = False) -> None:
-        self._connection_listener(name)
-        connection = self.workspace.state(name).connect()  # type: ignore[union-attr]
-        try:
-            token = await (connection.tokens.mint_now() if now else connection.token())
-        except QlikTuiError as exc:
-            self.post_message(TokenReady(name, None, exc))
-            return
-        self.post_message(TokenReady(name, token))
-
-    def on_token_ready(self, message: TokenReady) -> None:
-        if self.workspace is None or message.name != self.workspace.active:
-            return
-        panel = self.query_one(TokenPanel)
-        if message.error is not None:
-            panel.failure = message.error.message
-            self.notify(
-                f"{message.error.message}\nhint: {message.error.hint}", title="Cannot mint a token", severity="error", timeout=10
-            )
-        else:
-            panel.failure = ""
-            panel.token = message.token
-
-    def on_connection_event_posted(self, message: ConnectionEventPosted) -> None:
-        if self.workspace is None or message.name != self.workspace.active:
-            return
-        panel = self.query_one(TokenPanel)
-        panel.last_event = message.event
-        state = self.workspace.state(message.name)
-        if state.connection is not None:
-            panel.token = state.connection.tokens.token
-
-    def _keep_token_fresh(self) -> None:
-        """Re-mint the active profile's token before it expires, so it never shows expired."""
-        if self.workspace is None or self.workspace.active is None:
-            return
-        state = self.workspace.state()
-        if (
-            state.connection is not None
-            and state.connection.tokens.token is not None
-            and not state.connection.tokens.is_fresh(state.connection.tokens.token)
-        ):
-            self._mint(self.workspace.active)
-
-    def action_remint(self) -> None:
-        """Mint a new token now."""
-        if self.workspace and self.workspace.active:
-            self._mint(self.workspace.active, now=True)
-
-    def action_token_details(self) -> None:
-        """Show the decoded header and claims (not the token itself)."""
-        state = self.workspace.state() if self.workspace and self.workspace.active else None
-        token = state.connection.tokens.token if state and state.connection else None
-        if token is None:
-            self.notify("No token yet: it is minted with the first request, or ctrl+r.", severity="warning")
-            return
-        from ..core.auth.tokens import decode  # deferred: the crypto stack is not needed for the first frame
-
-        decoded = decode(token.token)
-        self.push_screen(InfoScreen(f"Token · {state.profile.name}", token_text(decoded.header, decoded.claims, decoded.times())))  # type: ignore[union-attr]
-
-    def action_copy_token(self) -> None:
-        """Copy the raw token to the clipboard (OSC 52 works over SSH)."""
-        state = self.workspace.state() if self.workspace and self.workspace.active else None
-        token = state.connection.tokens.token if state and state.connection else None
-        if token is None:
-            self.notify("No token yet.", severity="warning")
-            return
-        self.copy_to_clipboard(token.token)
-        self.notify("Token copied to the clipboard (OSC 52).")
 
     # ---------------------------------------------------------------- requests
     def action_send(self) -> None:
@@ -461,33 +336,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Send request", "Send what is in the editor (F5)", self.action_send)
-        yield SystemCommand("Cancel request", "Stop the running request (Esc)", self.action_cancel)
-        yield SystemCommand("Next profile", "Switch to the next profile (F2)", self.action_next_profile)
-        yield SystemCommand("Show token", "Decoded header and claims (ctrl+t)", self.action_token_details)
-        yield SystemCommand("Re-mint token", "Mint a new token now (ctrl+r)", self.action_remint)
-        yield SystemCommand("Copy token", "Copy the raw token to the clipboard (ctrl+o)", self.action_copy_token)
-        yield SystemCommand("New profile", "Create a profile (ctrl+n)", self.action_new_profile)
-        yield SystemCommand("Edit profile", "Edit the active profile (F3)", self.action_edit_profile)
-        yield SystemCommand("Duplicate profile", "Copy the active profile under a new name", self.action_duplicate_profile)
-        yield SystemCommand("Delete profile", "Delete the active profile (asks first)", self.action_delete_profile)
-        yield SystemCommand("Discover endpoints", "Ask the QSEoW server for every endpoint it offers (F6)", self.action_discover)
-        yield SystemCommand(
-            "Next page",
-            "Fetch the next page of a Qlik Cloud list (n in the tree)",
-            lambda: self.on_json_tree_page(JsonTree.Page(False)),
-        )
-        yield SystemCommand(
-            "All pages",
-            "Fetch every page of a Qlik Cloud list (a in the tree)",
-            lambda: self.on_json_tree_page(JsonTree.Page(True)),
-        )
-        yield SystemCommand(
-            "Back", "Back to the previous response (Backspace in the tree)", lambda: self.on_json_tree_back(JsonTree.Back())
-        )
-        yield SystemCommand("Focus response", "Jump to the response tree (F4)", self.action_focus_response)
-        yield SystemCommand("Toggle sidebar", "Hide or show the sidebar (ctrl+b)", self.action_toggle_sidebar)
-        yield SystemCommand("Help", "Every key binding (F1)", self.action_help)
+        yield from system_commands(self)
 
     async def on_unmount(self) -> None:
         if self.workspace is not None:
