@@ -7,6 +7,7 @@ call core and post results back. One failed request never ends the app.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -14,10 +15,10 @@ from typing import Any, ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
+from textual.widgets import Header, Input, TabbedContent, TabPane
 from textual.worker import Worker
 
 from ..core.catalog.seen_ids import SeenIds
@@ -26,13 +27,17 @@ from ..core.http.types import Request, Response
 from ..core.profiles.model import ProfileSet
 from ..core.workspace import Workspace
 from .bindings import APP_BINDINGS
+from .clipboard import copy_notice
 from .drafts import Draft, restore_draft, save_draft
+from .footer import AppFooter, give_modal_footer
+from .help import help_sections
 from .messages import RequestDone
 from .navigation import MAX_PAGES, NavigationActions
 from .palette import endpoints_provider, profiles_provider, system_commands
 from .profile_actions import ProfileActions
-from .screens.simple import ConfirmScreen, InfoScreen, help_text
+from .screens.simple import ConfirmScreen, CopiedScreen, InfoScreen, help_text
 from .screens.welcome import WelcomeScreen
+from .theme_state import load_theme, save_theme
 from .token_actions import TokenActions
 from .widgets.endpoint_browser import EndpointBrowser
 from .widgets.history_list import HistoryList
@@ -88,6 +93,8 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, App[int]):
         self._pages = 0
         self._tickets = 0
         self.max_body = max_body
+        self.last_copied: tuple[str, str] | None = None  # (what, value): F8 shows it
+        self._theme_saved: str | None = None
 
     # ---------------------------------------------------------------- layout and start
     def compose(self) -> ComposeResult:
@@ -104,9 +111,14 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, App[int]):
             with Vertical(id="work"):
                 yield RequestEditor(id="editor")
                 yield ResponseView(id="response")
-        yield Footer()
+        yield AppFooter(id="footer")
 
     def on_mount(self) -> None:
+        self._theme_saved = load_theme(set(self.available_themes))
+        if self._theme_saved:
+            self.theme = self._theme_saved
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.screen_change_signal.subscribe(self, give_modal_footer)
         self.set_interval(0.1, self._tick_running, name="elapsed ticker")
         self.set_interval(1.0, self._keep_token_fresh, name="token refresher")
         if self.workspace is None:
@@ -276,12 +288,14 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, App[int]):
         self.push_screen(ConfirmScreen(f"{error.message[0].upper()}{error.message[1:]}.\nDownload it anyway?"), answer)
 
     def action_cancel(self) -> None:
-        """Esc: cancel the active profile's running request."""
+        """Esc: cancel the active profile's running request, else restore a maximised response."""
         name = self.workspace.active if self.workspace else None
         if name and name in self._in_flight:
             worker, label, _, _ = self._in_flight.pop(name)
             worker.cancel()
             self.query_one(ResponseView).show_cancelled(label)
+        elif self.screen.maximized is not None:
+            self.screen.minimize()
 
     def _tick_running(self) -> None:
         name = self.workspace.active if self.workspace else None
@@ -302,12 +316,43 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, App[int]):
         self.send_request(request)
 
     def on_json_tree_copy(self, message: JsonTree.Copy) -> None:
-        self.copy_to_clipboard(message.text)
-        self.notify(f"Copied the {message.what} (OSC 52).")
+        self.copy_value(message.text, message.what)
+
+    def copy_value(self, text: str, what: str) -> None:
+        """Send `text` to the terminal's clipboard, say honestly what happened, keep it for F8."""
+        self.copy_to_clipboard(text)
+        self.last_copied = (what, text)
+        notice, dropped = copy_notice(what, os.environ, "F8")
+        self.notify(notice, severity="warning" if dropped else "information", timeout=10 if dropped else 5)
+
+    def action_show_copied(self) -> None:
+        """F8: the last copied value in a view the terminal's own selection can copy from."""
+        if self.last_copied is None:
+            self.notify("Nothing copied yet.", severity="warning")
+            return
+        self.push_screen(CopiedScreen(*self.last_copied))
+
+    def _remember_theme(self, theme: Any) -> None:
+        if theme.name == self._theme_saved:
+            return
+        try:
+            save_theme(theme.name)
+        except OSError as exc:
+            self.notify(f"Theme not remembered: {exc.strerror}", severity="warning")
+            return
+        self._theme_saved = theme.name
 
     # ---------------------------------------------------------------- view
     def on_resize(self, event: Any) -> None:
         self.set_class(self.size.width < 100, "-narrow")
+        self.query_one(AppFooter).compact = self.size.width < 100
+
+    def action_maximize_response(self) -> None:
+        """F7: the response fills the screen; F7 again (or Esc) restores."""
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+        else:
+            self.screen.maximized = self.query_one(ResponseView)
 
     def action_toggle_sidebar(self) -> None:
         """Hide or show the sidebar (more room at 80 columns)."""
@@ -326,13 +371,9 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, App[int]):
 
     def action_help(self) -> None:
         """Every binding, and where everything else is."""
-        rows = [(b.key.replace("question_mark", "?"), b.description) for b in self.BINDINGS if isinstance(b, Binding)]
-        rows += [
-            ("c / p", "in the response tree: copy value / JSON path"),
-            ("Enter", "switch profile, load endpoint, re-run history entry"),
-            ("ctrl+p", "command palette"),
-        ]
-        self.push_screen(InfoScreen("Help", help_text(rows)))
+        if isinstance(self.screen, InfoScreen):
+            return
+        self.push_screen(InfoScreen("Help", help_text(help_sections(self, self.screen))))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

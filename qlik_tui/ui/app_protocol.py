@@ -37,6 +37,9 @@ class QlikApp(Protocol):
     def load_endpoint(self, endpoint: Endpoint) -> None:
         """Put an endpoint into the editor."""
 
+    def copy_value(self, text: str, what: str) -> None:
+        """Send `text` to the terminal's clipboard and say so."""
+
     def _connection_listener(self, name: str) -> None:
         """Open profile `name`'s connection and forward its events to the app."""
 

@@ -18,6 +18,8 @@ APP_BINDINGS: list[BindingType] = [
     Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="view.sidebar", show=False),
     Binding("ctrl+l", "focus_path", "Path", id="view.path", show=False),
     Binding("f4", "focus_response", "Response", id="view.response"),
+    Binding("f7", "maximize_response", "Maximise", id="view.maximize"),
+    Binding("f8", "show_copied", "Show copied", id="clipboard.show", show=False),
     Binding("f1,question_mark", "help", "Help", id="app.help"),
     Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
 ]

@@ -33,6 +33,8 @@ PALETTE: list[tuple[str, str, str]] = [
     ("Back", "Back to the previous response (Backspace in the tree)", "previous_response"),
     ("Focus response", "Jump to the response tree", "focus_response"),
     ("Toggle sidebar", "Hide or show the sidebar", "toggle_sidebar"),
+    ("Maximise response", "The response fills the screen; again or Esc restores", "maximize_response"),
+    ("Show last copied value", "The last value sent to the clipboard, to select by hand", "show_copied"),
     ("Help", "Every key binding", "help"),
 ]
 

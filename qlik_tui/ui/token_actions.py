@@ -9,7 +9,7 @@ from ..core.errors import QlikTuiError
 from ..core.events import ConnectionEvent
 from .app_protocol import AppHost
 from .messages import ConnectionEventPosted, TokenReady
-from .screens.simple import InfoScreen, token_text
+from .screens.simple import TokenScreen, token_text
 from .widgets.token_panel import TokenPanel
 
 
@@ -86,14 +86,14 @@ class TokenActions(AppHost):
         from ..core.auth.tokens import decode  # deferred: the crypto stack is not needed for the first frame
 
         decoded = decode(token.token)
-        self.push_screen(InfoScreen(f"Token · {state.profile.name}", token_text(decoded.header, decoded.claims, decoded.times())))  # type: ignore[union-attr]
+        body = token_text(decoded.header, decoded.claims, decoded.times())
+        self.push_screen(TokenScreen(f"Token · {state.profile.name}", body))  # type: ignore[union-attr]
 
     def action_copy_token(self) -> None:
-        """Copy the raw token to the clipboard (OSC 52 works over SSH)."""
+        """ctrl+o, asked for explicitly: the raw token to the terminal's clipboard (OSC 52)."""
         state = self.workspace.state() if self.workspace and self.workspace.active else None
         token = state.connection.tokens.token if state and state.connection else None
         if token is None:
             self.notify("No token yet.", severity="warning")
             return
-        self.copy_to_clipboard(token.token)
-        self.notify("Token copied to the clipboard (OSC 52).")
+        self.copy_value(token.token, "token")

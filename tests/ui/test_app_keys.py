@@ -1,11 +1,44 @@
-"""The app's keys: help, palette, modal footers, copy, maximise, focus, theme."""
+"""The app's keys: help, palette, modal footers, copy, maximise, theme."""
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import os
+import pkgutil
+import shutil
+import stat
+import subprocess
+import uuid
 from pathlib import Path
 
+import pytest
+from rich.text import Text
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Footer, TextArea
+from textual.widgets._footer import FooterKey
+
+import qlik_tui.ui.widgets
 from qlik_tui.demo.environment import Demo
+from qlik_tui.ui.palette import key_label
+from qlik_tui.ui.screens.save_body import SaveBodyScreen
+from qlik_tui.ui.screens.simple import ConfirmScreen, CopiedScreen, InfoScreen, TokenScreen
+from qlik_tui.ui.widgets.json_tree import JsonTree
+from qlik_tui.ui.widgets.response_view import ResponseView
 from tests.ui.conftest import make_app, settle
+
+
+def widget_classes_with_bindings() -> list[type[Widget]]:
+    """Every widget class in qlik_tui/ui/widgets that declares key bindings."""
+    found = []
+    for info in pkgutil.iter_modules(qlik_tui.ui.widgets.__path__):
+        module = importlib.import_module(f"qlik_tui.ui.widgets.{info.name}")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Widget) and cls.__module__ == module.__name__ and cls.__dict__.get("BINDINGS"):
+                found.append(cls)
+    return found
 
 
 async def test_palette_runs_the_same_action_as_the_key(demo: Demo, tmp_path: Path) -> None:
@@ -20,3 +53,179 @@ async def test_palette_runs_the_same_action_as_the_key(demo: Demo, tmp_path: Pat
         await settle(pilot)
         assert app.workspace.active != first  # type: ignore[union-attr]
         assert app.title == f"qlik-tui · {app.workspace.active}"  # type: ignore[union-attr]
+
+
+async def test_help_lists_every_binding_of_the_app_and_of_every_widget(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        classes = [cls for cls in widget_classes_with_bindings() if app.query(cls)]
+        assert JsonTree in classes
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, InfoScreen)
+        text = str(app.screen.body)
+        for owner in [type(app), *classes]:
+            for binding in owner.BINDINGS:
+                assert isinstance(binding, Binding)
+                assert binding.description in text, (owner.__name__, binding.key)
+                assert key_label(binding.key) in text or key_label(binding.key.split(",")[0]) in text, binding.key
+        for missing_before in ["g", "Backspace", "/", "f", "s", "n", "a"]:
+            assert f"  {missing_before} " in text
+
+
+async def test_each_modal_screen_shows_its_own_keys_only(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        # Ours compose their footer; SaveBodyScreen (another module) gets one when pushed.
+        for screen in [ConfirmScreen("Sure?"), InfoScreen("Help", Text("body")), SaveBodyScreen("body.json", b"{}")]:
+            app.push_screen(screen)
+            await settle(pilot)
+            assert app.screen is screen and isinstance(screen, ModalScreen)
+            footers = list(screen.query(Footer))
+            assert len(footers) == 1
+            shown = {key.action for key in footers[0].query(FooterKey)}
+            declared = {b.action for b in type(screen).BINDINGS if isinstance(b, Binding)}
+            assert shown and shown <= declared, shown
+            assert "send" not in shown and "next_profile" not in shown
+            screen.dismiss(None)
+            await settle(pilot)
+
+
+async def test_ctrl_o_in_the_token_view_copies_the_token(demo: Demo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TMUX", raising=False)
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        token = app.workspace.state().connection.tokens.token.token  # type: ignore[union-attr]
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, TokenScreen)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert app.clipboard == token
+        assert app.last_copied == ("token", token)
+        shown = {key.action for key in app.screen.query(FooterKey)}
+        assert "app.copy_token" in shown
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("Sent the token to the terminal's clipboard (OSC 52).") for m in messages), messages
+        assert not any("Copied" in m or "copied to" in m for m in messages)
+
+
+@pytest.fixture
+def tmux_server() -> object:
+    """A private tmux server; yields a function that sets set-clipboard and returns $TMUX for it."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    name = f"qlik-tui-clip-{uuid.uuid4().hex[:8]}"
+    subprocess.run(["tmux", "-L", name, "new-session", "-d", "-s", "clip", "sleep 60"], check=True)
+    socket = subprocess.run(
+        ["tmux", "-L", name, "display-message", "-p", "#{socket_path}"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+    def with_setting(value: str) -> str:
+        subprocess.run(["tmux", "-L", name, "set-option", "-g", "set-clipboard", value], check=True)
+        return f"{socket},1,0"
+
+    yield with_setting
+    subprocess.run(["tmux", "-L", name, "kill-server"], check=False)
+
+
+@pytest.mark.parametrize(("setting", "dropped"), [("off", True), ("external", True), ("on", False)])
+def test_copy_notice_names_a_tmux_that_drops_osc52(tmux_server, setting: str, dropped: bool) -> None:  # type: ignore[no-untyped-def]
+    from qlik_tui.ui.clipboard import copy_notice, tmux_clipboard_setting
+
+    env = {**os.environ, "TMUX": tmux_server(setting)}
+    assert tmux_clipboard_setting(env) == setting
+    text, warned = copy_notice("value", env, "F8")
+    assert warned is dropped
+    assert text.startswith("Sent the value to the terminal's clipboard (OSC 52).")
+    assert ("set -g set-clipboard on" in text) is dropped
+    assert "F8 shows it" in text
+    outside = {k: v for k, v in os.environ.items() if k != "TMUX"}
+    assert copy_notice("value", outside, "F8") == (
+        "Sent the value to the terminal's clipboard (OSC 52).\nF8 shows it to select by hand.",
+        False,
+    )
+
+
+async def test_a_copied_value_can_be_shown_to_select_by_hand(demo: Demo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TMUX", raising=False)
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f8")
+        await pilot.pause()
+        assert not isinstance(app.screen, CopiedScreen)  # nothing copied yet: a warning, no view
+        await pilot.press("ctrl+l", *"/qrs/about", "f5")
+        await settle(pilot)
+        tree = app.query_one("#json-tree", JsonTree)
+        tree.focus()
+        await pilot.press("down", "c")
+        await pilot.pause()
+        assert app.last_copied is not None and app.last_copied[0] == "value"
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, CopiedScreen)
+        box = app.screen.query_one("#copied-text", TextArea)
+        assert box.read_only and box.text == app.clipboard == app.last_copied[1]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CopiedScreen)
+
+
+async def test_help_stays_in_the_footer_at_80_columns(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+l", *"/qrs/about", "f5")
+        await settle(pilot)
+        app.query_one("#json-tree", JsonTree).focus()  # the widget with the most keys in the footer
+        await settle(pilot)
+        keys = [key for key in app.screen.query(FooterKey) if key.action == "help"]
+        assert len(keys) == 1
+        assert keys[0].region.width > 0 and keys[0].region.right <= 80
+        assert app.screen.get_widget_at(keys[0].region.x, 23)[0] is keys[0]
+
+
+async def test_f7_maximises_the_response_and_f7_or_escape_restores(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        view = app.query_one(ResponseView)
+        await pilot.press("f7")
+        await pilot.pause()
+        assert app.screen.maximized is view and view.region.width == 80
+        await pilot.press("f7")
+        await pilot.pause()
+        assert app.screen.maximized is None and view.region.width < 80
+        await pilot.press("f7")
+        await pilot.pause()
+        assert app.screen.maximized is view
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.maximized is None
+
+
+async def test_the_theme_chosen_is_remembered(demo: Demo, tmp_path: Path) -> None:
+    state = Path(os.environ["XDG_STATE_HOME"]) / "qlik-tui" / "theme"
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        default = app.theme
+        assert not state.exists()
+        app.theme = "nord" if default != "nord" else "gruvbox"
+        chosen = app.theme
+        await settle(pilot)
+    assert state.read_text().strip() == chosen
+    assert stat.S_IMODE(state.stat().st_mode) == 0o600
+    again = make_app(demo.profiles_path, tmp_path)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert again.theme == chosen
+    state.write_text("no-such-theme\n")
+    third = make_app(demo.profiles_path, tmp_path)
+    async with third.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert third.theme == default

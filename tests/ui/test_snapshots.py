@@ -65,7 +65,7 @@ def test_token_details(snap_compare: object, fixed_app: QlikTuiApp) -> None:
         await settle(pilot)
         pilot.app.query_one("#endpoint-tree").focus()
         await pilot.press("ctrl+t")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(fixed_app, terminal_size=(100, 30), run_before=open_token)  # type: ignore[operator]
 
