@@ -22,6 +22,7 @@ from textual.widgets._footer import FooterKey
 
 import qlik_tui.ui.widgets
 from qlik_tui.demo.environment import Demo
+from qlik_tui.ui.app import QlikTuiApp
 from qlik_tui.ui.palette import key_label
 from qlik_tui.ui.screens.save_body import SaveBodyScreen
 from qlik_tui.ui.screens.simple import ConfirmScreen, CopiedScreen, InfoScreen, TokenScreen
@@ -229,3 +230,38 @@ async def test_the_theme_chosen_is_remembered(demo: Demo, tmp_path: Path) -> Non
     async with third.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert third.theme == default
+
+
+def colourless(app: QlikTuiApp, widget: Widget) -> list[tuple[tuple[str, bool, bool, bool], ...]]:
+    """What `widget` looks like on screen with every colour removed (as NO_COLOR shows it)."""
+    strips = app.screen._compositor.render_strips()
+    region = widget.region
+    rows = []
+    for y in range(region.y, region.bottom):
+        segments = strips[y].crop(region.x, region.right)
+        rows.append(
+            tuple(
+                (s.text, bool(s.style and s.style.bold), bool(s.style and s.style.reverse), bool(s.style and s.style.underline))
+                for s in segments
+                if s.text
+            )
+        )
+    return rows
+
+
+@pytest.mark.parametrize("theme", ["ansi-dark", "textual-dark"])
+async def test_focus_shows_without_colour(demo: Demo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, theme: str) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.theme = theme
+        await settle(pilot)
+        for selector in ["#endpoint-tree", "#method", "#profiles", "#path"]:
+            widget = app.query_one(selector)
+            app.query_one("#query").focus()
+            await pilot.pause()
+            blurred = colourless(app, widget)
+            widget.focus()
+            await pilot.pause()
+            assert app.focused is widget
+            assert colourless(app, widget) != blurred, f"{selector}: focus only changes colour"
