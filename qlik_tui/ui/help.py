@@ -39,12 +39,17 @@ def own_bindings(node: DOMNode) -> list[Binding]:
     return found
 
 
+# Friendlier titles for some widgets; any other widget is named after its class.
+TITLES = {"JsonTree": "In the response tree", "RawView": "In the raw view", "FindBar": "In the find bar"}
+
+
 def section_name(node: DOMNode) -> str:
-    """'JsonTree' -> 'Json tree', or the widget's first docstring line when it has one."""
-    doc = (type(node).__doc__ or "").strip().splitlines()
-    words = re.sub(r"(?<!^)(?=[A-Z])", " ", type(node).__name__).lower()
-    name = words[0].upper() + words[1:]
-    return f"{name}: {doc[0].rstrip('.')}" if doc else name
+    """'In the response tree', or the class name in words: 'EndpointBrowser' -> 'Endpoint browser'."""
+    name = type(node).__name__
+    if name in TITLES:
+        return TITLES[name]
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower()
+    return words[0].upper() + words[1:]
 
 
 def rows_of(bindings: list[Binding]) -> list[tuple[str, str]]:
@@ -53,6 +58,8 @@ def rows_of(bindings: list[Binding]) -> list[tuple[str, str]]:
     for binding in bindings:
         keys = key_label(binding.key)
         description = binding.description or binding.action
+        if binding.tooltip:
+            description = f"{description}: {binding.tooltip}"
         if binding.action in rows:
             earlier_keys, earlier = rows[binding.action]
             rows[binding.action] = (f"{earlier_keys} / {keys}", earlier)

@@ -13,7 +13,8 @@ from textual.pilot import Pilot
 
 from qlik_tui.core.auth.keys import GeneratedKeys
 from qlik_tui.ui.app import QlikTuiApp
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app
+from tests.ui.conftest import settle as settle_workers
 
 FIXED_NOW = 1_800_000_000.0  # 2027-01-15T08:00:00Z
 
@@ -49,6 +50,14 @@ def fixed_app(tmp_path: Path, keys: GeneratedKeys) -> QlikTuiApp:
     path = tmp_path / "profiles.toml"
     path.write_text(PROFILES.format(key=keys.key_path))
     return make_app(path, tmp_path, clock=lambda: FIXED_NOW)
+
+
+async def settle(pilot: Pilot[int]) -> None:
+    """Workers done and no blinking cursor: a snapshot must not depend on when it is taken."""
+    for screen in pilot.app.screen_stack:
+        for widget in screen.query("Input, TextArea"):
+            widget.cursor_blink = False  # type: ignore[attr-defined]
+    await settle_workers(pilot)
 
 
 async def _settled(pilot: Pilot[int]) -> None:
