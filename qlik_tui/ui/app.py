@@ -344,8 +344,11 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, App[int]):
 
     # ---------------------------------------------------------------- view
     def on_resize(self, event: Any) -> None:
-        self.set_class(self.size.width < 100, "-narrow")
-        self.query_one(AppFooter).compact = self.size.width < 100
+        narrow = event.size.width < 100  # not self.size: it still holds the previous size here
+        self.set_class(narrow, "-narrow")
+        for screen in self.screen_stack:  # the main screen may lie under a modal one: not self.query
+            for footer in screen.query(AppFooter):
+                footer.compact = narrow
 
     def action_maximize_response(self) -> None:
         """F7: the response fills the screen; F7 again (or Esc) restores."""

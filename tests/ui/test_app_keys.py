@@ -23,6 +23,7 @@ from textual.widgets._footer import FooterKey
 import qlik_tui.ui.widgets
 from qlik_tui.demo.environment import Demo
 from qlik_tui.ui.app import QlikTuiApp
+from qlik_tui.ui.footer import AppFooter
 from qlik_tui.ui.palette import key_label
 from qlik_tui.ui.screens.save_body import SaveBodyScreen
 from qlik_tui.ui.screens.simple import ConfirmScreen, CopiedScreen, InfoScreen, TokenScreen
@@ -265,3 +266,18 @@ async def test_focus_shows_without_colour(demo: Demo, tmp_path: Path, monkeypatc
             await pilot.pause()
             assert app.focused is widget
             assert colourless(app, widget) != blurred, f"{selector}: focus only changes colour"
+
+
+async def test_resizing_under_a_modal_screen_compacts_the_main_footer(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        footer = app.query_one(AppFooter)
+        assert not footer.compact
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, InfoScreen)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert app.return_code is None and isinstance(app.screen, InfoScreen)
+        assert footer.compact and app.has_class("-narrow")
