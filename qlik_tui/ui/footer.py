@@ -42,7 +42,8 @@ class AppFooter(Footer):
 
 def give_modal_footer(screen: Screen[Any]) -> None:
     """Give a modal screen without a footer one of its own (else the main screen's shows through)."""
-    if isinstance(screen, ModalScreen) and not screen.query(Footer):
+    ours = type(screen).__module__.startswith("qlik_tui.")  # not Textual's own (command palette...)
+    if ours and isinstance(screen, ModalScreen) and not screen.query(Footer):
         screen.mount(modal_footer())
         # A footer mounted late missed the screen's first bindings update: ask for another.
         screen.call_after_refresh(screen.refresh_bindings)

@@ -93,6 +93,9 @@ async def test_each_modal_screen_shows_its_own_keys_only(demo: Demo, tmp_path: P
             assert "send" not in shown and "next_profile" not in shown
             screen.dismiss(None)
             await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CommandPalette" and not app.screen.query(Footer)  # Textual's own: untouched
 
 
 async def test_ctrl_o_in_the_token_view_copies_the_token(demo: Demo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
