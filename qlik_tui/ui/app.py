@@ -322,8 +322,13 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, App[int]):
         """Send `text` to the terminal's clipboard, say honestly what happened, keep it for F8."""
         self.copy_to_clipboard(text)
         self.last_copied = (what, text)
+        self._tell_copied(what)
+
+    @work(thread=True, group="clipboard", exclusive=True, exit_on_error=False, description="say what a copy did")
+    def _tell_copied(self, what: str) -> None:
+        # In a thread: asking tmux for its set-clipboard option is a subprocess.
         notice, dropped = copy_notice(what, os.environ, "F8")
-        self.notify(notice, severity="warning" if dropped else "information", timeout=10 if dropped else 5)
+        self.call_from_thread(self.notify, notice, severity="warning" if dropped else "information", timeout=10 if dropped else 5)
 
     def action_show_copied(self) -> None:
         """F8: the last copied value in a view the terminal's own selection can copy from."""

@@ -108,7 +108,7 @@ async def test_ctrl_o_in_the_token_view_copies_the_token(demo: Demo, tmp_path: P
         await pilot.pause()
         assert isinstance(app.screen, TokenScreen)
         await pilot.press("ctrl+o")
-        await pilot.pause()
+        await settle(pilot)
         assert app.clipboard == token
         assert app.last_copied == ("token", token)
         shown = {key.action for key in app.screen.query(FooterKey)}
