@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 from textual.binding import Binding
+from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer, TextArea
@@ -253,22 +254,37 @@ def colourless(app: QlikTuiApp, widget: Widget) -> list[tuple[tuple[str, bool, b
     return rows
 
 
+async def steady_look(pilot: Pilot[int], widget: Widget) -> list[tuple[tuple[str, bool, bool, bool], ...]]:
+    """The widget's colourless look once two frames in a row agree (styles settle after a focus change)."""
+    app = pilot.app
+    assert isinstance(app, QlikTuiApp)
+    look = colourless(app, widget)
+    for _ in range(100):  # at most ~5 s under load; usually two rounds
+        await pilot.pause(0.05)
+        again = colourless(app, widget)
+        if again == look:
+            return look
+        look = again
+    return look
+
+
 @pytest.mark.parametrize("theme", ["ansi-dark", "textual-dark"])
 async def test_focus_shows_without_colour(demo: Demo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, theme: str) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app(demo.profiles_path, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         app.theme = theme
+        for box in app.query("Input, TextArea"):
+            box.cursor_blink = False  # type: ignore[attr-defined]  # the input's cursor must not blink out mid-check
         await settle(pilot)
         for selector in ["#endpoint-tree", "#method", "#profiles", "#path"]:
             widget = app.query_one(selector)
             app.query_one("#query").focus()
-            await pilot.pause()
-            blurred = colourless(app, widget)
+            blurred = await steady_look(pilot, widget)
             widget.focus()
-            await pilot.pause()
+            focused = await steady_look(pilot, widget)
             assert app.focused is widget
-            assert colourless(app, widget) != blurred, f"{selector}: focus only changes colour"
+            assert focused != blurred, f"{selector}: focus only changes colour"
 
 
 async def test_resizing_under_a_modal_screen_compacts_the_main_footer(demo: Demo, tmp_path: Path) -> None:
