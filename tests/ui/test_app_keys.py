@@ -10,6 +10,7 @@ import shutil
 import stat
 import subprocess
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -189,10 +190,16 @@ async def test_help_stays_in_the_footer_at_80_columns(demo: Demo, tmp_path: Path
         await settle(pilot)
         app.query_one("#json-tree", JsonTree).focus()  # the widget with the most keys in the footer
         await settle(pilot)
-        keys = [key for key in app.screen.query(FooterKey) if key.action == "help"]
-        assert len(keys) == 1
-        assert keys[0].region.width > 0 and keys[0].region.right <= 80
-        assert app.screen.get_widget_at(keys[0].region.x, 23)[0] is keys[0]
+
+        def help_key_on_screen() -> bool:
+            keys = [key for key in app.screen.query(FooterKey) if key.action == "help"]
+            if len(keys) != 1 or keys[0].region.width == 0:
+                return False  # the footer recomposes after a focus change: wait for it
+            assert keys[0].region.right <= 80
+            return app.screen.get_widget_at(keys[0].region.x, 23)[0] is keys[0]
+
+        assert await wait_until(pilot, help_key_on_screen)
+        assert any(key.action == "copy_value" for key in app.screen.query(FooterKey))  # the crowded footer
 
 
 async def test_f7_maximises_the_response_and_f7_or_escape_restores(demo: Demo, tmp_path: Path) -> None:
@@ -201,11 +208,9 @@ async def test_f7_maximises_the_response_and_f7_or_escape_restores(demo: Demo, t
         await settle(pilot)
         view = app.query_one(ResponseView)
         await pilot.press("f7")
-        await pilot.pause()
-        assert app.screen.maximized is view and view.region.width == 80
+        assert await wait_until(pilot, lambda: app.screen.maximized is view and view.region.width == 80)
         await pilot.press("f7")
-        await pilot.pause()
-        assert app.screen.maximized is None and view.region.width < 80
+        assert await wait_until(pilot, lambda: app.screen.maximized is None and 0 < view.region.width < 80)
         await pilot.press("f7")
         await pilot.pause()
         assert app.screen.maximized is view
@@ -252,6 +257,15 @@ def colourless(app: QlikTuiApp, widget: Widget) -> list[tuple[tuple[str, bool, b
             )
         )
     return rows
+
+
+async def wait_until(pilot: Pilot[int], condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    """Poll `condition` between frames until it holds or `seconds` pass (no fixed sleeps)."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return condition()
 
 
 async def steady_look(pilot: Pilot[int], widget: Widget) -> list[tuple[tuple[str, bool, bool, bool], ...]]:
