@@ -7,6 +7,7 @@ call core and post results back. One failed request never ends the app.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -14,10 +15,10 @@ from typing import Any, ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, TabbedContent, TabPane, TextArea
+from textual.widgets import Header, Input, TabbedContent, TabPane
 from textual.worker import Worker
 
 from ..core.catalog.seen_ids import SeenIds
@@ -25,11 +26,19 @@ from ..core.errors import BodyTooLarge, ProfileError, QlikTuiError
 from ..core.http.types import Request, Response
 from ..core.profiles.model import ProfileSet
 from ..core.workspace import Workspace
-from .messages import ConnectionEventPosted, RequestDone, TokenReady
+from .bindings import APP_BINDINGS
+from .clipboard import copy_notice
+from .drafts import Draft, restore_draft, save_draft
+from .footer import AppFooter, give_modal_footer
+from .help import help_sections
+from .messages import RequestDone
 from .navigation import MAX_PAGES, NavigationActions
+from .palette import endpoints_provider, profiles_provider, system_commands
 from .profile_actions import ProfileActions
-from .screens.simple import ConfirmScreen, InfoScreen, help_text, token_text
+from .screens.simple import ConfirmScreen, CopiedScreen, InfoScreen, help_text
 from .screens.welcome import WelcomeScreen
+from .theme_state import load_theme, save_theme
+from .token_actions import TokenActions
 from .widgets.endpoint_browser import EndpointBrowser
 from .widgets.history_list import HistoryList
 from .widgets.json_tree import JsonTree
@@ -37,23 +46,6 @@ from .widgets.profile_list import ProfileList
 from .widgets.request_editor import RequestEditor
 from .widgets.response_view import ResponseView
 from .widgets.token_panel import TokenPanel
-
-Draft = dict[str, str]
-
-
-def profiles_provider() -> Any:
-    """The palette's profile commands (imported on first use: not needed for the first frame)."""
-    from .commands import ProfilesProvider
-
-    return ProfilesProvider
-
-
-def endpoints_provider() -> Any:
-    """The palette's endpoint search."""
-    from .commands import EndpointsProvider
-
-    return EndpointsProvider
-
 
 DEFAULT_MAX_BODY = 200 * 1024 * 1024
 
@@ -65,29 +57,13 @@ def _collect_ids(seen: SeenIds, response: Response) -> None:
         pass
 
 
-class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
+class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, App[int]):
     """Profiles, tokens, endpoints, requests and responses for QSEoW and Qlik Cloud."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere still find it
     TITLE = "qlik-tui"
     COMMANDS = App.COMMANDS | {profiles_provider, endpoints_provider}  # loaded when the palette opens
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f5", "send", "Send", id="request.send"),
-        Binding("ctrl+j", "send", "Send", id="request.send_alt", show=False),
-        Binding("escape", "cancel", "Cancel", id="request.cancel", show=False),
-        Binding("f2", "next_profile", "Next profile", id="profile.next"),
-        Binding("ctrl+t", "token_details", "Token", id="token.details"),
-        Binding("ctrl+r", "remint", "Re-mint", id="token.remint"),
-        Binding("ctrl+o", "copy_token", "Copy token", id="token.copy", show=False),
-        Binding("f3", "edit_profile", "Edit profile", id="profile.edit"),
-        Binding("f6", "discover", "Discover", id="catalog.discover", show=False),
-        Binding("ctrl+n", "new_profile", "New profile", id="profile.new", show=False),
-        Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="view.sidebar", show=False),
-        Binding("ctrl+l", "focus_path", "Path", id="view.path", show=False),
-        Binding("f4", "focus_response", "Response", id="view.response"),
-        Binding("f1,question_mark", "help", "Help", id="app.help"),
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
     def __init__(
         self,
@@ -111,12 +87,14 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         )
         self.initial_request = request
         self._drafts: dict[str, Draft] = {}
-        self._in_flight: dict[str, tuple[Worker[None], str, float]] = {}
+        self._in_flight: dict[str, tuple[Worker[None], str, float, int]] = {}
         self._bytes_received = 0
         self._bytes_total: int | None = None
         self._pages = 0
         self._tickets = 0
         self.max_body = max_body
+        self.last_copied: tuple[str, str] | None = None  # (what, value): F8 shows it
+        self._theme_saved: str | None = None
 
     # ---------------------------------------------------------------- layout and start
     def compose(self) -> ComposeResult:
@@ -133,9 +111,14 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
             with Vertical(id="work"):
                 yield RequestEditor(id="editor")
                 yield ResponseView(id="response")
-        yield Footer()
+        yield AppFooter(id="footer")
 
     def on_mount(self) -> None:
+        self._theme_saved = load_theme(set(self.available_themes))
+        if self._theme_saved:
+            self.theme = self._theme_saved
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.screen_change_signal.subscribe(self, give_modal_footer)
         self.set_interval(0.1, self._tick_running, name="elapsed ticker")
         self.set_interval(1.0, self._keep_token_fresh, name="token refresher")
         if self.workspace is None:
@@ -164,7 +147,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         if workspace is None or name not in workspace.profile_set.profiles:
             return
         if workspace.active and workspace.active in workspace.profile_set.profiles:
-            self._drafts[workspace.active] = self._save_draft()
+            self._drafts[workspace.active] = save_draft(self.query_one(RequestEditor))
         workspace.active = name
         state = workspace.state(name)
         profile = state.profile
@@ -179,7 +162,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         panel.failure = ""
         panel.token = state.connection.tokens.token if state.connection else None
         panel.last_event = state.connection.events.history[-1] if state.connection and state.connection.events.history else None
-        self._restore_draft(self._drafts.get(name))
+        restore_draft(self.query_one(RequestEditor), self._drafts.get(name))
         view = self.query_one(ResponseView)
         if state.response is not None:
             view.show(state.response)
@@ -203,102 +186,6 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
 
     def on_profile_list_switch(self, message: ProfileList.Switch) -> None:
         self.switch_profile(message.name)
-
-    def _save_draft(self) -> Draft:
-        editor = self.query_one(RequestEditor)
-        return {
-            "method": str(editor.query_one("#method").value),  # type: ignore[attr-defined]
-            "path": editor.query_one("#path", Input).value,
-            "query": editor.query_one("#query", TextArea).text,
-            "body": editor.query_one("#body", TextArea).text,
-            "headers": editor.query_one("#headers", TextArea).text,
-        }
-
-    def _restore_draft(self, draft: Draft | None) -> None:
-        editor = self.query_one(RequestEditor)
-        draft = draft or {"method": "GET", "path": "", "query": "", "body": "", "headers": ""}
-        editor.load(draft["method"], draft["path"], None, draft["body"] or None)
-        editor.query_one("#query", TextArea).text = draft["query"]
-        editor.query_one("#headers", TextArea).text = draft["headers"]
-
-    # ---------------------------------------------------------------- tokens
-    def _connection_listener(self, name: str) -> None:
-        state = self.workspace.state(name)  # type: ignore[union-attr]
-        if state.connection is None:
-            connection = state.connect()
-            connection.events.subscribe(lambda event, n=name: self.post_message(ConnectionEventPosted(n, event)))  # type: ignore[misc]
-
-    @work(group="token", exclusive=True, exit_on_error=False, description="mint a token for the active profile")
-    async def _mint(self, name: str, now: bool = False) -> None:
-        self._connection_listener(name)
-        connection = self.workspace.state(name).connect()  # type: ignore[union-attr]
-        try:
-            token = await (connection.tokens.mint_now() if now else connection.token())
-        except QlikTuiError as exc:
-            self.post_message(TokenReady(name, None, exc))
-            return
-        self.post_message(TokenReady(name, token))
-
-    def on_token_ready(self, message: TokenReady) -> None:
-        if self.workspace is None or message.name != self.workspace.active:
-            return
-        panel = self.query_one(TokenPanel)
-        if message.error is not None:
-            panel.failure = message.error.message
-            self.notify(
-                f"{message.error.message}\nhint: {message.error.hint}", title="Cannot mint a token", severity="error", timeout=10
-            )
-        else:
-            panel.failure = ""
-            panel.token = message.token
-
-    def on_connection_event_posted(self, message: ConnectionEventPosted) -> None:
-        if self.workspace is None or message.name != self.workspace.active:
-            return
-        panel = self.query_one(TokenPanel)
-        panel.last_event = message.event
-        state = self.workspace.state(message.name)
-        if state.connection is not None:
-            panel.token = state.connection.tokens.token
-
-    def _keep_token_fresh(self) -> None:
-        """Re-mint the active profile's token before it expires, so it never shows expired."""
-        if self.workspace is None or self.workspace.active is None:
-            return
-        state = self.workspace.state()
-        if (
-            state.connection is not None
-            and state.connection.tokens.token is not None
-            and not state.connection.tokens.is_fresh(state.connection.tokens.token)
-        ):
-            self._mint(self.workspace.active)
-
-    def action_remint(self) -> None:
-        """Mint a new token now."""
-        if self.workspace and self.workspace.active:
-            self._mint(self.workspace.active, now=True)
-
-    def action_token_details(self) -> None:
-        """Show the decoded header and claims (not the token itself)."""
-        state = self.workspace.state() if self.workspace and self.workspace.active else None
-        token = state.connection.tokens.token if state and state.connection else None
-        if token is None:
-            self.notify("No token yet: it is minted with the first request, or ctrl+r.", severity="warning")
-            return
-        from ..core.auth.tokens import decode  # deferred: the crypto stack is not needed for the first frame
-
-        decoded = decode(token.token)
-        self.push_screen(InfoScreen(f"Token · {state.profile.name}", token_text(decoded.header, decoded.claims, decoded.times())))  # type: ignore[union-attr]
-
-    def action_copy_token(self) -> None:
-        """Copy the raw token to the clipboard (OSC 52 works over SSH)."""
-        state = self.workspace.state() if self.workspace and self.workspace.active else None
-        token = state.connection.tokens.token if state and state.connection else None
-        if token is None:
-            self.notify("No token yet.", severity="warning")
-            return
-        self.copy_to_clipboard(token.token)
-        self.notify("Token copied to the clipboard (OSC 52).")
 
     # ---------------------------------------------------------------- requests
     def action_send(self) -> None:
@@ -401,12 +288,14 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         self.push_screen(ConfirmScreen(f"{error.message[0].upper()}{error.message[1:]}.\nDownload it anyway?"), answer)
 
     def action_cancel(self) -> None:
-        """Esc: cancel the active profile's running request."""
+        """Esc: cancel the active profile's running request, else restore a maximised response."""
         name = self.workspace.active if self.workspace else None
         if name and name in self._in_flight:
             worker, label, _, _ = self._in_flight.pop(name)
             worker.cancel()
             self.query_one(ResponseView).show_cancelled(label)
+        elif self.screen.maximized is not None:
+            self.screen.minimize()
 
     def _tick_running(self) -> None:
         name = self.workspace.active if self.workspace else None
@@ -427,12 +316,51 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
         self.send_request(request)
 
     def on_json_tree_copy(self, message: JsonTree.Copy) -> None:
-        self.copy_to_clipboard(message.text)
-        self.notify(f"Copied the {message.what} (OSC 52).")
+        self.copy_value(message.text, message.what)
+
+    def copy_value(self, text: str, what: str) -> None:
+        """Send `text` to the terminal's clipboard, say honestly what happened, keep it for F8."""
+        self.copy_to_clipboard(text)
+        self.last_copied = (what, text)
+        self._tell_copied(what)
+
+    @work(thread=True, group="clipboard", exclusive=True, exit_on_error=False, description="say what a copy did")
+    def _tell_copied(self, what: str) -> None:
+        # In a thread: asking tmux for its set-clipboard option is a subprocess.
+        notice, dropped = copy_notice(what, os.environ, "F8")
+        self.call_from_thread(self.notify, notice, severity="warning" if dropped else "information", timeout=10 if dropped else 5)
+
+    def action_show_copied(self) -> None:
+        """F8: the last copied value in a view the terminal's own selection can copy from."""
+        if self.last_copied is None:
+            self.notify("Nothing copied yet.", severity="warning")
+            return
+        self.push_screen(CopiedScreen(*self.last_copied))
+
+    def _remember_theme(self, theme: Any) -> None:
+        if theme.name == self._theme_saved:
+            return
+        try:
+            save_theme(theme.name)
+        except OSError as exc:
+            self.notify(f"Theme not remembered: {exc.strerror}", severity="warning")
+            return
+        self._theme_saved = theme.name
 
     # ---------------------------------------------------------------- view
     def on_resize(self, event: Any) -> None:
-        self.set_class(self.size.width < 100, "-narrow")
+        narrow = event.size.width < 100  # not self.size: it still holds the previous size here
+        self.set_class(narrow, "-narrow")
+        for screen in self.screen_stack:  # the main screen may lie under a modal one: not self.query
+            for footer in screen.query(AppFooter):
+                footer.compact = narrow
+
+    def action_maximize_response(self) -> None:
+        """F7: the response fills the screen; F7 again (or Esc) restores."""
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+        else:
+            self.screen.maximized = self.query_one(ResponseView)
 
     def action_toggle_sidebar(self) -> None:
         """Hide or show the sidebar (more room at 80 columns)."""
@@ -451,43 +379,13 @@ class QlikTuiApp(ProfileActions, NavigationActions, App[int]):
 
     def action_help(self) -> None:
         """Every binding, and where everything else is."""
-        rows = [(b.key.replace("question_mark", "?"), b.description) for b in self.BINDINGS if isinstance(b, Binding)]
-        rows += [
-            ("c / p", "in the response tree: copy value / JSON path"),
-            ("Enter", "switch profile, load endpoint, re-run history entry"),
-            ("ctrl+p", "command palette"),
-        ]
-        self.push_screen(InfoScreen("Help", help_text(rows)))
+        if isinstance(self.screen, InfoScreen):
+            return
+        self.push_screen(InfoScreen("Help", help_text(help_sections(self, self.screen))))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Send request", "Send what is in the editor (F5)", self.action_send)
-        yield SystemCommand("Cancel request", "Stop the running request (Esc)", self.action_cancel)
-        yield SystemCommand("Next profile", "Switch to the next profile (F2)", self.action_next_profile)
-        yield SystemCommand("Show token", "Decoded header and claims (ctrl+t)", self.action_token_details)
-        yield SystemCommand("Re-mint token", "Mint a new token now (ctrl+r)", self.action_remint)
-        yield SystemCommand("Copy token", "Copy the raw token to the clipboard (ctrl+o)", self.action_copy_token)
-        yield SystemCommand("New profile", "Create a profile (ctrl+n)", self.action_new_profile)
-        yield SystemCommand("Edit profile", "Edit the active profile (F3)", self.action_edit_profile)
-        yield SystemCommand("Duplicate profile", "Copy the active profile under a new name", self.action_duplicate_profile)
-        yield SystemCommand("Delete profile", "Delete the active profile (asks first)", self.action_delete_profile)
-        yield SystemCommand("Discover endpoints", "Ask the QSEoW server for every endpoint it offers (F6)", self.action_discover)
-        yield SystemCommand(
-            "Next page",
-            "Fetch the next page of a Qlik Cloud list (n in the tree)",
-            lambda: self.on_json_tree_page(JsonTree.Page(False)),
-        )
-        yield SystemCommand(
-            "All pages",
-            "Fetch every page of a Qlik Cloud list (a in the tree)",
-            lambda: self.on_json_tree_page(JsonTree.Page(True)),
-        )
-        yield SystemCommand(
-            "Back", "Back to the previous response (Backspace in the tree)", lambda: self.on_json_tree_back(JsonTree.Back())
-        )
-        yield SystemCommand("Focus response", "Jump to the response tree (F4)", self.action_focus_response)
-        yield SystemCommand("Toggle sidebar", "Hide or show the sidebar (ctrl+b)", self.action_toggle_sidebar)
-        yield SystemCommand("Help", "Every key binding (F1)", self.action_help)
+        yield from system_commands(self)
 
     async def on_unmount(self) -> None:
         if self.workspace is not None:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-if TYPE_CHECKING:
-    from .app import QlikTuiApp
+from .app_protocol import QlikApp
 
 
 class ProfilesProvider(Provider):
     """'Switch to profile NAME'."""
 
-    def _app(self) -> QlikTuiApp:
-        return self.app  # type: ignore[return-value]
+    def _app(self) -> QlikApp:
+        return cast(QlikApp, self.app)
 
     def _commands(self) -> list[tuple[str, str, str]]:
         workspace = self._app().workspace
@@ -48,7 +47,7 @@ class EndpointsProvider(Provider):
     """Every endpoint of the active profile's product, by path and summary."""
 
     async def search(self, query: str) -> Hits:
-        app: QlikTuiApp = self.app  # type: ignore[assignment]
+        app = cast(QlikApp, self.app)
         workspace = app.workspace
         if workspace is None or workspace.active is None:
             return

@@ -4,7 +4,7 @@ from one endpoint and one answer to the next. Mixed into the app."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from textual import work
@@ -19,6 +19,7 @@ from ..core.http.types import Request
 from ..core.json.paging import next_href
 from ..core.json.view import plural
 from ..core.terminal_text import visible
+from .app_protocol import AppHost
 from .messages import CatalogReady, CountReady
 from .screens.placeholders import PlaceholderScreen
 from .screens.save_body import SaveBodyScreen, suggested_name
@@ -26,9 +27,6 @@ from .widgets.endpoint_browser import EndpointBrowser
 from .widgets.json_tree import JsonTree
 from .widgets.request_editor import RequestEditor
 from .widgets.response_view import ResponseView
-
-if TYPE_CHECKING:
-    from .app import QlikTuiApp
 
 MAX_PAGES = 100
 
@@ -42,11 +40,11 @@ def _next_href(response: Any) -> str | None:
     return next_href(doc)
 
 
-class NavigationActions:
+class NavigationActions(AppHost):
     """Mixed into the app: moving between endpoints and answers."""
 
     # ---------------------------------------------------------------- catalog
-    def catalog_for(self: QlikTuiApp, name: str | None) -> list[Endpoint]:  # type: ignore[misc]
+    def catalog_for(self, name: str | None) -> list[Endpoint]:
         """Built-in + the profile's catalog_files + the cached server catalog (no network)."""
         if self.workspace is None or name is None:
             return []
@@ -62,7 +60,7 @@ class NavigationActions:
             state.catalog = merge(catalog, cached.endpoints) if cached else catalog
         return state.catalog
 
-    def action_discover(self: QlikTuiApp) -> None:  # type: ignore[misc]
+    def action_discover(self) -> None:
         """F6: ask the QSEoW server for every endpoint it offers (cached per build)."""
         if self.workspace is None or self.workspace.active is None:
             return
@@ -75,7 +73,7 @@ class NavigationActions:
         self._discover(state.profile.name)
 
     @work(group="discover", exclusive=True, exit_on_error=False, description="discover the server's endpoints")
-    async def _discover(self: QlikTuiApp, name: str) -> None:  # type: ignore[misc]
+    async def _discover(self, name: str) -> None:
         from ..core.catalog.discover_server import discover_qseow
 
         connection = self.workspace.state(name).connect()  # type: ignore[union-attr]
@@ -88,7 +86,7 @@ class NavigationActions:
             CatalogReady(name, found.endpoints, f"{len(found.endpoints):,} operations ({found.origin}, build {found.build})")
         )
 
-    def on_catalog_ready(self: QlikTuiApp, message: CatalogReady) -> None:  # type: ignore[misc]
+    def on_catalog_ready(self, message: CatalogReady) -> None:
         if self.workspace is None or message.name not in self.workspace.profile_set.profiles:
             return
         if message.error is not None:
@@ -104,7 +102,7 @@ class NavigationActions:
         self.notify(f"{message.name}: {message.summary}")
 
     # ---------------------------------------------------------------- endpoints, history, copy
-    def load_endpoint(self: QlikTuiApp, endpoint: Endpoint) -> None:  # type: ignore[misc]
+    def load_endpoint(self, endpoint: Endpoint) -> None:
         """Put an endpoint into the editor; placeholders are asked for first."""
         editor = self.query_one(RequestEditor)
         if not endpoint.placeholders or self.workspace is None or self.workspace.active is None:
@@ -124,7 +122,7 @@ class NavigationActions:
         self.push_screen(PlaceholderScreen(endpoint.path, self.workspace.state().seen), filled)
 
     @work(group="count", exclusive=True, exit_on_error=False, description="count a QRS list")
-    async def _count(self: QlikTuiApp, name: str, list_path: str, count_path: str) -> None:  # type: ignore[misc]
+    async def _count(self, name: str, list_path: str, count_path: str) -> None:
         """QRS lists come whole: say how many objects a list holds before it is sent."""
         self._connection_listener(name)
         connection = self.workspace.state(name).connect()  # type: ignore[union-attr]
@@ -136,14 +134,14 @@ class NavigationActions:
         if isinstance(value, int):
             self.post_message(CountReady(name, list_path, value))
 
-    def on_count_ready(self: QlikTuiApp, message: CountReady) -> None:  # type: ignore[misc]
+    def on_count_ready(self, message: CountReady) -> None:
         if self.workspace is None or message.name != self.workspace.active:
             return
         if self.query_one("#path", Input).value == message.path:
             self.query_one(RequestEditor).note(f"{plural(message.value, 'object')} in this list (from /count)")
 
     # ---------------------------------------------------------------- drill-down, trail, pages
-    def on_json_tree_drill(self: QlikTuiApp, message: JsonTree.Drill) -> None:  # type: ignore[misc]
+    def on_json_tree_drill(self, message: JsonTree.Drill) -> None:
         if self.workspace is None or self.workspace.active is None:
             return
         state = self.workspace.state()
@@ -156,7 +154,7 @@ class NavigationActions:
         self.query_one(RequestEditor).load(target.method, target.path)
         self.send_request(target)
 
-    def on_json_tree_save(self: QlikTuiApp, _: JsonTree.Save) -> None:  # type: ignore[misc]
+    def on_json_tree_save(self, _: JsonTree.Save) -> None:
         """Save the shown response's body (s in the tree)."""
         state = self.workspace.state() if self.workspace and self.workspace.active else None
         if state is None or state.response is None or not state.response.body:
@@ -170,7 +168,7 @@ class NavigationActions:
         name = suggested_name(state.request.path if state.request else "response")
         self.push_screen(SaveBodyScreen(name, state.response.body), saved)
 
-    def on_json_tree_back(self: QlikTuiApp, _: JsonTree.Back) -> None:  # type: ignore[misc]
+    def on_json_tree_back(self, _: JsonTree.Back) -> None:
         if self.workspace is None or self.workspace.active is None:
             return
         state = self.workspace.state()
@@ -181,7 +179,7 @@ class NavigationActions:
         self.query_one(RequestEditor).load(state.request.method, state.request.path, list(state.request.query))
         self.query_one(ResponseView).show(state.response)
 
-    def on_json_tree_page(self: QlikTuiApp, message: JsonTree.Page) -> None:  # type: ignore[misc]
+    def on_json_tree_page(self, message: JsonTree.Page) -> None:
         if self.workspace is None or self.workspace.active is None:
             return
         state = self.workspace.state()
@@ -211,3 +209,16 @@ class NavigationActions:
         request = Request.build("GET", f"{parts.path}?{parts.query}")
         self.query_one(RequestEditor).load(request.method, request.path, list(request.query))
         self.send_request(request)
+
+    # ---------------------------------------------------------------- the same, from the palette
+    def action_next_page(self) -> None:
+        """The next page of a Qlik Cloud list (n in the tree)."""
+        self.on_json_tree_page(JsonTree.Page(False))
+
+    def action_all_pages(self) -> None:
+        """Every page of a Qlik Cloud list (a in the tree)."""
+        self.on_json_tree_page(JsonTree.Page(True))
+
+    def action_previous_response(self) -> None:
+        """Back to the previous response of the trail (Backspace in the tree)."""
+        self.on_json_tree_back(JsonTree.Back())

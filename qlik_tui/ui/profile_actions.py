@@ -8,16 +8,25 @@ from typing import TYPE_CHECKING
 from ..core.errors import ProfileError
 from ..core.profiles.model import Profile, ProfileSet
 from ..core.profiles.store import save_profiles
+from .app_protocol import AppHost
 from .screens.profile_editor import ProfileEditor
 from .screens.simple import ConfirmScreen
 from .screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
-    from .app import QlikTuiApp
+    from typing import TypeAlias
+
+    from ..core.workspace import Workspace
+
+    # The methods below annotate `self` with the app's old name: it now means this mixin,
+    # which sees the app only through AppHost (app_protocol.py).
+    QlikTuiApp: TypeAlias = "ProfileActions"
 
 
-class ProfileActions:
+class ProfileActions(AppHost):
     """Mixed into the app: the profile editor's four actions."""
+
+    workspace: Workspace | None  # assigned below: declared here so the type checker knows it
 
     def _base_dir(self: QlikTuiApp) -> Path:  # type: ignore[misc]
         return self.profiles_path.expanduser().resolve().parent

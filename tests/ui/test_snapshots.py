@@ -13,7 +13,8 @@ from textual.pilot import Pilot
 
 from qlik_tui.core.auth.keys import GeneratedKeys
 from qlik_tui.ui.app import QlikTuiApp
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app
+from tests.ui.conftest import settle as settle_workers
 
 FIXED_NOW = 1_800_000_000.0  # 2027-01-15T08:00:00Z
 
@@ -51,16 +52,16 @@ def fixed_app(tmp_path: Path, keys: GeneratedKeys) -> QlikTuiApp:
     return make_app(path, tmp_path, clock=lambda: FIXED_NOW)
 
 
-async def _still(pilot: Pilot[int]) -> None:
-    """Settle, then stop every cursor blinking: a blink caught mid-phase made snapshots flaky."""
-    await settle(pilot)
-    for widget in pilot.app.screen.query("Input, TextArea"):
-        widget.cursor_blink = False  # type: ignore[attr-defined]
-    await pilot.pause()
+async def settle(pilot: Pilot[int]) -> None:
+    """Workers done and no blinking cursor: a snapshot must not depend on when it is taken."""
+    for screen in pilot.app.screen_stack:
+        for widget in screen.query("Input, TextArea"):
+            widget.cursor_blink = False  # type: ignore[attr-defined]
+    await settle_workers(pilot)
 
 
 async def _settled(pilot: Pilot[int]) -> None:
-    await _still(pilot)
+    await settle(pilot)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
@@ -73,7 +74,7 @@ def test_token_details(snap_compare: object, fixed_app: QlikTuiApp) -> None:
         await settle(pilot)
         pilot.app.query_one("#endpoint-tree").focus()
         await pilot.press("ctrl+t")
-        await _still(pilot)
+        await settle(pilot)
 
     assert snap_compare(fixed_app, terminal_size=(100, 30), run_before=open_token)  # type: ignore[operator]
 
@@ -82,7 +83,7 @@ def test_error_view(snap_compare: object, fixed_app: QlikTuiApp) -> None:
     async def fail(pilot: Pilot[int]) -> None:
         await settle(pilot)
         await pilot.press(*"/qrs/about", "f5")
-        await _still(pilot)
+        await settle(pilot)
 
     assert snap_compare(fixed_app, terminal_size=(100, 30), run_before=fail)  # type: ignore[operator]
 
@@ -91,6 +92,6 @@ def test_cloud_profile_with_tls_off(snap_compare: object, fixed_app: QlikTuiApp)
     async def switch(pilot: Pilot[int]) -> None:
         await settle(pilot)
         await pilot.press("f2")
-        await _still(pilot)
+        await settle(pilot)
 
     assert snap_compare(fixed_app, terminal_size=(100, 30), run_before=switch)  # type: ignore[operator]

@@ -1,4 +1,4 @@
-"""Small modal screens: help, decoded token, confirm."""
+"""Small modal screens: help, decoded token, last copied value, confirm."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Static, TextArea
+
+from ..footer import modal_footer
 
 
 class InfoScreen(ModalScreen[None]):
@@ -28,20 +30,23 @@ class InfoScreen(ModalScreen[None]):
             box.border_title = self.title_text
             box.border_subtitle = "Esc closes"
             yield Static(self.body)
+        yield modal_footer()
 
     def action_dismiss(self, result: Any = None) -> None:  # type: ignore[override]
         self.dismiss(None)
 
 
-def help_text(bindings: list[tuple[str, str]]) -> Text:
-    """Every binding, one per line, plus where the rest lives."""
+def help_text(sections: list[tuple[str, list[tuple[str, str]]]]) -> Text:
+    """Key bindings by where they work, one per line, plus where the rest lives."""
     text = Text()
-    width = max((len(k) for k, _ in bindings), default=8)
-    for key, description in bindings:
-        text.append(f"{key:<{width}}  ", style="bold")
-        text.append(description + "\n")
-    text.append("\nEvery action is also in the command palette (ctrl+p), with every profile and endpoint.\n")
-    text.append("In the response tree: c copies the value, p its JSON path. In lists: Enter selects.\n")
+    width = max((len(k) for _, rows in sections for k, _ in rows), default=8)
+    for title, rows in sections:
+        text.append(f"{title}\n", style="bold underline")
+        for key, description in rows:
+            text.append(f"  {key:<{width}}  ", style="bold")
+            text.append(description + "\n")
+        text.append("\n")
+    text.append("Every action is also in the command palette (ctrl+p), with every profile and endpoint.\n")
     text.append("Query rows are key=value lines; headers are Name: value lines; the body is JSON.\n")
     return text
 
@@ -55,8 +60,39 @@ def token_text(header: dict[str, Any], claims: dict[str, Any], times: dict[str, 
     text.append(json.dumps(claims, indent=2, ensure_ascii=False) + "\n\n")
     for key, value in times.items():
         text.append(f"{key}: {value}\n")
-    text.append("\nctrl+o copies the raw token to the clipboard (OSC 52).", style="italic")
+    text.append("\nctrl+o sends the raw token to the terminal's clipboard (OSC 52).", style="italic")
     return text
+
+
+class TokenScreen(InfoScreen):
+    """The decoded token; ctrl+o works here too (app keys do not reach a modal screen)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+o", "app.copy_token", "Copy token", id="token.copy_in_view")]
+
+
+class CopiedScreen(ModalScreen[None]):
+    """The last copied value in a read-only box, for the terminal's own selection."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close", id="copied.close")]
+
+    def __init__(self, what: str, value: str) -> None:
+        super().__init__()
+        self.what = what
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box copied-box") as box:
+            box.border_title = f"Last copied: {self.what}"
+            box.border_subtitle = "select it: shift+drag in most terminals · Esc closes"
+            yield TextArea(self.value, read_only=True, soft_wrap=True, id="copied-text")
+        yield modal_footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#copied-text", TextArea).focus()
+
+    def action_close(self) -> None:
+        """Close the view."""
+        self.dismiss(None)
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -77,6 +113,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Yes (y)", id="yes", variant="error")
                 yield Button("No (n)", id="no", variant="primary")
+        yield modal_footer()
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

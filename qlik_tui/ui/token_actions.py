@@ -1,0 +1,99 @@
+"""The active profile's token: minted in a worker, kept fresh, shown decoded, copied on request.
+Mixed into the app."""
+
+from __future__ import annotations
+
+from textual import work
+
+from ..core.errors import QlikTuiError
+from ..core.events import ConnectionEvent
+from .app_protocol import AppHost
+from .messages import ConnectionEventPosted, TokenReady
+from .screens.simple import TokenScreen, token_text
+from .widgets.token_panel import TokenPanel
+
+
+class TokenActions(AppHost):
+    """Mixed into the app: minting, the token panel, ctrl+t / ctrl+r / ctrl+o."""
+
+    def _connection_listener(self, name: str) -> None:
+        state = self.workspace.state(name)  # type: ignore[union-attr]
+        if state.connection is None:
+            connection = state.connect()
+
+            def forward(event: ConnectionEvent) -> None:
+                self.post_message(ConnectionEventPosted(name, event))
+
+            connection.events.subscribe(forward)
+
+    @work(group="token", exclusive=True, exit_on_error=False, description="mint a token for the active profile")
+    async def _mint(self, name: str, now: bool = False) -> None:
+        self._connection_listener(name)
+        connection = self.workspace.state(name).connect()  # type: ignore[union-attr]
+        try:
+            token = await (connection.tokens.mint_now() if now else connection.token())
+        except QlikTuiError as exc:
+            self.post_message(TokenReady(name, None, exc))
+            return
+        self.post_message(TokenReady(name, token))
+
+    def on_token_ready(self, message: TokenReady) -> None:
+        if self.workspace is None or message.name != self.workspace.active:
+            return
+        panel = self.query_one(TokenPanel)
+        if message.error is not None:
+            panel.failure = message.error.message
+            self.notify(
+                f"{message.error.message}\nhint: {message.error.hint}", title="Cannot mint a token", severity="error", timeout=10
+            )
+        else:
+            panel.failure = ""
+            panel.token = message.token
+
+    def on_connection_event_posted(self, message: ConnectionEventPosted) -> None:
+        if self.workspace is None or message.name != self.workspace.active:
+            return
+        panel = self.query_one(TokenPanel)
+        panel.last_event = message.event
+        state = self.workspace.state(message.name)
+        if state.connection is not None:
+            panel.token = state.connection.tokens.token
+
+    def _keep_token_fresh(self) -> None:
+        """Re-mint the active profile's token before it expires, so it never shows expired."""
+        if self.workspace is None or self.workspace.active is None:
+            return
+        state = self.workspace.state()
+        if (
+            state.connection is not None
+            and state.connection.tokens.token is not None
+            and not state.connection.tokens.is_fresh(state.connection.tokens.token)
+        ):
+            self._mint(self.workspace.active)
+
+    def action_remint(self) -> None:
+        """Mint a new token now."""
+        if self.workspace and self.workspace.active:
+            self._mint(self.workspace.active, now=True)
+
+    def action_token_details(self) -> None:
+        """Show the decoded header and claims (not the token itself)."""
+        state = self.workspace.state() if self.workspace and self.workspace.active else None
+        token = state.connection.tokens.token if state and state.connection else None
+        if token is None:
+            self.notify("No token yet: it is minted with the first request, or ctrl+r.", severity="warning")
+            return
+        from ..core.auth.tokens import decode  # deferred: the crypto stack is not needed for the first frame
+
+        decoded = decode(token.token)
+        body = token_text(decoded.header, decoded.claims, decoded.times())
+        self.push_screen(TokenScreen(f"Token · {state.profile.name}", body))  # type: ignore[union-attr]
+
+    def action_copy_token(self) -> None:
+        """ctrl+o, asked for explicitly: the raw token to the terminal's clipboard (OSC 52)."""
+        state = self.workspace.state() if self.workspace and self.workspace.active else None
+        token = state.connection.tokens.token if state and state.connection else None
+        if token is None:
+            self.notify("No token yet.", severity="warning")
+            return
+        self.copy_value(token.token, "token")
