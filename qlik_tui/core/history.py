@@ -114,7 +114,7 @@ class History:
         return entry
 
     def _trim(self) -> None:
-        from .profiles.store import atomic_write
+        from .profiles.safe_files import atomic_write
 
         keep = self._read()[-MAX_ENTRIES // 2 :]
         self._cache = list(keep)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..history import default_state_dir
-from ..profiles.store import atomic_write
+from ..profiles.safe_files import atomic_write
 from .builtin import SERVER, Endpoint
 
 
