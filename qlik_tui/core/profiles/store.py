@@ -161,7 +161,7 @@ def _edit(path: Path, plan_for: Callable[[ProfileSet | None], _Plan]) -> Profile
         if original is not None and text.encode("utf-8") == original:
             return disk or ProfileSet(path, {})
         written = parse_toml_text(text)
-        if not toml_edit.same(written, expected):
+        if not toml_edit.same({"profiles": {}, **written}, {"profiles": {}, **expected}):  # [profiles] may render as nothing
             raise ProfileError(
                 f"{path}: not saved, because editing it in place went wrong",
                 "nothing was changed; please report this with the file (keys and layout, not secrets)",
