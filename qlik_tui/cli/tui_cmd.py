@@ -28,8 +28,8 @@ def run(args: argparse.Namespace) -> int:
     return launch(profiles_path(args), args)
 
 
-def launch(path: Path, args: argparse.Namespace) -> int:
-    """Run the Textual app on the profiles file at `path`."""
+def launch(path: Path, args: argparse.Namespace, home: Path | None = None) -> int:
+    """Run the Textual app on the profiles file at `path` (`home`: where new profiles go, in the demo)."""
     from ..core.errors import UsageError
     from ..ui.launch import run_app
 
@@ -42,4 +42,5 @@ def launch(path: Path, args: argparse.Namespace) -> int:
         request=getattr(args, "request", None),
         mouse=not getattr(args, "no_mouse", False),
         max_body=int(max_body * 1024 * 1024) or None,
+        home=home,
     )

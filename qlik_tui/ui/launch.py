@@ -8,10 +8,12 @@ from pathlib import Path
 from ..core.errors import ProfileError
 from ..core.profiles.loader import load_profiles
 from ..core.profiles.model import ProfileSet
+from ..core.profiles.store import clean_up
 
 
 def load_for_app(path: Path) -> tuple[ProfileSet | None, ProfileError | None]:
     """The profiles, or None (no file yet), and the problem if the file is broken."""
+    clean_up(path)  # temp files left by a save that was killed
     if not path.exists():
         return None, None
     try:
@@ -20,8 +22,10 @@ def load_for_app(path: Path) -> tuple[ProfileSet | None, ProfileError | None]:
         return None, exc
 
 
-def run_app(path: Path, *, profile: str | None, request: str | None, mouse: bool, max_body: int | None = None) -> int:
-    """Run the app until it quits; return its exit code."""
+def run_app(
+    path: Path, *, profile: str | None, request: str | None, mouse: bool, max_body: int | None = None, home: Path | None = None
+) -> int:
+    """Run the app until it quits; return its exit code. `home`: where the demo saves new profiles."""
     from .app import QlikTuiApp
 
     profile_set, problem = load_for_app(path)
@@ -31,5 +35,6 @@ def run_app(path: Path, *, profile: str | None, request: str | None, mouse: bool
         print("hint: pass -p with one of those names", file=sys.stderr)
         return 2
     app = QlikTuiApp(path, profile_set, active=profile, request=request, problem=problem, max_body=max_body)
+    app.home_profiles = home
     code = app.run(mouse=mouse)
     return int(code or 0)

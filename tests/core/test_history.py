@@ -24,3 +24,14 @@ def test_history_masks_and_caches(tmp_path: Path) -> None:
     assert [e.label() for e in history.entries()] == ["201 POST /qrs/dataconnection?privileges=true", "ERR GET /qrs/about"]
     fresh = History("prod/eu", tmp_path)
     assert len(fresh.entries()) == 2  # the damaged line is skipped, the rest kept
+
+
+def test_state_folder_is_private_and_an_existing_loose_one_is_tightened(tmp_path: Path, monkeypatch: object) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # type: ignore[attr-defined]
+    History("prod").add(Request.build("GET", "/qrs/about"), 200, 0.1)
+    state = tmp_path / "state" / "qlik-tui"
+    assert stat.S_IMODE(os.stat(state).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(state / "history").st_mode) == 0o700
+    state.chmod(0o755)  # made by an older version
+    History("eu").add(Request.build("GET", "/qrs/about"), 200, 0.1)
+    assert stat.S_IMODE(os.stat(state).st_mode) == 0o700

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +25,8 @@ except ImportError:  # pragma: no cover
 
 def atomic_write(path: Path, data: bytes, mode: int = SECRET_FILE_MODE) -> None:
     """Write `data` to `path` via a temp file in the same folder, fsync and rename."""
+    import tempfile  # not needed to start the app, only to save
+
     path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
