@@ -129,7 +129,9 @@ class ProfileEditor(ModalScreen["tuple[str, ProfileSet] | None"]):
                 )
             yield Label("Claims (TOML: name = value)")
             claims = self.raw.get("claims")
-            yield TextArea(tomli_w.dumps(claims) if claims else CLAIM_EXAMPLES[self.kind], id="f-claims", soft_wrap=False)
+            yield TextArea(
+                tomli_w.dumps(claims) if claims else CLAIM_EXAMPLES[self.kind], id="f-claims", soft_wrap=False, compact=True
+            )
             yield Static("", id="editor-problems")
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
