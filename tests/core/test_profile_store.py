@@ -287,3 +287,19 @@ def test_a_write_that_fails_midway_keeps_the_good_backup_and_the_file(hand: Path
     assert "cannot keep a backup (File too large); the file was not changed" in proc.stdout
     assert hand.read_bytes() == file_before and backup(hand).read_bytes() == backup_before
     assert sorted(p.name for p in hand.parent.iterdir()) == ["profiles.toml", "profiles.toml.bak"]
+
+
+def test_odd_layouts_are_edited_or_refused_never_mangled(tmp_path: Path) -> None:
+    inline = tmp_path / "inline.toml"
+    inline.write_text('profiles = { a = { type = "qseow", url = "https://a", key = "k", claims = { userId = "x" } } }\n')
+    a = load_profiles(inline).profiles["a"]
+    put_profile(inline, "b", dataclasses.replace(a, name="b"))  # a new profile inside an inline table stays inline
+    assert load_profiles(inline).names() == ["a", "b"] and inline.read_text().count("\n") == 1
+    dotted = tmp_path / "dotted.toml"
+    dotted.write_text('[profiles]\na.type = "qseow"\na.url = "https://a"\na.key = "k"\na.claims.userId = "x"\n')
+    before = dotted.read_bytes()
+    a = load_profiles(dotted).profiles["a"]
+    with pytest.raises(ProfileError) as info:
+        put_profile(dotted, "renamed", a, old_name="a", base=a)  # tomlkit cannot rename dotted keys cleanly
+    assert "editing its layout in place went wrong" in info.value.message
+    assert dotted.read_bytes() == before and not backup(dotted).exists()

@@ -155,17 +155,17 @@ def _edit(path: Path, plan_for: Callable[[ProfileSet | None], _Plan]) -> Profile
 
         doc = toml_edit.parse_document(original.decode("utf-8") if original is not None else "")
         expected: dict[str, Any] = copy.deepcopy(disk_data)
-        _apply(doc, plan, toml_edit)
-        _apply(expected, plan, toml_edit)
-        text = toml_edit.dumps(doc)
+        try:
+            _apply(doc, plan, toml_edit)
+            _apply(expected, plan, toml_edit)
+            text = toml_edit.dumps(doc)
+        except (ValueError, TypeError, KeyError, AttributeError, StopIteration) as exc:  # tomlkit refused an odd layout
+            raise _went_wrong(path, exc) from None
         if original is not None and text.encode("utf-8") == original:
             return disk or ProfileSet(path, {})
         written = parse_toml_text(text)
         if not toml_edit.same({"profiles": {}, **written}, {"profiles": {}, **expected}):  # [profiles] may render as nothing
-            raise ProfileError(
-                f"{path}: not saved, because editing it in place went wrong",
-                "nothing was changed; please report this with the file (keys and layout, not secrets)",
-            )
+            raise _went_wrong(path, None)
         new_set = parse_profiles(written, path)  # what is written must load back: validate the text
         if original is not None:
             try:
@@ -183,6 +183,14 @@ def _edit(path: Path, plan_for: Callable[[ProfileSet | None], _Plan]) -> Profile
                 "check the folder's permissions and free space",
             ) from None
         return new_set
+
+
+def _went_wrong(path: Path, exc: Exception | None) -> ProfileError:
+    detail = f" ({exc})" if exc else ""
+    return ProfileError(
+        f"{path}: not saved, because editing its layout in place went wrong{detail}",
+        "nothing was changed; write this profile as a [profiles.NAME] section by hand, and please report the layout",
+    )
 
 
 def _read(path: Path, target: Path) -> bytes | None:
@@ -223,7 +231,7 @@ def _apply(doc: MutableMapping[str, Any], plan: _Plan, toml_edit: Any) -> None:
         if name in profiles:
             toml_edit.merge(profiles[name], start if start is not None else toml_edit.plain(profiles[name]), table)
         else:
-            profiles[name] = toml_edit.new_table(doc, table)
+            profiles[name] = toml_edit.new_table(doc, table, inline=isinstance(profiles, toml_edit.InlineTable))
     if plan.default is None:
         doc.pop("default", None)
     elif plan.default is not _KEEP:

@@ -94,9 +94,20 @@ def profiles_table(doc: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     return table
 
 
-def new_table(doc: MutableMapping[str, Any], table: dict[str, Any]) -> Any:
-    """A profile table for `doc`: a [profiles.NAME] section in a document, the dict itself otherwise."""
-    return tomlkit.item(table) if isinstance(doc, TOMLDocument) else copy.deepcopy(table)
+def new_table(doc: MutableMapping[str, Any], table: dict[str, Any], inline: bool = False) -> Any:
+    """A profile table for `doc`: a [profiles.NAME] section (inline inside an inline table), or the dict itself."""
+    if not isinstance(doc, TOMLDocument):
+        return copy.deepcopy(table)
+    return _inline(table) if inline else tomlkit.item(table)
+
+
+def _inline(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    out = tomlkit.inline_table()
+    for key, item in value.items():
+        out[key] = _inline(item)
+    return out
 
 
 def set_top_value(doc: MutableMapping[str, Any], key: str, value: Any) -> None:
