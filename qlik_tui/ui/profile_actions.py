@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 from ..core.errors import ProfileConflict, ProfileError
 from ..core.profiles.model import Profile, ProfileSet, resolve_path
-from ..core.profiles.store import delete_profile, put_profile
+from ..core.profiles.store import delete_profile, put_profile, set_default
 from .screens.profile_editor import ProfileEditor, Saver
 from .screens.simple import ConfirmScreen
 from .screens.welcome import WelcomeScreen
+from .widgets.profile_list import ProfileList
 
 if TYPE_CHECKING:
     from .app import QlikTuiApp
@@ -75,6 +76,16 @@ class ProfileActions:
 
         question = f"Delete profile '{name}'? The file keeps a .bak of the previous version."
         self.push_screen(ConfirmScreen(question), lambda yes: delete(False) if yes else None)
+
+    def on_profile_list_make_default(self: QlikTuiApp, message: ProfileList.MakeDefault) -> None:  # type: ignore[misc]
+        """d in the profiles list: `default = NAME`, changed in place in the file."""
+        try:
+            saved = set_default(self.profiles_path, message.name)
+        except ProfileError as exc:
+            self.notify("\n".join(exc.lines()), title="Default not changed", severity="error", timeout=12)
+            return
+        self._save(saved, None)
+        self.notify(f"'{message.name}' is the default profile now.")
 
     def _new_profile_file(self: QlikTuiApp) -> Path:  # type: ignore[misc]
         """Where new profiles go: the profiles file, or in the demo the user's own (the demo's is rebuilt)."""

@@ -201,3 +201,15 @@ async def test_in_the_demo_new_profiles_go_to_the_users_own_file(demo: Demo, tmp
     assert demo.profiles_path.read_bytes() == demo_before  # the demo's scratch file is its own
     copy = load_profiles(home).profiles["demo-qseow-copy"]
     assert copy.key_path == demo.profiles_path.parent / "keys" / "private.pem" and copy.key_path.is_file()
+
+
+async def test_d_in_the_profiles_list_changes_only_the_default_line(demo: Demo, tmp_path: Path) -> None:
+    before = demo.profiles_path.read_text()
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        profiles = app.query_one("#profiles")
+        profiles.focus()
+        await pilot.press("down", "d")
+        await wait_for(pilot, lambda: app.workspace is not None and app.workspace.profile_set.default == "demo-cloud")
+    assert demo.profiles_path.read_text() == before.replace('default = "demo-qseow"', 'default = "demo-cloud"')
