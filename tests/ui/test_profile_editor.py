@@ -9,6 +9,7 @@ from textual.widgets import Input, Select, Static, TextArea
 
 from qlik_tui.core.profiles.loader import load_profiles
 from qlik_tui.demo.environment import Demo
+from qlik_tui.ui.launch import load_for_app
 from qlik_tui.ui.screens.profile_editor import ProfileEditor
 from qlik_tui.ui.screens.simple import ConfirmScreen
 from qlik_tui.ui.screens.welcome import WelcomeScreen
@@ -213,3 +214,10 @@ async def test_d_in_the_profiles_list_changes_only_the_default_line(demo: Demo, 
         await pilot.press("down", "d")
         await wait_for(pilot, lambda: app.workspace is not None and app.workspace.profile_set.default == "demo-cloud")
     assert demo.profiles_path.read_text() == before.replace('default = "demo-qseow"', 'default = "demo-cloud"')
+
+
+def test_starting_removes_what_a_killed_save_left_behind(demo: Demo) -> None:
+    stale = demo.profiles_path.with_name(".profiles.toml.x1y2z3_4.tmp")
+    stale.write_text("half a file")
+    profile_set, problem = load_for_app(demo.profiles_path)
+    assert problem is None and profile_set is not None and not stale.exists()
