@@ -159,11 +159,11 @@ def _edit(path: Path, plan_for: Callable[[ProfileSet | None], _Plan]) -> Profile
             _apply(doc, plan, toml_edit)
             _apply(expected, plan, toml_edit)
             text = toml_edit.dumps(doc)
+            written = parse_toml_text(text)
         except (ValueError, TypeError, KeyError, AttributeError, StopIteration) as exc:  # tomlkit refused an odd layout
             raise _went_wrong(path, exc) from None
         if original is not None and text.encode("utf-8") == original:
             return disk or ProfileSet(path, {})
-        written = parse_toml_text(text)
         if not toml_edit.same({"profiles": {}, **written}, {"profiles": {}, **expected}):  # [profiles] may render as nothing
             raise _went_wrong(path, None)
         new_set = parse_profiles(written, path)  # what is written must load back: validate the text
