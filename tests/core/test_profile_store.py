@@ -303,3 +303,16 @@ def test_odd_layouts_are_edited_or_refused_never_mangled(tmp_path: Path) -> None
         put_profile(dotted, "renamed", a, old_name="a", base=a)  # tomlkit cannot rename dotted keys cleanly
     assert "editing its layout in place went wrong" in info.value.message
     assert dotted.read_bytes() == before and not backup(dotted).exists()
+
+
+def test_the_example_file_keeps_every_comment_when_each_profile_is_edited(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[2] / "profiles.example.toml"
+    path = tmp_path / "profiles.toml"
+    path.write_bytes(example.read_bytes())
+    for name, profile in load_profiles(path).profiles.items():
+        put_profile(path, name, dataclasses.replace(profile, lifetime="7m", lifetime_seconds=420), old_name=name, base=profile)
+    original = example.read_text(encoding="utf-8").splitlines()
+    edited = path.read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(original, edited, strict=True) if a != b]
+    assert [b.split("#")[0].strip() for _, b in changed] == ['lifetime = "7m"', 'lifetime = "7m"']
+    assert all(a.split("#")[1] == b.split("#")[1] for a, b in changed)  # the comments on those lines too
