@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.errors import ProfileConflict, ProfileError
+from ..core.profiles.loader import load_profiles
 from ..core.profiles.model import Profile, ProfileSet, resolve_path
 from ..core.profiles.store import delete_profile, put_profile, set_default
 from .screens.profile_editor import ProfileEditor, Saver
@@ -34,7 +35,7 @@ class ProfileActions:
 
     def action_edit_profile(self: QlikTuiApp) -> None:  # type: ignore[misc]
         """Open the editor on the active profile."""
-        if self.workspace is None or self.workspace.active is None:
+        if self.workspace is None or self.workspace.active is None or not self._reload_if_changed():
             return
         name = self.workspace.active
         profile = self.workspace.profile_set.profiles[name]
@@ -45,7 +46,7 @@ class ProfileActions:
 
     def action_duplicate_profile(self: QlikTuiApp) -> None:  # type: ignore[misc]
         """Open the editor on a copy of the active profile, under a new name."""
-        if self.workspace is None or self.workspace.active is None:
+        if self.workspace is None or self.workspace.active is None or not self._reload_if_changed():
             return
         name = self.workspace.active
         base = self._new_profile_file().expanduser().resolve().parent
@@ -58,7 +59,7 @@ class ProfileActions:
 
     def action_delete_profile(self: QlikTuiApp) -> None:  # type: ignore[misc]
         """Delete the active profile after a confirmation."""
-        if self.workspace is None or self.workspace.active is None:
+        if self.workspace is None or self.workspace.active is None or not self._reload_if_changed():
             return
         name = self.workspace.active
         profile = self.workspace.profile_set.profiles[name]
@@ -87,6 +88,23 @@ class ProfileActions:
         self._save(saved, None)
         self.notify(f"'{message.name}' is the default profile now.")
 
+    def _reload_if_changed(self: QlikTuiApp) -> bool:  # type: ignore[misc]
+        """Before an edit: take in what changed in the file on disk. False if the active profile is gone."""
+        assert self.workspace is not None
+        try:
+            fresh = load_profiles(self.profiles_path)
+        except ProfileError:
+            return True  # a file broken meanwhile is reported (and never overwritten) when saving
+        if fresh == self.workspace.profile_set:
+            return True
+        active = self.workspace.active
+        self._show_set(fresh, active if active in fresh.profiles else None)
+        if active not in fresh.profiles:
+            self.notify(f"'{active}' is no longer in the profiles file (changed on disk): reloaded.", severity="warning")
+            return False
+        self.notify("The profiles file changed on disk: reloaded before editing.")
+        return True
+
     def _new_profile_file(self: QlikTuiApp) -> Path:  # type: ignore[misc]
         """Where new profiles go: the profiles file, or in the demo the user's own (the demo's is rebuilt)."""
         return self.home_profiles or self.profiles_path
@@ -114,8 +132,12 @@ class ProfileActions:
         self._save(saved, name)
 
     def _save(self: QlikTuiApp, new_set: ProfileSet, activate: str | None) -> None:  # type: ignore[misc]
-        """Show what the file holds now (the edit, and whatever else changed on disk)."""
+        """After a save: say so, and show what the file holds now."""
         self.notify(f"Saved {self.profiles_path} (previous version kept as .bak)")
+        self._show_set(new_set, activate)
+
+    def _show_set(self: QlikTuiApp, new_set: ProfileSet, activate: str | None) -> None:  # type: ignore[misc]
+        """Show what the file holds now (the edit, and whatever else changed on disk)."""
         if self.workspace is None:
             from ..core.workspace import Workspace
 

@@ -221,3 +221,18 @@ def test_starting_removes_what_a_killed_save_left_behind(demo: Demo) -> None:
     stale.write_text("half a file")
     profile_set, problem = load_for_app(demo.profiles_path)
     assert problem is None and profile_set is not None and not stale.exists()
+
+
+async def test_the_editor_opens_on_what_is_on_disk_now(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        demo.profiles_path.write_text(demo.profiles_path.read_text().replace('lifetime = "5m"', 'lifetime = "3m"', 1) + LAB)
+        editor = await open_editor(pilot)
+        assert editor.query_one("#f-lifetime", Input).value == "3m"  # the file's value, not the one loaded at start
+        editor.query_one("#f-audience", Input).value = "aud"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ProfileEditor))  # no conflict: nothing to ask
+        assert app.workspace is not None and "lab" in app.workspace.profile_set.names()
+    saved = load_profiles(demo.profiles_path)
+    assert saved.profiles["demo-qseow"].lifetime == "3m" and saved.profiles["demo-qseow"].audience == "aud"
