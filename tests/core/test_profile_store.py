@@ -295,6 +295,9 @@ def test_odd_layouts_are_edited_or_refused_never_mangled(tmp_path: Path) -> None
     a = load_profiles(inline).profiles["a"]
     put_profile(inline, "b", dataclasses.replace(a, name="b"))  # a new profile inside an inline table stays inline
     assert load_profiles(inline).names() == ["a", "b"] and inline.read_text().count("\n") == 1
+    put_profile(inline, "a", dataclasses.replace(a, claims={"userId": "x", "o": {"k": 1}}), old_name="a", base=a)
+    assert load_profiles(inline).profiles["a"].claims == {"userId": "x", "o": {"k": 1}}  # a nested claim, still inline
+    assert inline.read_text().count("\n") == 1
     dotted = tmp_path / "dotted.toml"
     dotted.write_text('[profiles]\na.type = "qseow"\na.url = "https://a"\na.key = "k"\na.claims.userId = "x"\n')
     before = dotted.read_bytes()

@@ -65,7 +65,7 @@ def merge(target: MutableMapping[str, Any], base: dict[str, Any], new: dict[str,
 def _set(target: MutableMapping[str, Any], key: str, value: Any) -> None:
     """Set a key; a new key in a [table] goes after its last plain key, not after its trailing comments."""
     if not isinstance(target, Table) or key in target:
-        target[key] = value
+        target[key] = _inline(value) if isinstance(target, InlineTable) else value  # no [table] inside { }
         return
     body = target.value.body
     last_plain = None
