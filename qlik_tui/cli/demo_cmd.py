@@ -101,6 +101,9 @@ def run(args: argparse.Namespace) -> int:
                     time.sleep(3600)
             except KeyboardInterrupt:
                 return 0
+        from .common import profiles_path
         from .tui_cmd import launch
 
-        return launch(demo.profiles_path, args)
+        # The demo's file is rebuilt at every start: profiles made in the demo go to the user's own.
+        home = profiles_path(args)
+        return launch(demo.profiles_path, args, home=None if home.resolve() == demo.profiles_path.resolve() else home)

@@ -13,8 +13,8 @@ def run(args: argparse.Namespace) -> int:
     return launch(profiles_path(args), args)
 
 
-def launch(path: Path, args: argparse.Namespace) -> int:
-    """Run the Textual app on the profiles file at `path`."""
+def launch(path: Path, args: argparse.Namespace, home: Path | None = None) -> int:
+    """Run the Textual app on the profiles file at `path` (`home`: where new profiles go, in the demo)."""
     from ..core.errors import UsageError
     from ..ui.launch import run_app
 
@@ -27,4 +27,5 @@ def launch(path: Path, args: argparse.Namespace) -> int:
         request=args.request,
         mouse=not args.no_mouse,
         max_body=int(max_body * 1024 * 1024) or None,
+        home=home,
     )

@@ -44,6 +44,10 @@ class ProfileError(QlikTuiError):
         return out
 
 
+class ProfileConflict(ProfileError):
+    """The profiles file changed on disk, in the very profile being saved: the user decides."""
+
+
 class KeyFileError(QlikTuiError):
     """A private key, certificate or public key that cannot be used."""
 

@@ -18,6 +18,7 @@ from typing import Any
 from .http.redact import mask_json, mask_jwts, redact_query
 from .http.types import Request
 from .json.parse import loads
+from .profiles.safe_files import ensure_private_dir
 
 MAX_ENTRIES = 500
 MAX_BODY = 64 * 1024
@@ -28,6 +29,14 @@ def default_state_dir() -> Path:
     """$XDG_STATE_HOME/qlik-tui (default ~/.local/state/qlik-tui)."""
     state = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
     return Path(state) / "qlik-tui"
+
+
+def private_folder(folder: Path) -> Path:
+    """Create `folder` 0700; the qlik-tui state folder above it too (made 0700, or tightened)."""
+    state = default_state_dir()
+    if folder == state or state in folder.parents:
+        ensure_private_dir(state)  # mkdir(parents=True) alone would make it 0755
+    return ensure_private_dir(folder)
 
 
 def mask_secrets(value: Any) -> Any:
@@ -100,7 +109,7 @@ class History:
         entry = HistoryEntry(
             time.time(), request.method, mask_jwts(request.path), query, _safe_body(request.body), status, elapsed
         )
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(self.path.parent)
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
@@ -112,7 +121,7 @@ class History:
         return entry
 
     def _trim(self) -> None:
-        from .profiles.store import atomic_write
+        from .profiles.safe_files import atomic_write
 
         keep = self._read()[-MAX_ENTRIES // 2 :]
         self._cache = list(keep)

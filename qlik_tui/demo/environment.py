@@ -14,7 +14,8 @@ from typing import Any
 import tomli_w
 
 from ..core.auth.keys import generate_keypair, load_public_key
-from ..core.profiles.store import atomic_write
+from ..core.profiles.loader import parse_toml_text
+from ..core.profiles.safe_files import atomic_write
 from .cloud_data import generate as generate_tenant
 from .cloud_sim import CloudConfig, CloudSimulator
 from .control import WithControl
@@ -27,6 +28,7 @@ from .tls import make_ca_and_server_cert, server_context
 DEMO_KEY_ID = "demo-key-1"
 DEMO_ISSUER = "https://qlik-tui.demo/issuer"
 QSEOW_USER = ("DEMO", "alice", "Alice Andersson")
+DEMO_PROFILES = ("demo-qseow", "demo-cloud")
 
 
 @dataclass
@@ -100,10 +102,28 @@ def start_demo(options: DemoOptions) -> Demo:
     qseow_server = RunningServer(WithControl(qseow), port=options.qseow_port, tls=tls)
     cloud_server = RunningServer(WithControl(cloud), port=options.cloud_port, tls=tls)
     profiles_path = folder / "profiles.toml"
-    atomic_write(
-        profiles_path, tomli_w.dumps(demo_profiles(qseow_server.url, cloud_server.url, ca_path, options.lifetime)).encode()
-    )
+    doc = demo_profiles(qseow_server.url, cloud_server.url, ca_path, options.lifetime)
+    doc["profiles"].update(_kept_profiles(profiles_path))
+    atomic_write(profiles_path, tomli_w.dumps(doc).encode())
     return Demo(profiles_path, qseow, cloud, qseow_server, cloud_server)
+
+
+def _kept_profiles(path: Path) -> dict[str, Any]:
+    """Profiles a person added to the demo's file (older versions saved new ones there): never dropped.
+
+    The demo's own profiles are rewritten at every start (new ports); anything else is kept,
+    and a file that does not parse is kept as `profiles.toml.bak` before it is replaced.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return {}
+    try:
+        table = parse_toml_text(raw.decode("utf-8")).get("profiles")
+    except ValueError:
+        atomic_write(path.with_name(path.name + ".bak"), raw)
+        return {}
+    return {n: t for n, t in table.items() if n not in DEMO_PROFILES} if isinstance(table, dict) else {}
 
 
 def demo_profiles(qseow_url: str, cloud_url: str, ca_path: Path | None, lifetime: str) -> dict[str, Any]:

@@ -8,11 +8,13 @@ from pathlib import Path
 from ..core.errors import ProfileError
 from ..core.profiles.loader import broken_profile_error, load_profiles, plural
 from ..core.profiles.model import ProfileSet
+from ..core.profiles.store import clean_up
 from ..core.terminal_text import visible_block
 
 
 def load_for_app(path: Path) -> tuple[ProfileSet | None, ProfileError | None]:
     """The profiles, or None (no file yet), and the problem if the file (or every profile) is broken."""
+    clean_up(path)  # temp files left by a save that was killed
     if not path.exists():
         return None, None
     try:
@@ -26,8 +28,10 @@ def load_for_app(path: Path) -> tuple[ProfileSet | None, ProfileError | None]:
     return profile_set, None
 
 
-def run_app(path: Path, *, profile: str | None, request: str | None, mouse: bool, max_body: int | None = None) -> int:
-    """Run the app until it quits; return its exit code."""
+def run_app(
+    path: Path, *, profile: str | None, request: str | None, mouse: bool, max_body: int | None = None, home: Path | None = None
+) -> int:
+    """Run the app until it quits; return its exit code. `home`: where the demo saves new profiles."""
     from .app import QlikTuiApp
 
     profile_set, problem = load_for_app(path)
@@ -42,5 +46,6 @@ def run_app(path: Path, *, profile: str | None, request: str | None, mouse: bool
         print("hint: pass -p with one of those names", file=sys.stderr)
         return 2
     app = QlikTuiApp(path, profile_set, active=profile, request=request, problem=problem, max_body=max_body)
+    app.home_profiles = home
     code = app.run(mouse=mouse)
     return int(code or 0)

@@ -71,3 +71,14 @@ def test_history_survives_a_deeply_nested_body(tmp_path: Path) -> None:
         body = ('{"password": "hunter2", "a":' + "[" * depth + "1" + "]" * depth + "}").encode()
         history.add(Request.build("POST", "/qrs/x", [], body), 200, 0.1)
     assert "hunter2" not in history.path.read_text() and len(History("deep", tmp_path).entries()) == 3
+
+
+def test_state_folder_is_private_and_an_existing_loose_one_is_tightened(tmp_path: Path, monkeypatch: object) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # type: ignore[attr-defined]
+    History("prod").add(Request.build("GET", "/qrs/about"), 200, 0.1)
+    state = tmp_path / "state" / "qlik-tui"
+    assert stat.S_IMODE(os.stat(state).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(state / "history").st_mode) == 0o700
+    state.chmod(0o755)  # made by an older version
+    History("eu").add(Request.build("GET", "/qrs/about"), 200, 0.1)
+    assert stat.S_IMODE(os.stat(state).st_mode) == 0o700

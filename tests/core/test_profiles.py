@@ -172,7 +172,8 @@ def test_default_path_follows_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
 def test_save_round_trip_keeps_backup_and_mode(profiles_file: Path) -> None:
     before = profiles_file.read_bytes()
     ps = load_profiles(profiles_file)
-    save_profiles(ps)
+    save_profiles(ProfileSet(ps.path, ps.profiles, "eu"))  # a change: an unchanged set writes nothing
+    ps = load_profiles(profiles_file)
     assert stat.S_IMODE(os.stat(profiles_file).st_mode) == 0o600
     backup = profiles_file.with_name("profiles.toml.bak")
     assert backup.read_bytes() == before and stat.S_IMODE(os.stat(backup).st_mode) == 0o600

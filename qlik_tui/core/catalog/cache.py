@@ -8,8 +8,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..history import default_state_dir
-from ..profiles.store import atomic_write
+from ..history import default_state_dir, private_folder
+from ..profiles.safe_files import atomic_write
 from .builtin import SERVER, Endpoint
 
 
@@ -51,4 +51,6 @@ def write_cache(profile_name: str, found: Discovered, folder: Path | None = None
             for e in found.endpoints
         ],
     }
-    atomic_write(cache_path(profile_name, folder), json.dumps(doc).encode("utf-8"))
+    path = cache_path(profile_name, folder)
+    private_folder(path.parent)
+    atomic_write(path, json.dumps(doc).encode("utf-8"))

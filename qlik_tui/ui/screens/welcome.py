@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Static
 
 from ...core.errors import ProfileError
 from ...core.profiles.model import Profile, ProfileSet
-from ...core.profiles.store import save_profiles
+from ...core.profiles.store import put_profile
 from .profile_editor import ProfileEditor
 
 
@@ -64,20 +64,17 @@ class WelcomeScreen(Screen[ProfileSet | None]):
         self.dismiss(None)
 
     def action_new(self) -> None:
-        """Open the editor; a valid profile is saved as the file's first profile."""
+        """Open the editor; a valid profile is saved into the file (which may have appeared meanwhile)."""
         if self.problem is not None:
             self.notify("Fix the file first: it is never overwritten while it has problems.", severity="warning")
             return
-        self.app.push_screen(ProfileEditor(self.path.expanduser().resolve().parent, []), self._created)
+        self.app.push_screen(ProfileEditor(self.path.expanduser().resolve().parent, [], save=self._save), self._created)
 
-    def _created(self, result: tuple[str, Profile] | None) -> None:
-        if result is None:
-            return
-        name, profile = result
-        profile_set = ProfileSet(self.path, {name: profile}, name)
-        try:
-            save_profiles(profile_set)
-        except ProfileError as exc:
-            self.notify("\n".join(exc.lines()), title="Profile not saved", severity="error", timeout=12)
-            return
-        self.dismiss(profile_set)
+    def _save(self, name: str, profile: Profile, overwrite: bool) -> ProfileSet:
+        # put_profile re-reads the file: one written by an editor since this screen opened is
+        # added to, never replaced; the first profile of a file becomes its default.
+        return put_profile(self.path, name, profile, default_if_unset=True, overwrite=overwrite)
+
+    def _created(self, result: tuple[str, ProfileSet] | None) -> None:
+        if result is not None:
+            self.dismiss(result[1])

@@ -1,4 +1,4 @@
-"""The profiles of the file; the active one is marked; Enter switches.
+"""The profiles of the file; the active one is marked; Enter switches, d makes the default.
 
 Profiles that failed validation are listed too, marked, after the usable ones: Enter on one
 shows its problems instead of switching, so one typo never hides a profile.
@@ -6,9 +6,10 @@ shows its problems instead of switching, so one typo never hides a profile.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -19,6 +20,8 @@ from ...core.terminal_text import visible
 
 class ProfileList(OptionList):
     """Every profile, one line each."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("d", "make_default", "Make default", id="profile.default")]
 
     class Switch(Message):
         """The user chose a profile."""
@@ -31,6 +34,20 @@ class ProfileList(OptionList):
         super().__init__(*args, **kwargs)
         self.broken: dict[str, list[str]] = {}
         self._told_default = False
+
+    class MakeDefault(Message):
+        """The user wants the highlighted profile to be the file's default."""
+
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+    def action_make_default(self) -> None:
+        """d: make the highlighted profile the default (written into the file)."""
+        if self.highlighted is not None:
+            option = self.get_option_at_index(self.highlighted)
+            if option.id and option.id not in self.broken:
+                self.post_message(self.MakeDefault(option.id))
 
     def on_mount(self) -> None:
         self.border_title = "Profiles"
