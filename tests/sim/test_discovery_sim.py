@@ -14,13 +14,13 @@ from qlik_tui.core.http.types import Request
 from qlik_tui.demo.environment import Demo, DemoOptions, start_demo
 from tests.cli_helpers import assert_clean_failure, run_cli
 from tests.sim.conftest import profile
-from tests.specs import CLOUD_SPEC, QRS_SPEC, load, operations
+from tests.specs import CLOUD_SPEC, QRS_SPEC, load, operations, unpacked
 
 
 @pytest.fixture
 def real_spec_demo(tmp_path: Path) -> Iterator[Demo]:
-    load(QRS_SPEC)  # skips (or fails in CI) without the specs
-    with start_demo(DemoOptions(tmp_path / "demo", tls=False, openapi_path=QRS_SPEC)) as running:
+    spec = unpacked(QRS_SPEC, tmp_path)
+    with start_demo(DemoOptions(tmp_path / "demo", tls=False, openapi_path=spec)) as running:
         yield running
 
 
@@ -76,9 +76,10 @@ def test_endpoints_cli_builtin_and_errors(demo: Demo, tmp_path: Path) -> None:
     assert_clean_failure(mismatch)
 
 
-def test_cloud_catalog_files_merged(demo: Demo) -> None:
+def test_cloud_catalog_files_merged(demo: Demo, tmp_path: Path) -> None:
     spec = load(CLOUD_SPEC)
-    text = demo.profiles_path.read_text().replace('issuer = "', f'catalog_files = ["{CLOUD_SPEC}"]\nissuer = "', 1)
+    plain = unpacked(CLOUD_SPEC, tmp_path)
+    text = demo.profiles_path.read_text().replace('issuer = "', f'catalog_files = ["{plain}"]\nissuer = "', 1)
     path = demo.profiles_path.with_name("with-files.toml")
     path.write_text(text)
     proc = run_cli("endpoints", "--profiles", str(path), "-p", "demo-cloud")

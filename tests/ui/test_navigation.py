@@ -10,7 +10,7 @@ from qlik_tui.core.catalog.builtin import builtin
 from qlik_tui.demo.environment import Demo, DemoOptions, start_demo
 from qlik_tui.ui.screens.placeholders import PlaceholderScreen
 from qlik_tui.ui.widgets.json_tree import JsonTree
-from tests.specs import QRS_SPEC, load
+from tests.specs import QRS_SPEC, unpacked
 from tests.ui.conftest import make_app, settle
 from tests.ui.test_app_flows import text_of, type_path
 
@@ -114,8 +114,8 @@ async def test_cloud_next_page_and_all_pages(demo: Demo, tmp_path: Path) -> None
 
 
 async def test_discovery_adds_server_endpoints_to_the_browser(tmp_path: Path, monkeypatch: object) -> None:
-    load(QRS_SPEC)
-    with start_demo(DemoOptions(tmp_path / "demo", tls=False, openapi_path=QRS_SPEC)) as demo:
+    spec = unpacked(QRS_SPEC, tmp_path)
+    with start_demo(DemoOptions(tmp_path / "demo", tls=False, openapi_path=spec)) as demo:
         app = make_app(demo.profiles_path, tmp_path)
         async with app.run_test(size=(110, 40)) as pilot:
             await settle(pilot)
