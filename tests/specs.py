@@ -32,6 +32,19 @@ def unpacked(path: Path, folder: Path) -> Path:
     return target
 
 
+NEWER_OPERATION = "GET /qrs/futurething/full"
+
+
+def newer_qrs_spec(folder: Path) -> Path:
+    """The 38.22 document plus one operation the built-in catalog lacks, as a newer server
+    build would publish it (what discovery is still for)."""
+    doc = json.loads(json.dumps(load(QRS_SPEC)))
+    doc["paths"]["/futurething/full"] = {"get": {"parameters": [{"name": "filter", "in": "query", "type": "string"}]}}
+    target = folder / "qrs-newer.json"
+    target.write_text(json.dumps(doc), encoding="utf-8")
+    return target
+
+
 def operations(doc: dict[str, Any]) -> int:
     """How many operations a spec describes, counted independently of qlik_tui."""
     return sum(1 for item in doc["paths"].values() for m in item if m in METHODS)

@@ -10,7 +10,7 @@ from qlik_tui.core.catalog.builtin import builtin
 from qlik_tui.demo.environment import Demo, DemoOptions, start_demo
 from qlik_tui.ui.screens.placeholders import PlaceholderScreen
 from qlik_tui.ui.widgets.json_tree import JsonTree
-from tests.specs import QRS_SPEC, unpacked
+from tests.specs import newer_qrs_spec
 from tests.ui.conftest import make_app, settle
 from tests.ui.test_app_flows import text_of, type_path
 
@@ -114,7 +114,7 @@ async def test_cloud_next_page_and_all_pages(demo: Demo, tmp_path: Path) -> None
 
 
 async def test_discovery_adds_server_endpoints_to_the_browser(tmp_path: Path, monkeypatch: object) -> None:
-    spec = unpacked(QRS_SPEC, tmp_path)
+    spec = newer_qrs_spec(tmp_path)
     with start_demo(DemoOptions(tmp_path / "demo", tls=False, openapi_path=spec)) as demo:
         app = make_app(demo.profiles_path, tmp_path)
         async with app.run_test(size=(110, 40)) as pilot:
@@ -122,13 +122,13 @@ async def test_discovery_adds_server_endpoints_to_the_browser(tmp_path: Path, mo
             app.query_one("#endpoint-tree").focus()
             await pilot.press("f6")
             await settle(pilot)
-            assert len(app.catalog_for("demo-qseow")) == 1581
+            assert len(app.catalog_for("demo-qseow")) == 1582  # the built-in 1,581 and the newer server's one
             app.query_one("#endpoint-filter", Input).focus()
-            await pilot.press(*"odagrequest count")
+            await pilot.press(*"futurething")
             await pilot.pause()
             tree: Tree[object] = app.query_one("#endpoint-tree", Tree)
             labels = [str(leaf.label) for group in tree.root.children for leaf in group.children]
-            assert any("/qrs/odagrequest/count" in label and "server" in label for label in labels)
+            assert any("/qrs/futurething/full" in label and "server" in label for label in labels)
 
 
 async def test_qrs_list_count_shown_before_sending(demo: Demo, tmp_path: Path) -> None:
