@@ -6,6 +6,9 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
+
+from ..core.terminal_text import visible
 
 if TYPE_CHECKING:
     from .app import QlikTuiApp
@@ -50,4 +53,7 @@ class EndpointsProvider(Provider):
             title = f"{endpoint.method} {endpoint.path}"
             score = max(matcher.match(title), matcher.match(endpoint.summary) * 0.8)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(app.load_endpoint, endpoint), help=endpoint.summary)
+                mark = endpoint.mark()
+                # help is markup to Textual: escape it (a server's summary may hold [brackets])
+                help_text = escape(visible(endpoint.describe() + (f"  ⚠ {mark}" if mark else "")))
+                yield Hit(score, matcher.highlight(title), partial(app.load_endpoint, endpoint), help=help_text)

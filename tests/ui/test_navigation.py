@@ -139,3 +139,34 @@ async def test_qrs_list_count_shown_before_sending(demo: Demo, tmp_path: Path) -
         await settle(pilot)
         assert "60 objects in this list" in text_of(app.query_one("#placeholder-note", Static))
         assert "/qrs/app/full" not in demo.qseow.stats.paths[-1]  # only the count was asked for
+
+
+async def test_deprecated_endpoints_are_marked_in_browser_palette_and_editor(demo: Demo, tmp_path: Path) -> None:
+    from textual.command import CommandPalette
+
+    app = make_app(demo.profiles_path, tmp_path, active="demo-cloud")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.query_one("#endpoint-filter", Input).focus()
+        await pilot.press(*"reload-tasks")
+        await pilot.pause()
+        tree: Tree[object] = app.query_one("#endpoint-tree", Tree)
+        labels = {str(leaf.label) for group in tree.root.children for leaf in group.children}
+        assert any(label.startswith("GET") and label.endswith("/api/v1/reload-tasks  ⚠ past sunset") for label in labels)
+        await pilot.press("enter")  # into the tree, on the first match: GET /api/v1/reload-tasks
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.query_one("#path", Input).value == "/api/v1/reload-tasks"
+        note = text_of(app.query_one("#placeholder-note", Static))
+        assert "⚠ past sunset 2026-09; use GET /api/scheduling/tasks" in note
+        await type_path(pilot, "/api/v1/users/me")  # another path: the mark goes
+        await pilot.pause()
+        assert "sunset" not in text_of(app.query_one("#placeholder-note", Static))
+        # the palette says it too
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"reload-tasks")
+        await settle(pilot)
+        shown = "\n".join(str(option.prompt) for option in app.screen.query_one(OptionList).options)
+        assert "past sunset 2026-09; use GET /api/scheduling/tasks" in shown

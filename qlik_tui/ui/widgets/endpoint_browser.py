@@ -20,6 +20,9 @@ def endpoint_label(endpoint: Endpoint) -> Text:
     text.append(endpoint.path)
     if endpoint.source != BUILTIN:
         text.append(f"  ·{endpoint.source}", style="dim italic")
+    if endpoint.deprecation is not None:  # the full mark (with the replacement) is under the path once loaded
+        gone = endpoint.deprecation.sunset_passed()
+        text.append("  ⚠ past sunset" if gone else "  ⚠ deprecated", style="italic red" if gone else "italic yellow")
     return text
 
 

@@ -7,6 +7,7 @@ message and hint the app shows; nothing half-formed is ever sent.
 from __future__ import annotations
 
 import json
+import re
 from typing import ClassVar
 
 from rich.highlighter import Highlighter
@@ -20,6 +21,7 @@ from ...core.catalog.builtin import Endpoint, placeholders_in
 from ...core.errors import UsageError
 from ...core.http.request_parts import parse_header_lines, parse_query_lines
 from ...core.http.types import Request
+from ...core.terminal_text import visible
 
 METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -35,6 +37,7 @@ class RequestEditor(Vertical):
     """Where the user builds the next request."""
 
     BODY_METHODS: ClassVar[set[str]] = {"POST", "PUT", "PATCH"}
+    _deprecated: tuple[re.Pattern[str], str] | None = None  # the loaded endpoint's path pattern and its mark
 
     class SendRequested(Message):
         """Enter in the path box: send."""
@@ -63,6 +66,7 @@ class RequestEditor(Vertical):
         self.query_one("#path", Input).value = path
         self.query_one("#query", TextArea).text = "\n".join(f"{k}={v}" for k, v in (query or []))
         self.query_one("#body", TextArea).text = body or ""
+        self._deprecated = None
         self._note_placeholders(path)
         if body:
             self.query_one("#request-tabs", TabbedContent).active = "tab-body"
@@ -70,6 +74,10 @@ class RequestEditor(Vertical):
     def load_endpoint(self, endpoint: Endpoint) -> None:
         """An endpoint from the catalog: its useful query keys as empty rows, its example body."""
         self.load(endpoint.method, endpoint.path, [(p, "") for p in endpoint.params], endpoint.body)
+        if endpoint.deprecation is not None:  # said under the path for as long as the path is this operation's
+            pattern = re.compile(re.sub(r"\\\{[^}/]+\\\}", "[^/]+", re.escape(endpoint.path)), re.IGNORECASE)
+            self._deprecated = (pattern, f"⚠ {visible(endpoint.mark())}")
+            self._note_placeholders(endpoint.path)
         if endpoint.params and not endpoint.body:
             self.query_one("#request-tabs", TabbedContent).active = "tab-query"
 
@@ -87,14 +95,25 @@ class RequestEditor(Vertical):
         if placeholders_in(self.query_one("#path", Input).value):
             return
         note = self.query_one("#placeholder-note", Static)
+        text = "  ·  ".join(t for t in (self._deprecation_note(), text) if t)
         note.update(Text(text, style="italic"))
         note.set_class(bool(text), "-visible")
 
     def _note_placeholders(self, path: str) -> None:
         names = placeholders_in(path)
         note = self.query_one("#placeholder-note", Static)
-        note.update(Text("fill in: " + ", ".join("{" + n + "}" for n in names), style="bold") if names else "")
-        note.set_class(bool(names), "-visible")
+        text = Text("fill in: " + ", ".join("{" + n + "}" for n in names), style="bold") if names else Text()
+        mark = self._deprecation_note(path)
+        if mark:
+            text.append(f"{'  ·  ' if names else ''}{mark}", style="italic")
+        note.update(text)
+        note.set_class(bool(text.plain), "-visible")
+
+    def _deprecation_note(self, path: str | None = None) -> str:
+        path = self.query_one("#path", Input).value if path is None else path
+        if self._deprecated is None or not self._deprecated[0].fullmatch(path.strip()):
+            return ""
+        return self._deprecated[1]
 
     def build(self) -> Request:
         """The request on screen, checked; UsageError explains what to fix."""
