@@ -8,7 +8,7 @@ import sys
 import time
 
 from ..core.auth.tokens import iso
-from ..core.events import ConnectionEvent
+from ..core.events import PREFIX_IN_PATH, ConnectionEvent
 from ..core.http.connections import open_connection
 from ..core.http.diagnose import pretty_json_or_text
 from ..core.http.redact import redact_headers
@@ -56,6 +56,8 @@ async def run_calls(profile: Profile, request: Request, args: argparse.Namespace
     if args.verbose:
         connection.events.subscribe(lambda e: _stderr(f"qlik-tui: {_event_line(e)}"))
         _stderr(f"qlik-tui: {profile.name}: {request.label()}")
+    else:  # warnings are printed without -v too
+        connection.events.subscribe(lambda e: _stderr(f"qlik-tui: warning: {e.detail}") if e.kind == PREFIX_IN_PATH else None)
     code = 0
     try:
         sent = 0

@@ -14,6 +14,7 @@ LOGGED_IN = "logged in"
 CSRF_REFRESHED = "csrf refreshed"
 RATE_LIMITED = "rate limited"
 REDIRECTED = "redirected"
+PREFIX_IN_PATH = "prefix in path"  # a warning: the CLI prints it even without -v
 
 
 @dataclass(frozen=True)
