@@ -170,3 +170,15 @@ async def test_deprecated_endpoints_are_marked_in_browser_palette_and_editor(dem
         await settle(pilot)
         shown = "\n".join(str(option.prompt) for option in app.screen.query_one(OptionList).options)
         assert "past sunset 2026-09; use GET /api/scheduling/tasks" in shown
+
+
+async def test_prefix_typed_in_the_path_is_sent_once_and_said(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_path(pilot, "/jwt/qrs/about")
+        await pilot.press("f5")
+        await settle(pilot)
+        assert app.query_one("#json-tree", JsonTree).root.data.value["buildVersion"] == "38.22.0"  # type: ignore[union-attr]
+        said = [n.message for n in app._notifications]
+        assert any("/jwt/qrs/about already holds the virtual proxy prefix 'jwt'" in m for m in said), said
