@@ -83,8 +83,10 @@ def build(kind: str) -> dict[str, Any]:
     out: list[Endpoint] = []
     for key in order:
         op, note = ops[key], by_key.get(key)
-        # The spec's own summaries are Qlik's words: only the notes give summaries.
-        endpoint = replace(op, summary="", source="built-in")
+        # The spec's own summaries are Qlik's words: only the notes give summaries. Without notes,
+        # the editor offers the required query keys as rows (the others as comments): an empty
+        # `limit=` sent to Qlik Cloud is an error, not a default.
+        endpoint = replace(op, summary="", source="built-in", params=op.required)
         if note is not None:
             offered = [p for p in note.get("params", op.params) if p in op.params]
             offered += [p for p in op.required if p not in offered]

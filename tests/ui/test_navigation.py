@@ -182,3 +182,24 @@ async def test_prefix_typed_in_the_path_is_sent_once_and_said(demo: Demo, tmp_pa
         assert app.query_one("#json-tree", JsonTree).root.data.value["buildVersion"] == "38.22.0"  # type: ignore[union-attr]
         said = [n.message for n in app._notifications]
         assert any("/jwt/qrs/about already holds the virtual proxy prefix 'jwt'" in m for m in said), said
+
+
+async def test_editor_offers_required_keys_as_rows_and_the_others_as_comments(demo: Demo, tmp_path: Path) -> None:
+    from textual.widgets import TextArea
+
+    from qlik_tui.ui.widgets.request_editor import RequestEditor
+
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        editor = app.query_one(RequestEditor)
+        editor.load_endpoint(endpoint("GET /qrs/user/ownedresources"))
+        await pilot.pause()
+        lines = app.query_one("#query", TextArea).text.splitlines()
+        assert lines[:2] == ["userselection=", "filter="] and sorted(lines[2:]) == ["# limit=", "# privileges="]
+        odag = endpoint("GET /qrs/odagmodelgroup/full")  # no notes: nothing but comments
+        assert not odag.summary and odag.params == ()
+        editor.load_endpoint(odag)
+        await pilot.pause()
+        assert app.query_one("#query", TextArea).text == "# filter=\n# orderby=\n# privileges="
+        assert editor.build().query == ()  # comments are not sent

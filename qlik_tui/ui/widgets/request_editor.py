@@ -74,11 +74,14 @@ class RequestEditor(Vertical):
     def load_endpoint(self, endpoint: Endpoint) -> None:
         """An endpoint from the catalog: its useful query keys as empty rows, its example body."""
         self.load(endpoint.method, endpoint.path, [(p, "") for p in endpoint.params], endpoint.body)
+        if endpoint.optional:  # the operation's other query keys, as comments: sent once uncommented
+            query = self.query_one("#query", TextArea)
+            query.text = "\n".join([*([query.text] if query.text else []), *(f"# {k}=" for k in endpoint.optional)])
         if endpoint.deprecation is not None:  # said under the path for as long as the path is this operation's
             pattern = re.compile(re.sub(r"\\\{[^}/]+\\\}", "[^/]+", re.escape(endpoint.path)), re.IGNORECASE)
             self._deprecated = (pattern, f"⚠ {visible(endpoint.mark())}")
             self._note_placeholders(endpoint.path)
-        if endpoint.params and not endpoint.body:
+        if (endpoint.params or endpoint.optional) and not endpoint.body:
             self.query_one("#request-tabs", TabbedContent).active = "tab-query"
 
     def on_input_changed(self, event: Input.Changed) -> None:
