@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 
+from ..core.catalog.builtin import subsequence
 from ..core.terminal_text import visible
 
 if TYPE_CHECKING:
@@ -49,8 +50,12 @@ class EndpointsProvider(Provider):
         if workspace is None or workspace.active is None:
             return
         matcher = self.matcher(query)
+        letters = "".join(query.lower().split())
         for endpoint in app.catalog_for(workspace.active):
             title = f"{endpoint.method} {endpoint.path}"
+            # ~2,300 operations: a cheap in-order-letters test first, Textual's matcher only on candidates
+            if not (subsequence(letters, title.lower()) or subsequence(letters, endpoint.summary.lower())):
+                continue
             score = max(matcher.match(title), matcher.match(endpoint.summary) * 0.8)
             if score > 0:
                 mark = endpoint.mark()

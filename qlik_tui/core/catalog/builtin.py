@@ -17,7 +17,18 @@ from importlib import resources
 from .codec import decode
 from .endpoint import BUILTIN, PLACEHOLDER, SERVER, Endpoint
 
-__all__ = ["BUILTIN", "SERVER", "Endpoint", "builtin", "fill_placeholders", "groups", "merge", "placeholders_in", "search"]
+__all__ = [
+    "BUILTIN",
+    "SERVER",
+    "Endpoint",
+    "builtin",
+    "fill_placeholders",
+    "groups",
+    "merge",
+    "placeholders_in",
+    "search",
+    "subsequence",
+]
 _PLACEHOLDER = PLACEHOLDER
 
 
@@ -83,20 +94,24 @@ def fuzzy_score(query: str, endpoint: Endpoint) -> int:
     for word in query.lower().split():
         if word in hay:
             score += 10 + (5 if word in path else 0)
-        elif _subsequence(word, path):
+        elif subsequence(word, path):
             score += 1
         else:
             return 0
     return score
 
 
-def _subsequence(needle: str, hay: str) -> bool:
+def subsequence(needle: str, hay: str) -> bool:
+    """True when the letters of `needle` appear in `hay` in order (`rldtsk` in `reloadtask`)."""
     position = 0
     for char in needle:
         position = hay.find(char, position) + 1
         if position == 0:
             return False
     return True
+
+
+_subsequence = subsequence  # its name before the palette used it
 
 
 def search(endpoints: list[Endpoint] | tuple[Endpoint, ...], query: str) -> list[Endpoint]:
