@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from textual.widgets import Input, OptionList, Static, Tree
@@ -13,6 +14,13 @@ from qlik_tui.ui.widgets.json_tree import JsonTree
 from tests.specs import newer_qrs_spec
 from tests.ui.conftest import make_app, settle
 from tests.ui.test_app_flows import text_of, type_path
+
+
+async def wait_until(pilot, condition, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
+    """Pause until `condition()` holds (generous: Pilot runs slowly on a loaded machine)."""
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        await pilot.pause(0.05)
 
 
 def endpoint(label: str, kind: str = "qseow"):  # type: ignore[no-untyped-def]
@@ -155,21 +163,23 @@ async def test_deprecated_endpoints_are_marked_in_browser_palette_and_editor(dem
         assert any(label.startswith("GET") and label.endswith("/api/v1/reload-tasks  ⚠ past sunset") for label in labels)
         await pilot.press("enter")  # into the tree, on the first match: GET /api/v1/reload-tasks
         await pilot.press("enter")
-        await pilot.pause()
-        assert app.query_one("#path", Input).value == "/api/v1/reload-tasks"
-        note = text_of(app.query_one("#placeholder-note", Static))
-        assert "⚠ past sunset 2026-09; use GET /api/scheduling/tasks" in note
+        await wait_until(pilot, lambda: app.query_one("#path", Input).value == "/api/v1/reload-tasks")
+        note = app.query_one("#placeholder-note", Static)
+        await wait_until(pilot, lambda: "sunset" in text_of(note))
+        assert "⚠ past sunset 2026-09; use GET /api/scheduling/tasks" in text_of(note)
         await type_path(pilot, "/api/v1/users/me")  # another path: the mark goes
-        await pilot.pause()
-        assert "sunset" not in text_of(app.query_one("#placeholder-note", Static))
+        await wait_until(pilot, lambda: "sunset" not in text_of(note))
         # the palette says it too
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"reload-tasks")
-        await settle(pilot)
-        shown = "\n".join(str(option.prompt) for option in app.screen.query_one(OptionList).options)
-        assert "past sunset 2026-09; use GET /api/scheduling/tasks" in shown
+
+        def shown() -> str:
+            return "\n".join(str(option.prompt) for option in app.screen.query_one(OptionList).options)
+
+        await wait_until(pilot, lambda: "reload-tasks" in shown())  # the palette searches on a timer
+        assert "past sunset 2026-09; use GET /api/scheduling/tasks" in shown()
 
 
 async def test_prefix_typed_in_the_path_is_sent_once_and_said(demo: Demo, tmp_path: Path) -> None:
