@@ -246,3 +246,28 @@ def test_qrs_count_paths() -> None:
         count = qrs_count_path(e.path) if e.method == "GET" else None
         if count and count.removeprefix("/qrs") not in spec["paths"]:
             pytest.fail(f"{e.label()} would ask {count}, which the QRS does not have")
+
+
+def test_endpoints_command_lists_every_operation_with_marks_and_json(tmp_path: Path) -> None:
+    from tests.cli_helpers import run_cli
+
+    env = {"XDG_CONFIG_HOME": str(tmp_path)}
+    qrs = run_cli("endpoints", "--type", "qseow", env=env)
+    cloud = run_cli("endpoints", "--type", "cloud", "--deprecated", env=env)
+    assert qrs.returncode == cloud.returncode == 0, qrs.stderr + cloud.stderr
+    assert len(qrs.stdout.splitlines()) == operations(load(QRS_SPEC))
+    assert len(cloud.stdout.splitlines()) == 21 and all(line.endswith("]") for line in cloud.stdout.splitlines())
+    assert (
+        "GET    /api/v1/reload-tasks " in cloud.stdout and "[past sunset 2026-09; use GET /api/scheduling/tasks]" in cloud.stdout
+    )
+    found = run_cli("endpoints", "--type", "qseow", "--json", "--grep", "user ownedresources", env=env)
+    entries = [json.loads(line) for line in found.stdout.splitlines()]
+    assert [e["path"] for e in entries] == ["/qrs/user/ownedresources"]
+    assert {"name": "userselection", "required": True} in entries[0]["query_params"] and entries[0]["deprecated"] is None
+    gone = json.loads(run_cli("endpoints", "--type", "cloud", "--json", "--grep", "delete reload-tasks", env=env).stdout)
+    assert gone["deprecated"] == {
+        "since": "2026-03",
+        "sunset": "2026-09",
+        "sunset_passed": True,
+        "use": "DELETE /api/scheduling/tasks/{id}",
+    }
