@@ -13,7 +13,7 @@ import time
 
 from ..core.auth.tokens import iso
 from ..core.errors import BodyTooLarge, RequestFailed, TimeLimitExceeded
-from ..core.events import RATE_LIMITED, RELOGIN_BACKOFF, ConnectionEvent
+from ..core.events import PREFIX_IN_PATH, RATE_LIMITED, RELOGIN_BACKOFF, ConnectionEvent
 from ..core.http.connections import open_connection
 from ..core.http.deadline import Deadline
 from ..core.http.diagnose import pretty_json_or_text
@@ -91,6 +91,14 @@ def _for_the_cli(exc: RequestFailed) -> RequestFailed:
     return exc
 
 
+def _say_without_verbose(event: ConnectionEvent) -> None:
+    """Without -v, only what the user must know: waits (429, re-login back-off) and warnings."""
+    if event.kind == PREFIX_IN_PATH:
+        _stderr(f"qlik-tui: warning: {visible(event.detail)}")
+    elif event.kind in ALWAYS_SAID:
+        _stderr(f"qlik-tui: {visible(event.describe())}")
+
+
 async def run_calls(profile: Profile, request: Request, args: argparse.Namespace) -> int:
     """Send once, or every --watch seconds; exit 0 only if the last response was usable."""
     connection = open_connection(profile, timeout=args.timeout)
@@ -98,8 +106,8 @@ async def run_calls(profile: Profile, request: Request, args: argparse.Namespace
     if args.verbose:
         connection.events.subscribe(lambda e: _stderr(f"qlik-tui: {visible(_event_line(e))}"))
         _stderr(f"qlik-tui: {visible(profile.name)}: {visible(request.label())}")
-    else:
-        connection.events.subscribe(lambda e: _stderr(f"qlik-tui: {visible(e.describe())}") if e.kind in ALWAYS_SAID else None)
+    else:  # waits and warnings are said without -v too
+        connection.events.subscribe(_say_without_verbose)
     code = 0
     try:
         sent = refused = 0

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Any
+
+from ..core.catalog.endpoint import Endpoint
+from ..core.terminal_text import visible
 
 
 def register(sub: Any, shared: argparse.ArgumentParser) -> None:
@@ -21,6 +25,8 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--refresh", action="store_true", help="with --discover: ignore the cached server catalog")
     p.add_argument("--grep", metavar="TEXT", help="only lines containing every word of TEXT (case-insensitive)")
+    p.add_argument("--deprecated", action="store_true", help="only operations Qlik marks deprecated or past their sunset")
+    p.add_argument("--json", action="store_true", help="one JSON object per operation (parameters, body, deprecation)")
     p.set_defaults(run=run)
 
 
@@ -29,7 +35,6 @@ def run(args: argparse.Namespace) -> int:
     from ..core.catalog.builtin import builtin, merge
     from ..core.catalog.discovery import load_openapi_file
     from ..core.errors import ProfileError, UsageError
-    from ..core.terminal_text import visible
     from .common import selected_profile
 
     profile = None
@@ -70,10 +75,38 @@ def run(args: argparse.Namespace) -> int:
     words = (args.grep or "").lower().split()
     width = max((len(e.path) for e in endpoints), default=40)
     for endpoint in endpoints:
-        line = endpoint.line(min(width, 70))
+        if args.deprecated and endpoint.deprecation is None:
+            continue
+        line = visible(endpoint.line(min(width, 70)))  # discovered entries carry the server's text
         if all(w in line.lower() for w in words):
-            print(visible(line))  # paths and summaries may come from the server
+            print(visible(json.dumps(as_json(endpoint), ensure_ascii=False)) if args.json else line)
     return 0
+
+
+def as_json(endpoint: Endpoint) -> dict[str, Any]:
+    """An entry for `--json`: every fact the catalog holds about the operation."""
+    dep = endpoint.deprecation
+    return {
+        "method": endpoint.method,
+        "path": endpoint.path,
+        "summary": endpoint.summary,
+        "group": endpoint.group,
+        "source": endpoint.source,
+        "path_params": endpoint.placeholders,
+        "query_params": [
+            {"name": n, "required": n in endpoint.required} for n in dict.fromkeys((*endpoint.params, *endpoint.optional))
+        ],
+        "body": endpoint.takes_body or endpoint.body is not None,
+        "example_body": json.loads(endpoint.body) if endpoint.body else None,
+        "deprecated": None
+        if dep is None
+        else {
+            "since": dep.since or None,
+            "sunset": dep.sunset or None,
+            "sunset_passed": dep.sunset_passed(),
+            "use": dep.use or None,
+        },
+    }
 
 
 async def _discover(profile: Any, refresh: bool) -> Any:

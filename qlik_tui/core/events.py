@@ -15,6 +15,7 @@ CSRF_REFRESHED = "csrf refreshed"
 RATE_LIMITED = "rate limited"
 RELOGIN_BACKOFF = "re-login back-off"
 REDIRECTED = "redirected"
+PREFIX_IN_PATH = "prefix in path"  # a warning: the CLI prints it even without -v
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,51 +21,164 @@ from qlik_tui.core.catalog.builtin import (
     placeholders_in,
     search,
 )
-from tests.specs import CLOUD_SPEC, QRS_SPEC, load
+from qlik_tui.core.catalog.codec import decode, encode
+from qlik_tui.core.catalog.deprecation import Deprecation
+from tests.specs import CLOUD_SPEC, METHODS, QRS_SPEC, load, operations
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def _query_names(spec: dict[str, Any], item: dict[str, Any], op: dict[str, Any]) -> set[str]:
-    names = set()
-    for raw in item.get("parameters", []) + op.get("parameters", []):
-        node = raw
-        while isinstance(node, dict) and "$ref" in node:
-            target: Any = spec
-            for part in node["$ref"].lstrip("#/").split("/"):
-                target = target.get(part, {}) if isinstance(target, dict) else {}
-            node = target  # a dangling $ref (the consolidated spec has some) resolves to {}
-        if node.get("in") == "query":
-            names.add(node["name"].lower())
-    return names
+def _resolve(spec: dict[str, Any], node: Any) -> Any:
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = spec
+        for part in node["$ref"].lstrip("#/").split("/"):
+            target = target.get(part, {}) if isinstance(target, dict) else {}
+        node = target  # a dangling $ref (the consolidated spec has some) resolves to {}
+    return node
 
 
-@pytest.mark.parametrize(
-    ("kind", "spec_path", "prefix", "minimum"), [("qseow", QRS_SPEC, "/qrs", 80), ("cloud", CLOUD_SPEC, "", 60)]
-)
-def test_every_builtin_entry_is_in_qliks_spec(kind: str, spec_path: Any, prefix: str, minimum: int) -> None:
+def _params(spec: dict[str, Any], item: dict[str, Any], op: dict[str, Any]) -> list[dict[str, Any]]:
+    return [_resolve(spec, raw) for raw in item.get("parameters", []) + op.get("parameters", [])]
+
+
+def _spec_operations(spec: dict[str, Any], prefix: str) -> dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]]:
+    """(METHOD, lower-case path) -> (path item, operation), read without qlik_tui's parser."""
+    return {
+        (method.upper(), (prefix + path).lower()): (item, op)
+        for path, item in spec["paths"].items()
+        for method, op in item.items()
+        if method in METHODS
+    }
+
+
+SPECS = [("qseow", QRS_SPEC, "/qrs"), ("cloud", CLOUD_SPEC, "")]
+
+
+@pytest.mark.parametrize(("kind", "spec_path", "prefix"), SPECS)
+def test_every_spec_operation_is_in_the_catalog_once(kind: str, spec_path: Any, prefix: str) -> None:
     spec = load(spec_path)
     entries = builtin(kind)
-    assert len(entries) >= minimum
-    lowered = {p.lower(): item for p, item in spec["paths"].items()}
-    for e in entries:
-        path = e.path[len(prefix) :] if prefix else e.path
-        item = spec["paths"].get(path) or lowered.get(path.lower())
-        assert item is not None and e.method.lower() in item, f"{e.label()} is not in {spec_path.name}"
-        names = _query_names(spec, item, item[e.method.lower()])
-        for param in e.params:
-            assert param.lower() in names, f"{e.label()}: query parameter {param!r} is not in the spec"
+    assert len({e.key() for e in entries}) == len(entries) == operations(spec)
+    assert {e.key() for e in entries} == set(_spec_operations(spec, prefix))
+
+
+@pytest.mark.parametrize(("kind", "spec_path", "prefix"), SPECS)
+def test_every_entry_says_what_the_spec_says(kind: str, spec_path: Any, prefix: str) -> None:
+    spec = load(spec_path)
+    ops = _spec_operations(spec, prefix)
+    for e in builtin(kind):
+        item, op = ops[e.key()]
+        params = [p for p in _params(spec, item, op) if isinstance(p, dict) and "name" in p]
+        query = {p["name"] for p in params if p.get("in") == "query"}
+        required = {p["name"] for p in params if p.get("in") == "query" and p.get("required") is True}
+        path_params = {p["name"].lower() for p in params if p.get("in") == "path"}
+        assert set(e.params) | set(e.optional) == query, f"{e.label()}: query parameters differ from the spec"
+        assert set(e.required) == required, f"{e.label()}: required query parameters differ from the spec"
+        assert required <= set(e.params), f"{e.label()}: a required query parameter is not offered in the editor"
+        assert path_params <= {n.lower() for n in e.placeholders}, f"{e.label()}: path parameters"  # (some specs omit one)
+        takes_body = "requestBody" in op or any(p.get("in") == "body" for p in params)
+        assert e.takes_body == takes_body, f"{e.label()}: body presence differs from the spec"
+        deprecated = op.get("deprecated") is True or op.get("x-qlik-deprecated") is True
+        assert (e.deprecation is not None) == deprecated or e.label() in REPLACED_WITHOUT_FLAG, f"{e.label()}: deprecation"
+        if e.deprecation is not None:
+            assert e.deprecation.sunset == str(op.get("x-qlik-deprecated-sunset") or "")
+            if e.deprecation.use:
+                method, path = e.deprecation.use.split(" ", 1)
+                assert (method, path.lower()) in ops, f"{e.label()}: its replacement {e.deprecation.use} is not in the spec"
+
+
+REPLACED_WITHOUT_FLAG: set[str] = set()
+
+
+@pytest.mark.parametrize(("kind", "spec_path", "prefix"), SPECS)
+def test_summaries_are_our_own_words(kind: str, spec_path: Any, prefix: str) -> None:
+    spec = load(spec_path)
+    ops = _spec_operations(spec, prefix)
+    for e in builtin(kind):
+        _, op = ops[e.key()]
+        for theirs in (op.get("summary"), op.get("description")):
+            if len(e.summary.split()) > 4 and isinstance(theirs, str):  # "Create a space" has one wording
+                assert " ".join(theirs.split()).lower() != e.summary.lower(), f"{e.label()}: summary copied from the spec"
+
+
+def test_the_most_used_operations_have_a_summary() -> None:
+    described = [e for kind in ("qseow", "cloud") for e in builtin(kind) if e.summary]
+    assert len(described) >= 200
 
 
 @pytest.mark.parametrize("kind", ["qseow", "cloud"])
-def test_entries_are_complete_and_unique(kind: str) -> None:
-    entries = builtin(kind)
-    assert len({e.key() for e in entries}) == len(entries)
-    for e in entries:
-        assert e.summary and e.group and e.method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+def test_entries_are_well_formed(kind: str) -> None:
+    for e in builtin(kind):
+        assert e.group and e.method in ("GET", "POST", "PUT", "PATCH", "DELETE") and e.source == "built-in"
         if e.body is not None:
             json.loads(e.body)
-            assert e.method in ("POST", "PUT", "PATCH")
-        if e.method in ("PUT", "PATCH") and e.path.endswith("}"):  # an update of an object
+            assert e.method in ("POST", "PUT", "PATCH") and e.takes_body
+        if e.summary and e.method in ("PUT", "PATCH") and e.path.endswith("}"):  # a described update of an object
             assert e.body is not None, f"{e.label()} needs an example body"
+    grouped = groups(builtin(kind))
+    assert sum(len(v) for v in grouped.values()) == len(builtin(kind))
+
+
+def test_the_data_is_what_the_generator_makes() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "gen_catalog.py"), "--check"], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("kind", ["qseow", "cloud"])
+def test_compact_form_round_trips(kind: str) -> None:
+    for e in builtin(kind):
+        assert decode(json.loads(json.dumps(encode(e, e.group)))) == e
+
+
+def _entry(kind: str, label: str) -> Endpoint:
+    return next(e for e in builtin(kind) if e.label() == label)
+
+
+TODAY = date(2026, 11, 28)
+
+
+def test_deprecations_and_their_replacements() -> None:
+    scriptlog = _entry("qseow", "GET /qrs/reloadtask/{reloadtaskid}/scriptlog")
+    assert scriptlog.mark(TODAY) == "deprecated; use GET /qrs/reloadtask/{reloadtaskid}/scriptlogfile"
+    assert _entry("qseow", "GET /qrs/reloadtask/{reloadtaskid}/scriptlogfile").deprecation is None
+    for label in ("GET /api/v1/reload-tasks", "POST /api/v1/reload-tasks", "GET /api/v1/reload-tasks/{taskId}"):
+        entry = _entry("cloud", label)
+        assert entry.mark(TODAY).startswith("past sunset 2026-09; use "), entry.mark(TODAY)
+        assert entry.deprecation is not None and "/api/scheduling/tasks" in entry.deprecation.use
+    email = _entry("cloud", "PATCH /api/v1/transports/email-config")
+    assert email.mark(TODAY) == "deprecated, sunset 2026-11; use PUT /api/v1/transports/email-config"
+    assert "[past sunset 2026-09; use GET /api/scheduling/tasks]" in _entry("cloud", "GET /api/v1/reload-tasks").line(today=TODAY)
+    qrs = [e for e in builtin("qseow") if e.deprecation]
+    cloud = [e for e in builtin("cloud") if e.deprecation]
+    assert (len(qrs), len(cloud)) == (134, 21)
+
+
+def test_sunset_month_ends_the_operation_after_it() -> None:
+    gone = Deprecation(sunset="2026-09")
+    assert not gone.sunset_passed(date(2026, 9, 30)) and gone.sunset_passed(date(2026, 10, 1))
+    assert Deprecation(sunset="2026-12").sunset_passed(date(2027, 1, 1))
+    assert not Deprecation(sunset="soon").sunset_passed(TODAY) and Deprecation().mark(TODAY) == "deprecated"
+
+
+def test_what_a_check_against_the_specs_found() -> None:
+    assert "enabled" in _entry("qseow", "GET /qrs/app/{id}/state").summary
+    export = _entry("qseow", "POST /qrs/app/{id}/export/{token}").summary.lower()
+    assert "new" not in export and "2022" not in export
+    owned = _entry("qseow", "GET /qrs/user/ownedresources")
+    assert owned.required == ("userselection",) and "userselection" in owned.params
+    task = _entry("qseow", "GET /qrs/task").summary
+    assert "user sync" in task and "distribution" in task
+    for label in (
+        "GET /api/v1/apps/{guid}/evaluations",
+        "POST /api/v1/apps/{guid}/evaluations",
+        "GET /api/v1/apps/evaluations/{id}",
+    ):
+        assert _entry("cloud", label).summary
+    for label in ("POST /qrs/app/upload", "POST /qrs/selection", "POST /qrs/selection/app", "GET /qrs/selection/{id}/app/full"):
+        assert _entry("qseow", label).summary
+    assert _entry("qseow", "POST /qrs/app/upload").required == ("name",)
 
 
 QRS_DAILY = """
@@ -129,3 +246,28 @@ def test_qrs_count_paths() -> None:
         count = qrs_count_path(e.path) if e.method == "GET" else None
         if count and count.removeprefix("/qrs") not in spec["paths"]:
             pytest.fail(f"{e.label()} would ask {count}, which the QRS does not have")
+
+
+def test_endpoints_command_lists_every_operation_with_marks_and_json(tmp_path: Path) -> None:
+    from tests.cli_helpers import run_cli
+
+    env = {"XDG_CONFIG_HOME": str(tmp_path)}
+    qrs = run_cli("endpoints", "--type", "qseow", env=env)
+    cloud = run_cli("endpoints", "--type", "cloud", "--deprecated", env=env)
+    assert qrs.returncode == cloud.returncode == 0, qrs.stderr + cloud.stderr
+    assert len(qrs.stdout.splitlines()) == operations(load(QRS_SPEC))
+    assert len(cloud.stdout.splitlines()) == 21 and all(line.endswith("]") for line in cloud.stdout.splitlines())
+    assert (
+        "GET    /api/v1/reload-tasks " in cloud.stdout and "[past sunset 2026-09; use GET /api/scheduling/tasks]" in cloud.stdout
+    )
+    found = run_cli("endpoints", "--type", "qseow", "--json", "--grep", "user ownedresources", env=env)
+    entries = [json.loads(line) for line in found.stdout.splitlines()]
+    assert [e["path"] for e in entries] == ["/qrs/user/ownedresources"]
+    assert {"name": "userselection", "required": True} in entries[0]["query_params"] and entries[0]["deprecated"] is None
+    gone = json.loads(run_cli("endpoints", "--type", "cloud", "--json", "--grep", "delete reload-tasks", env=env).stdout)
+    assert gone["deprecated"] == {
+        "since": "2026-03",
+        "sunset": "2026-09",
+        "sunset_passed": True,
+        "use": "DELETE /api/scheduling/tasks/{id}",
+    }

@@ -110,3 +110,16 @@ def test_seen_ids_rank_by_placeholder() -> None:
     first_id = seen.for_placeholder("id")[0]
     assert first_id.key == "id" and first_id.value == APP["id"] and first_id.label == ""
     assert any(s.label == "Sales" for s in seen.for_placeholder("id"))
+
+
+def test_cache_keeps_what_the_catalog_knows_and_ignores_the_old_form(tmp_path: Path) -> None:
+    from qlik_tui.core.catalog.cache import Discovered, cache_path, read_cache, write_cache
+
+    found = [e for e in from_openapi(load(QRS_SPEC)) if e.deprecation or e.required][:40]
+    write_cache("prod", Discovered(found, "38.22.0", "openapi"), tmp_path)
+    again = read_cache("prod", tmp_path, build="38.22.0")
+    assert again is not None and again.endpoints == found and again.origin == "cache"
+    assert read_cache("prod", tmp_path, build="39.0.0") is None
+    old = {"build": "38.22.0", "endpoints": [{"method": "GET", "path": "/qrs/app", "summary": "", "group": "app", "params": []}]}
+    cache_path("prod", tmp_path).write_text(json.dumps(old))
+    assert read_cache("prod", tmp_path) is None  # rediscovered rather than half-read

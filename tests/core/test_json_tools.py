@@ -82,9 +82,28 @@ def test_previews_and_buckets() -> None:
         max_leaves=30,
     )
 )
-def test_every_hit_path_exists(doc: object) -> None:
-    for path in find_all(doc, "a"):
-        value_at(doc, path)
+def test_hits_are_every_matching_key_and_value_in_document_order(doc: object) -> None:
+    hits = find_all(doc, "A")
+    assert hits == _hits_by_recursion(doc, "a")
+    for path in hits:
+        found = value_at(doc, path)  # the path leads somewhere, and what is there matches
+        assert (path and "a" in str(path[-1]).lower()) or "a" in str(found).lower()
+
+
+def _hits_by_recursion(node: object, needle: str, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    """The same search written the obvious way (the product's is iterative and bounded)."""
+    out: list[tuple[str | int, ...]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if needle in str(key).lower():
+                out.append((*path, key))
+            out += [p for p in _hits_by_recursion(value, needle, (*path, key)) if not (out and out[-1] == p)]
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            out += _hits_by_recursion(value, needle, (*path, index))
+    elif isinstance(node, str) and needle in node.lower():
+        out.append(path)
+    return out
 
 
 json_values = st.recursive(

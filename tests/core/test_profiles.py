@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from qlik_tui.cli.common import pick_profile
 from qlik_tui.core.auth.keys import GeneratedKeys
 from qlik_tui.core.errors import ProfileError
 from qlik_tui.core.profiles.loader import default_profiles_path, load_profiles, parse_profiles, profiles_to_toml, read_toml
@@ -252,6 +253,22 @@ def test_save_creates_missing_folder(tmp_path: Path, profiles_file: Path) -> Non
     assert load_profiles(target).names() == ["prod", "eu"]
 
 
-def test_write_profiles_helper_default_none(tmp_path: Path, keys: GeneratedKeys) -> None:
-    path = write_profiles(tmp_path, keys, default=None)
-    assert load_profiles(path).default is None
+def test_without_a_default_the_only_profile_is_used_and_several_ask_for_a_choice(
+    tmp_path: Path, keys: GeneratedKeys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("QLIK_TUI_PROFILE", raising=False)
+    several = load_profiles(write_profiles(tmp_path, keys, default=None))
+    assert several.default is None and several.names() == ["prod", "eu"]
+    with pytest.raises(ProfileError, match="several profiles and no default") as info:
+        pick_profile(several, None)
+    assert "prod, eu" in info.value.message and "-p NAME" in info.value.hint
+    assert pick_profile(several, "eu").name == "eu"
+    monkeypatch.setenv("QLIK_TUI_PROFILE", "prod")
+    assert pick_profile(several, None).name == "prod"
+    monkeypatch.delenv("QLIK_TUI_PROFILE")
+    only = tmp_path / "only"
+    only.mkdir()
+    text = write_profiles(only, keys, default=None).read_text(encoding="utf-8")
+    (only / "profiles.toml").write_text(text[: text.index("[profiles.eu]")], encoding="utf-8")
+    single = load_profiles(only / "profiles.toml")
+    assert single.names() == ["prod"] and pick_profile(single, None).name == "prod"

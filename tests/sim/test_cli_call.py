@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from qlik_tui.core.http.connections import open_connection
+from qlik_tui.core.http.types import Request
 from qlik_tui.demo.environment import Demo
 from tests.cli_helpers import assert_clean_failure, run_cli
+from tests.sim.conftest import profile
 
 
 def call(demo: Demo, *args: str, profile: str = "demo-qseow", stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -31,10 +34,26 @@ def test_query_values_are_encoded(demo: Demo) -> None:
     assert [a["name"] for a in json.loads(proc.stdout)] == ["[Sales] =Sum([Amount])"]
 
 
-def test_raw_and_include_redact_secrets(demo: Demo) -> None:
+async def test_raw_prints_the_exact_bytes_the_server_sent(demo: Demo, tmp_path: Path) -> None:
+    # A body no JSON library would write back the same way: CRLFs, odd spacing, \u escapes, UTF-8.
+    served = '{"swagger": "2.0",\r\n  "info" : {"title": "caf\\u00e9 ☕"},\t"paths": {}}\r\n'.encode()
+    (tmp_path / "main.json").write_bytes(served)
+    demo.qseow.routes.openapi_path = tmp_path / "main.json"  # the simulator serves this file as it is
+    async with open_connection(profile(demo, "demo-qseow")) as conn:  # the bytes, fetched on their own
+        fetched = (await conn.send(Request.build("GET", "/qrs/about/openapi/main"))).body
+    args = ["call", "--profiles", str(demo.profiles_path), "-p", "demo-qseow", "GET", "/qrs/about/openapi/main", "--raw"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "qlik_tui", *args],
+        capture_output=True,  # bytes: no newline translation, no decoding
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert fetched == served and proc.stdout == served
+
+
+def test_include_and_verbose_redact_secrets(demo: Demo) -> None:
     proc = call(demo, "GET", "/qrs/about", "--raw", "-i", "-v")
     assert proc.returncode == 0
-    assert proc.stdout == json.dumps(json.loads(proc.stdout), ensure_ascii=False)  # exactly as sent
     assert "HTTP 200 OK" in proc.stderr and "set-cookie: X-Qlik-Session-jwt-HTTP=••••••" in proc.stderr
     assert "minted" in proc.stderr and "session started" in proc.stderr
     token = run_cli("token", "--profiles", str(demo.profiles_path)).stdout.strip()

@@ -14,13 +14,13 @@ from qlik_tui.core.http.types import Request
 from qlik_tui.demo.environment import Demo, DemoOptions, start_demo
 from tests.cli_helpers import assert_clean_failure, run_cli
 from tests.sim.conftest import profile
-from tests.specs import CLOUD_SPEC, QRS_SPEC, load, operations
+from tests.specs import CLOUD_SPEC, NEWER_OPERATION, QRS_SPEC, load, newer_qrs_spec, operations, unpacked
 
 
 @pytest.fixture
 def real_spec_demo(tmp_path: Path) -> Iterator[Demo]:
-    load(QRS_SPEC)  # skips (or fails in CI) without the specs
-    with start_demo(DemoOptions(tmp_path / "demo", tls=False, openapi_path=QRS_SPEC)) as running:
+    spec = unpacked(QRS_SPEC, tmp_path)
+    with start_demo(DemoOptions(tmp_path / "demo", tls=False, openapi_path=spec)) as running:
         yield running
 
 
@@ -56,11 +56,26 @@ def test_endpoints_cli_discover_and_grep(real_spec_demo: Demo, tmp_path: Path) -
     grep = run_cli(
         "endpoints", "--profiles", str(real_spec_demo.profiles_path), "--discover", "--grep", "odagrequest count", env=env
     )
-    assert [line.split()[1] for line in grep.stdout.splitlines()] == [
+    assert sorted(line.split()[1] for line in grep.stdout.splitlines()) == [
         "/qrs/odagrequest/count",
         "/qrs/selection/{id}/odagrequest/count",
     ]
     assert "(cache" in grep.stderr
+
+
+def test_discovery_adds_what_a_newer_server_publishes(tmp_path: Path) -> None:
+    newer = newer_qrs_spec(tmp_path)
+    with start_demo(DemoOptions(tmp_path / "demo", tls=False, openapi_path=newer)) as running:
+        env = {"XDG_STATE_HOME": str(tmp_path / "state")}
+        builtin_only = run_cli("endpoints", "--profiles", str(running.profiles_path), env=env)
+        found = run_cli("endpoints", "--profiles", str(running.profiles_path), "--discover", env=env)
+    assert found.returncode == 0, found.stderr
+    assert len(builtin_only.stdout.splitlines()) == 1581 and len(found.stdout.splitlines()) == 1582
+    assert [line for line in found.stdout.splitlines() if NEWER_OPERATION.split()[1] in line] == [
+        f"GET    {'/qrs/futurething/full':<70}  query: filter"
+    ]
+    scriptlog = next(line for line in found.stdout.splitlines() if line.split()[1].endswith("/scriptlog"))
+    assert scriptlog.endswith("[deprecated; use GET /qrs/reloadtask/{reloadtaskid}/scriptlogfile]")
 
 
 def test_endpoints_cli_builtin_and_errors(demo: Demo, tmp_path: Path) -> None:
@@ -76,9 +91,10 @@ def test_endpoints_cli_builtin_and_errors(demo: Demo, tmp_path: Path) -> None:
     assert_clean_failure(mismatch)
 
 
-def test_cloud_catalog_files_merged(demo: Demo) -> None:
+def test_cloud_catalog_files_merged(demo: Demo, tmp_path: Path) -> None:
     spec = load(CLOUD_SPEC)
-    text = demo.profiles_path.read_text().replace('issuer = "', f'catalog_files = ["{CLOUD_SPEC}"]\nissuer = "', 1)
+    plain = unpacked(CLOUD_SPEC, tmp_path)
+    text = demo.profiles_path.read_text().replace('issuer = "', f'catalog_files = ["{plain}"]\nissuer = "', 1)
     path = demo.profiles_path.with_name("with-files.toml")
     path.write_text(text)
     proc = run_cli("endpoints", "--profiles", str(path), "-p", "demo-cloud")

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from qlik_tui.core.auth.keys import GeneratedKeys
-from qlik_tui.core.errors import RequestFailed
+from qlik_tui.core.errors import KeyFileError, RequestFailed
 from qlik_tui.core.http.connections import open_connection
 from qlik_tui.core.http.diagnose import diagnose
 from qlik_tui.core.http.types import Request, Response
@@ -110,9 +110,10 @@ async def test_bad_key_file_during_send(demo: Demo, tmp_path: Path) -> None:
     bad = tmp_path / "bad.pem"
     bad.write_text("not a key")
     async with open_connection(variant(demo, "demo-qseow", key=str(bad))) as conn:
-        with pytest.raises(Exception) as info:
+        with pytest.raises(KeyFileError) as info:
             await conn.send(ABOUT)
-    assert str(bad) in str(info.value)
+    assert str(bad) in info.value.message and info.value.hint and info.value.exit_code == 3
+    assert demo.qseow.stats.requests == 0  # nothing was sent without a signed token
 
 
 async def test_size_cap_stops_big_answers(demo: Demo) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from textual.widgets import Input, OptionList, Static, Tree
@@ -10,9 +11,16 @@ from qlik_tui.core.catalog.builtin import builtin
 from qlik_tui.demo.environment import Demo, DemoOptions, start_demo
 from qlik_tui.ui.screens.placeholders import PlaceholderScreen
 from qlik_tui.ui.widgets.json_tree import JsonTree
-from tests.specs import QRS_SPEC, load
+from tests.specs import newer_qrs_spec
 from tests.ui.conftest import make_app, settle
 from tests.ui.test_app_flows import text_of, type_path
+
+
+async def wait_until(pilot, condition, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
+    """Pause until `condition()` holds (generous: Pilot runs slowly on a loaded machine)."""
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        await pilot.pause(0.05)
 
 
 def endpoint(label: str, kind: str = "qseow"):  # type: ignore[no-untyped-def]
@@ -114,21 +122,21 @@ async def test_cloud_next_page_and_all_pages(demo: Demo, tmp_path: Path) -> None
 
 
 async def test_discovery_adds_server_endpoints_to_the_browser(tmp_path: Path, monkeypatch: object) -> None:
-    load(QRS_SPEC)
-    with start_demo(DemoOptions(tmp_path / "demo", tls=False, openapi_path=QRS_SPEC)) as demo:
+    spec = newer_qrs_spec(tmp_path)
+    with start_demo(DemoOptions(tmp_path / "demo", tls=False, openapi_path=spec)) as demo:
         app = make_app(demo.profiles_path, tmp_path)
         async with app.run_test(size=(110, 40)) as pilot:
             await settle(pilot)
             app.query_one("#endpoint-tree").focus()
             await pilot.press("f6")
             await settle(pilot)
-            assert len(app.catalog_for("demo-qseow")) == 1581
+            assert len(app.catalog_for("demo-qseow")) == 1582  # the built-in 1,581 and the newer server's one
             app.query_one("#endpoint-filter", Input).focus()
-            await pilot.press(*"odagrequest count")
+            await pilot.press(*"futurething")
             await pilot.pause()
             tree: Tree[object] = app.query_one("#endpoint-tree", Tree)
             labels = [str(leaf.label) for group in tree.root.children for leaf in group.children]
-            assert any("/qrs/odagrequest/count" in label and "server" in label for label in labels)
+            assert any("/qrs/futurething/full" in label and "server" in label for label in labels)
 
 
 async def test_qrs_list_count_shown_before_sending(demo: Demo, tmp_path: Path) -> None:
@@ -139,3 +147,69 @@ async def test_qrs_list_count_shown_before_sending(demo: Demo, tmp_path: Path) -
         await settle(pilot)
         assert "60 objects in this list" in text_of(app.query_one("#placeholder-note", Static))
         assert "/qrs/app/full" not in demo.qseow.stats.paths[-1]  # only the count was asked for
+
+
+async def test_deprecated_endpoints_are_marked_in_browser_palette_and_editor(demo: Demo, tmp_path: Path) -> None:
+    from textual.command import CommandPalette
+
+    app = make_app(demo.profiles_path, tmp_path, active="demo-cloud")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.query_one("#endpoint-filter", Input).focus()
+        await pilot.press(*"reload-tasks")
+        await pilot.pause()
+        tree: Tree[object] = app.query_one("#endpoint-tree", Tree)
+        labels = {str(leaf.label) for group in tree.root.children for leaf in group.children}
+        assert any(label.startswith("GET") and label.endswith("/api/v1/reload-tasks  ⚠ past sunset") for label in labels)
+        await pilot.press("enter")  # into the tree, on the first match: GET /api/v1/reload-tasks
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.query_one("#path", Input).value == "/api/v1/reload-tasks")
+        note = app.query_one("#placeholder-note", Static)
+        await wait_until(pilot, lambda: "sunset" in text_of(note))
+        assert "⚠ past sunset 2026-09; use GET /api/scheduling/tasks" in text_of(note)
+        await type_path(pilot, "/api/v1/users/me")  # another path: the mark goes
+        await wait_until(pilot, lambda: "sunset" not in text_of(note))
+        # the palette says it too
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"reload-tasks")
+
+        def shown() -> str:
+            return "\n".join(str(option.prompt) for option in app.screen.query_one(OptionList).options)
+
+        await wait_until(pilot, lambda: "reload-tasks" in shown())  # the palette searches on a timer
+        assert "past sunset 2026-09; use GET /api/scheduling/tasks" in shown()
+
+
+async def test_prefix_typed_in_the_path_is_sent_once_and_said(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_path(pilot, "/jwt/qrs/about")
+        await pilot.press("f5")
+        await settle(pilot)
+        assert app.query_one("#json-tree", JsonTree).root.data.value["buildVersion"] == "38.22.0"  # type: ignore[union-attr]
+        said = [n.message for n in app._notifications]
+        assert any("/jwt/qrs/about already holds the virtual proxy prefix 'jwt'" in m for m in said), said
+
+
+async def test_editor_offers_required_keys_as_rows_and_the_others_as_comments(demo: Demo, tmp_path: Path) -> None:
+    from textual.widgets import TextArea
+
+    from qlik_tui.ui.widgets.request_editor import RequestEditor
+
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        editor = app.query_one(RequestEditor)
+        editor.load_endpoint(endpoint("GET /qrs/user/ownedresources"))
+        await pilot.pause()
+        lines = app.query_one("#query", TextArea).text.splitlines()
+        assert lines[:2] == ["userselection=", "filter="] and sorted(lines[2:]) == ["# limit=", "# privileges="]
+        odag = endpoint("GET /qrs/odagmodelgroup/full")  # no notes: nothing but comments
+        assert not odag.summary and odag.params == ()
+        editor.load_endpoint(odag)
+        await pilot.pause()
+        assert app.query_one("#query", TextArea).text == "# filter=\n# orderby=\n# privileges="
+        assert editor.build().query == ()  # comments are not sent

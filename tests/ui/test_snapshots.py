@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from qlik_tui.core.auth.keys import GeneratedKeys
 from qlik_tui.ui.app import QlikTuiApp
@@ -61,7 +62,16 @@ async def settle(pilot: Pilot[int]) -> None:
 
 
 async def _settled(pilot: Pilot[int]) -> None:
+    await steady(pilot)
+
+
+async def steady(pilot: Pilot[int]) -> None:
+    """Settle, then stop the cursor blinking: otherwise the picture depends on how long the
+    app took to get here (a blink phase), not on what it shows."""
     await settle(pilot)
+    for box in pilot.app.query(Input):
+        box.cursor_blink = False
+    await pilot.pause()
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
@@ -71,7 +81,7 @@ def test_main_screen(snap_compare: object, fixed_app: QlikTuiApp, size: tuple[in
 
 def test_token_details(snap_compare: object, fixed_app: QlikTuiApp) -> None:
     async def open_token(pilot: Pilot[int]) -> None:
-        await settle(pilot)
+        await steady(pilot)
         pilot.app.query_one("#endpoint-tree").focus()
         await pilot.press("ctrl+t")
         await settle(pilot)
@@ -81,7 +91,7 @@ def test_token_details(snap_compare: object, fixed_app: QlikTuiApp) -> None:
 
 def test_error_view(snap_compare: object, fixed_app: QlikTuiApp) -> None:
     async def fail(pilot: Pilot[int]) -> None:
-        await settle(pilot)
+        await steady(pilot)
         await pilot.press(*"/qrs/about", "f5")
         await settle(pilot)
 
@@ -90,8 +100,8 @@ def test_error_view(snap_compare: object, fixed_app: QlikTuiApp) -> None:
 
 def test_cloud_profile_with_tls_off(snap_compare: object, fixed_app: QlikTuiApp) -> None:
     async def switch(pilot: Pilot[int]) -> None:
-        await settle(pilot)
+        await steady(pilot)
         await pilot.press("f2")
-        await settle(pilot)
+        await steady(pilot)
 
     assert snap_compare(fixed_app, terminal_size=(100, 30), run_before=switch)  # type: ignore[operator]

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from ..history import default_state_dir, private_folder
 from ..profiles.safe_files import atomic_write
-from .builtin import SERVER, Endpoint
+from .codec import decode, encode
+from .endpoint import SERVER, Endpoint
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,7 @@ def read_cache(profile_name: str, folder: Path | None = None, build: str | None 
         doc = json.loads(cache_path(profile_name, folder).read_text(encoding="utf-8"))
         if build is not None and doc["build"] != build:
             return None
-        endpoints = [
-            Endpoint(e["method"], e["path"], e["summary"], e["group"], tuple(e["params"]), None, SERVER) for e in doc["endpoints"]
-        ]
+        endpoints = [decode(e, source=SERVER) for e in doc["entries"]]
         return Discovered(endpoints, str(doc["build"]), "cache")
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -46,10 +45,7 @@ def write_cache(profile_name: str, found: Discovered, folder: Path | None = None
     """Save a discovered catalog (no secrets in it)."""
     doc = {
         "build": found.build,
-        "endpoints": [
-            {"method": e.method, "path": e.path, "summary": e.summary, "group": e.group, "params": list(e.params)}
-            for e in found.endpoints
-        ],
+        "entries": [encode(e, e.group) for e in found.endpoints],  # the built-in data's form (an older cache misses: rediscover)
     }
     path = cache_path(profile_name, folder)
     private_folder(path.parent)

@@ -10,7 +10,8 @@ from typing import Any
 
 from ..errors import QlikTuiError
 from ..file_read import CATALOG_FILE_LIMIT, read_regular_file
-from .builtin import SERVER, Endpoint
+from .deprecation import from_operation
+from .endpoint import SERVER, Endpoint
 
 METHODS = ("get", "post", "put", "patch", "delete")
 _DESCRIPTION_LINE = re.compile(r"^\s*(GET|POST|PUT|PATCH|DELETE)\s+(\S+)", re.IGNORECASE)
@@ -30,18 +31,22 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _query_params(doc: dict[str, Any], path_item: dict[str, Any], operation: dict[str, Any]) -> tuple[str, ...]:
+def _query_params(doc: dict[str, Any], path_item: dict[str, Any], operation: dict[str, Any]) -> tuple[list[str], set[str], bool]:
+    """Query keys in spec order, the required ones, and whether the operation takes a body."""
     names: list[str] = []
+    required: set[str] = set()
+    body = isinstance(operation.get("requestBody"), dict)  # OpenAPI 3
     for raw in [*_list(path_item.get("parameters")), *_list(operation.get("parameters"))]:
         param = _resolve(doc, raw)
-        if (
-            isinstance(param, dict)
-            and param.get("in") == "query"
-            and isinstance(param.get("name"), str)
-            and param["name"] not in names
-        ):
+        if not isinstance(param, dict) or not isinstance(param.get("name"), str):
+            continue
+        if param.get("in") == "body":  # Swagger 2
+            body = True
+        elif param.get("in") == "query" and param["name"] not in names:
             names.append(param["name"])
-    return tuple(names)
+            if param.get("required") is True:
+                required.add(param["name"])
+    return names, required, body
 
 
 def _summary(operation: dict[str, Any]) -> str:
@@ -65,6 +70,24 @@ def from_openapi(doc: Any, source: str = SERVER) -> list[Endpoint]:
     base = str(doc.get("basePath", "")).rstrip("/") if swagger else ""
     if swagger and not base:
         base = "/qrs"  # the QRS document's paths lack the /qrs prefix
+    operations = {
+        (method.upper(), (f"{base}{path}" if not path.startswith(base + "/") else path).lower()): f"{base}{path}"
+        for path, item in doc["paths"].items()
+        if isinstance(item, dict)
+        for method in METHODS
+        if isinstance(item.get(method), dict)
+    }
+
+    def exists(method: str, path: str) -> str | None:
+        # A replacement named relative to the API root ("/scheduling/tasks", "/v1/x"), or
+        # to this API ("/email-config"): the operation of this document it means, if any.
+        for candidate in (path, "/api" + path, "/api/v1" + path):
+            found = operations.get((method, candidate.lower()))
+            if found:
+                return found
+        ends = [full for (verb, low), full in operations.items() if verb == method and low.endswith(path.lower())]
+        return ends[0] if len(ends) == 1 else None
+
     out: list[Endpoint] = []
     for path, item in doc["paths"].items():
         if not isinstance(item, dict):
@@ -74,9 +97,20 @@ def from_openapi(doc: Any, source: str = SERVER) -> list[Endpoint]:
             operation = item.get(method)
             if isinstance(operation, dict):
                 skip = 1 if full.startswith("/qrs/") else 2 if full.startswith("/api/v1/") else 0
-                group = _group(full, operation, skip)
+                names, required, body = _query_params(doc, item, operation)
                 out.append(
-                    Endpoint(method.upper(), full, _summary(operation), group, _query_params(doc, item, operation), None, source)
+                    Endpoint(
+                        method.upper(),
+                        full,
+                        _summary(operation),
+                        _group(full, operation, skip),
+                        tuple(names),
+                        None,
+                        source,
+                        required=tuple(n for n in names if n in required),
+                        takes_body=body,
+                        deprecation=from_operation(operation, method.upper(), exists),
+                    )
                 )
     return out
 

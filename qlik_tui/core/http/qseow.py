@@ -9,13 +9,16 @@ import secrets
 import string
 
 from ..auth.tokens import MintedToken
-from ..events import SESSION_LOST, SESSION_STARTED
+from ..events import PREFIX_IN_PATH, SESSION_LOST, SESSION_STARTED
 from ..profiles.model import QseowProfile
 from .connection import Connection, Progress
 from .types import Request, Response
 
 SESSION_COOKIE_PREFIX = "X-Qlik-Session"
 _XRF_ALPHABET = string.ascii_letters + string.digits
+# What follows a virtual proxy prefix: a path starting /<prefix>/<one of these> was typed with
+# the prefix in it (a prefix that is itself named "qrs" still leaves /qrs/about alone).
+_PROXIED_ROOTS = ("qrs", "qps", "api", "hub", "qmc", "sense", "resources", "content", "extensions")
 
 
 def new_xrfkey() -> str:
@@ -35,13 +38,25 @@ class QseowConnection(Connection):
     def __init__(self, profile: QseowProfile, **kwargs: object) -> None:
         super().__init__(profile, **kwargs)  # type: ignore[arg-type]
         self._session_lock = asyncio.Lock()
+        self._prefix_warned: set[str] = set()
 
     def url_for(self, request: Request, xrfkey: str) -> str:
         """url + /prefix + path + ?query&xrfkey=K (any xrfkey the user gave is replaced)."""
         prefix = f"/{self.profile.virtual_proxy}" if self.profile.virtual_proxy else ""
         pairs = [(k, v) for k, v in request.query if k.lower() != "xrfkey"]
         query = Request(request.method, request.path, (*pairs, ("xrfkey", xrfkey))).query_string()
-        return f"{self.profile.url}{prefix}{request.path}?{query}"
+        return f"{self.profile.url}{prefix}{self._without_prefix(request.path)}?{query}"
+
+    def _without_prefix(self, path: str) -> str:
+        """`/jwt/qrs/about` on a profile whose prefix is `jwt`: send it once, and say so (once per path)."""
+        prefix = self.profile.virtual_proxy
+        head, _, rest = path.lstrip("/").partition("/")
+        if not prefix or head.lower() != prefix.lower() or rest.split("/", 1)[0].lower() not in _PROXIED_ROOTS:
+            return path
+        if path not in self._prefix_warned:
+            self._prefix_warned.add(path)
+            self.events.emit(PREFIX_IN_PATH, f"{path} already holds the virtual proxy prefix '{prefix}': sent as /{rest}")
+        return f"/{rest}"
 
     def session_cookie(self) -> str | None:
         """The proxy's session cookie value, whatever the admin named it."""

@@ -34,14 +34,23 @@ def fit_path(path: str, width: int) -> str:
 
 def endpoint_label(endpoint: Endpoint, width: int = 0) -> Text:
     """'GET    /qrs/app/full' with the method coloured (plain Text, no markup), fitted to
-    `width` cells when given: the source marker goes first, then the path's start."""
+    `width` cells when given: the source marker goes first, then the deprecation mark's words
+    (the ⚠ stays), then the path's start."""
     text = Text(no_wrap=True, overflow="crop")
     text.append(f"{endpoint.method:<{METHOD_WIDTH - 1}} ", style=METHOD_STYLE.get(endpoint.method, "bold"))
     room = width - METHOD_WIDTH if width > 0 else 0
     marker = f"  ·{endpoint.source}" if endpoint.source != BUILTIN else ""
-    if room and len(endpoint.path) + len(marker) > room:
+    mark, mark_style = "", ""
+    if endpoint.deprecation is not None:  # the full mark (with the replacement) is under the path once loaded
+        gone = endpoint.deprecation.sunset_passed()
+        mark, mark_style = ("  ⚠ past sunset", "italic red") if gone else ("  ⚠ deprecated", "italic yellow")
+    if room and len(endpoint.path) + len(marker) + len(mark) > room:
         marker = ""
-    text.append(fit_path(endpoint.path, room))
+    if room and mark and len(endpoint.path) + len(mark) > room:
+        mark = " ⚠"
+    text.append(fit_path(endpoint.path, max(room - len(mark), 1) if room else 0))
+    if mark:
+        text.append(mark, style=mark_style)
     if marker:
         text.append(marker, style="dim italic")
     return text

@@ -12,6 +12,7 @@ rows the person edited since are theirs and stay until sent or replaced by a loa
 from __future__ import annotations
 
 import json
+import re
 from typing import ClassVar
 
 from rich.highlighter import Highlighter
@@ -26,6 +27,7 @@ from ...core.catalog.operations import Operation, find_operation, operation_of
 from ...core.errors import UsageError
 from ...core.http.request_parts import parse_header_lines, parse_query_lines
 from ...core.http.types import Request
+from ...core.terminal_text import visible
 
 METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -41,6 +43,7 @@ class RequestEditor(Vertical):
     """Where the user builds the next request."""
 
     BODY_METHODS: ClassVar[set[str]] = {"POST", "PUT", "PATCH"}
+    _deprecated: tuple[re.Pattern[str], str] | None = None  # the loaded endpoint's path pattern and its mark
 
     # A compact Select shows focus only by a 5% tint: nothing at all in 16 colours or
     # under NO_COLOR. Reverse video shows in every mode.
@@ -83,6 +86,7 @@ class RequestEditor(Vertical):
         self.query_one("#path", Input).value = path
         self.query_one("#query", TextArea).text = "\n".join(f"{k}={v}" for k, v in (query or []))
         self.query_one("#body", TextArea).text = body or ""
+        self._deprecated = None
         self._note_placeholders(path)
         if body:
             self.query_one("#request-tabs", TabbedContent).active = "tab-body"
@@ -92,7 +96,14 @@ class RequestEditor(Vertical):
         """An endpoint from the catalog: its useful query keys as empty rows, its example body."""
         self._endpoint = endpoint
         self.load(endpoint.method, endpoint.path, [(p, "") for p in endpoint.params], endpoint.body)
-        if endpoint.params and not endpoint.body:
+        if endpoint.optional:  # the operation's other query keys, as comments: sent once uncommented
+            query = self.query_one("#query", TextArea)
+            query.text = "\n".join([*([query.text] if query.text else []), *(f"# {k}=" for k in endpoint.optional)])
+        if endpoint.deprecation is not None:  # said under the path for as long as the path is this operation's
+            pattern = re.compile(re.sub(r"\\\{[^}/]+\\\}", "[^/]+", re.escape(endpoint.path)), re.IGNORECASE)
+            self._deprecated = (pattern, f"⚠ {visible(endpoint.mark())}")
+            self._note_placeholders(endpoint.path)
+        if (endpoint.params or endpoint.optional) and not endpoint.body:
             self.query_one("#request-tabs", TabbedContent).active = "tab-query"
 
     def _current_operation(self) -> Operation:
@@ -140,14 +151,25 @@ class RequestEditor(Vertical):
         if placeholders_in(self.query_one("#path", Input).value):
             return
         note = self.query_one("#placeholder-note", Static)
+        text = "  ·  ".join(t for t in (self._deprecation_note(), text) if t)
         note.update(Text(text, style="italic"))
         note.set_class(bool(text), "-visible")
 
     def _note_placeholders(self, path: str) -> None:
         names = placeholders_in(path)
         note = self.query_one("#placeholder-note", Static)
-        note.update(Text("fill in: " + ", ".join("{" + n + "}" for n in names), style="bold") if names else "")
-        note.set_class(bool(names), "-visible")
+        text = Text("fill in: " + ", ".join("{" + n + "}" for n in names), style="bold") if names else Text()
+        mark = self._deprecation_note(path)
+        if mark:
+            text.append(f"{'  ·  ' if names else ''}{mark}", style="italic")
+        note.update(text)
+        note.set_class(bool(text.plain), "-visible")
+
+    def _deprecation_note(self, path: str | None = None) -> str:
+        path = self.query_one("#path", Input).value if path is None else path
+        if self._deprecated is None or not self._deprecated[0].fullmatch(path.strip()):
+            return ""
+        return self._deprecated[1]
 
     def build(self) -> Request:
         """The request on screen, checked; UsageError explains what to fix. Its query rows and

@@ -14,7 +14,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from ...core.auth.key_permissions import loose_key_mode
-from ...core.events import ConnectionEvent
+from ...core.events import PREFIX_IN_PATH, ConnectionEvent
 from ...core.profiles.model import Profile
 from ...core.terminal_text import visible
 from ...core.timefmt import iso
@@ -56,7 +56,9 @@ class TokenPanel(Static):
     def watch_profile(self, _: Any) -> None:
         self.refresh_text()
 
-    def watch_last_event(self, _: Any) -> None:
+    def watch_last_event(self, event: ConnectionEvent | None) -> None:
+        if event is not None and event.kind == PREFIX_IN_PATH:  # a warning: the next event would hide it
+            self.notify(event.detail, title="path", severity="warning", markup=False)
         self.refresh_text()
 
     def watch_failure(self, _: Any) -> None:
