@@ -17,9 +17,13 @@ def row_text(tree: EndpointTree, y: int) -> str:
 
 def test_fit_path_keeps_the_distinguishing_end() -> None:
     assert fit_path("/qrs/app/object/full", 40) == "/qrs/app/object/full"
-    assert fit_path("/qrs/app/object/full", 12) == "…object/full"
-    assert fit_path("/qrs/app/object/count", 12) == "…bject/count"
+    assert fit_path("/qrs/app/object/full", 17) == "…/app/object/full"  # the shared root goes first
+    assert fit_path("/qrs/app/object/full", 12) == "/app…ct/full"  # then the middle: resource and end stay
+    assert fit_path("/qrs/app/object/count", 12) == "/app…t/count"
+    assert fit_path("/qrs/selection/{id}/app/object/count", 12) == "/sele…/count"
     assert fit_path("/qrs/app/object/full", 1) == "…"
+    for width in range(1, 25):
+        assert len(fit_path("/qrs/selection/{id}/app/object/count", width)) <= width
 
 
 async def test_rows_at_80_columns_are_distinct_and_end_visibly(demo: Demo, tmp_path: Path) -> None:
@@ -27,7 +31,7 @@ async def test_rows_at_80_columns_are_distinct_and_end_visibly(demo: Demo, tmp_p
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.query_one("#endpoint-filter", Input).focus()
-        await pilot.press(*"app/object")
+        await pilot.press(*"/qrs/app/object/ get")  # six GETs, among them /full and /count
         await pilot.pause()
         tree = app.query_one(EndpointTree)
         rows = [row_text(tree, y) for y in range(tree.size.height)]

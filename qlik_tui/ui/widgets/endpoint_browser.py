@@ -22,14 +22,24 @@ AUTO_EXPAND = 12  # with no filter, groups open by themselves only for a catalog
 EXPAND_MATCHES = 60  # a filter opens its groups when it leaves at most this many endpoints
 
 
+API_ROOTS = ("/qrs/", "/api/v1/")  # every row of a catalog shares one: the first thing to drop
+
+
 def fit_path(path: str, width: int) -> str:
-    """`path` in at most `width` cells: the start is cut (with …) so the distinguishing end,
-    `/object/full` vs `/object/count`, stays visible."""
+    """`path` in at most `width` cells. The shared API root goes first (`…/app/object/full`);
+    then the middle, keeping the resource (the first segment) and the end, so
+    `/app…ct/full`, `/app…t/count` and `/sele…/count` stay apart."""
     if width <= 0 or len(path) <= width:
         return path
     if width == 1:
         return ELLIPSIS
-    return ELLIPSIS + path[-(width - 1) :]
+    short = next((path[len(root) - 1 :] for root in API_ROOTS if path.startswith(root)), path)
+    if len(short) < width:
+        return ELLIPSIS + short
+    resource = "/" + short.split("/")[1] if short.startswith("/") else short.split("/")[0]
+    head = resource[: max(0, width // 2 - 1)]
+    tail = width - len(head) - 1
+    return head + ELLIPSIS + short[-tail:] if tail > 0 else ELLIPSIS
 
 
 def endpoint_label(endpoint: Endpoint, width: int = 0) -> Text:
