@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Input, Static, TabbedContent
+
 from qlik_tui.demo.environment import Demo
 from qlik_tui.ui.widgets.json_tree import JsonTree
+from qlik_tui.ui.widgets.raw_view import RawView
 from tests.ui.conftest import make_app, settle
+from tests.ui.test_app_flows import text_of, type_path
 from tests.ui.test_big_responses import send
 
 
@@ -37,3 +41,29 @@ async def test_right_and_left_open_close_and_walk_the_tree(demo: Demo, tmp_path:
         await pilot.press("left")  # a closed node: up to the parent (the root)
         assert tree.cursor_node is tree.root
         assert tree.scroll_x == 0  # the arrows never scrolled sideways
+
+
+async def test_digits_open_the_tabs_and_the_footer_names_them(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await send(pilot, "/qrs/about")
+        tabs = app.query_one("#response-tabs", TabbedContent)
+        app.query_one("#json-tree", JsonTree).focus()
+        await pilot.pause()
+        footer = {binding.description for (_, binding, enabled, _) in app.active_bindings.values() if enabled}
+        assert {"Tree tab", "Raw tab", "Headers tab"} <= footer
+        await pilot.press("2")
+        await settle(pilot)
+        raw = app.query_one("#raw", RawView)
+        assert tabs.active == "tab-raw" and app.focused is raw
+        assert raw.line_count > 3 and '"buildVersion"' in "".join(raw.line(i) for i in range(raw.line_count))
+        await pilot.press("3")
+        await pilot.pause()
+        assert tabs.active == "tab-headers-out"
+        assert "GET http://" in text_of(app.query_one("#headers-out", Static))
+        await pilot.press("1")  # the keys still work on the Headers tab (the tab strip has focus)
+        await pilot.pause()
+        assert tabs.active == "tab-tree" and app.focused is app.query_one("#json-tree", JsonTree)
+        await type_path(pilot, "/qrs/2")  # a digit typed in a box is text, not a tab key
+        assert app.query_one("#path", Input).value == "/qrs/2" and tabs.active == "tab-tree"

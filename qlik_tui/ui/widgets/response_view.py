@@ -5,13 +5,14 @@ here and never ends the app."""
 from __future__ import annotations
 
 from array import array
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from ...core.errors import QlikTuiError
 from ...core.http.redact import redact_headers
@@ -64,8 +65,18 @@ def build_raw(response: Response) -> str:
     return response.text()
 
 
+TABS = Binding.Group("Tree Raw Headers", compact=True)
+
+
 class ResponseView(Vertical):
     """Shows one response (or one error)."""
+
+    # Digits: nothing else in the app binds them, and typing in a box keeps them (Input eats them).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "show_tab('tab-tree')", "Tree tab", id="response.tab_tree", group=TABS),
+        Binding("2", "show_tab('tab-raw')", "Raw tab", id="response.tab_raw", group=TABS),
+        Binding("3", "show_tab('tab-headers-out')", "Headers tab", id="response.tab_headers", group=TABS),
+    ]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -277,3 +288,12 @@ class ResponseView(Vertical):
         if self.query_one("#find-bar", FindBar).mode == "filter" and self._doc is not None:
             tree.show(self._doc)
         tree.focus()
+
+    # ---------------------------------------------------------------- tab keys
+    def action_show_tab(self, pane: str) -> None:
+        """1 / 2 / 3: open the Tree, Raw or Headers tab and put the keys there."""
+        tabs = self.query_one("#response-tabs", TabbedContent)
+        tabs.active = pane  # the Raw text is built on TabActivated, as for a click
+        # The Headers text cannot take focus: the tab strip does, so 1 / 2 / 3 keep working.
+        target = {"tab-tree": "#json-tree", "tab-raw": "#raw"}.get(pane)
+        (self.query_one(target) if target else tabs.query_one(Tabs)).focus()
