@@ -107,12 +107,18 @@ class ResponseView(Vertical):
 
     # ---------------------------------------------------------------- states
     def show_waiting(self, label: str, elapsed: float, received: int = 0, pages: int = 0, total: int | None = None) -> None:
-        """While a request runs: what, how long, how much (Esc cancels)."""
+        """While a request runs: what, how long, how much, how much longer (Esc cancels)."""
         got = f", {size_text(received)} received" if received else ""
         if received and total:
             got = f", {size_text(received)} of {size_text(total)} ({received * 100 // total}%)"
+            if elapsed >= 1 and received < total:  # at the pace so far
+                got += f", about {(total - received) * elapsed / received:.0f} s left"
         got += f", {pages} pages" if pages else ""
-        self.query_one("#status-line", Static).update(Text(f"⟳ {label}  {elapsed:.1f} s{got}  (Esc cancels)", style="bold"))
+        # Whole seconds: the app asks ten times a second, the label changes once (no layout pass).
+        text = f"⟳ {label}  {int(elapsed)} s{got}  (Esc cancels)"
+        status = self.query_one("#status-line", Static)
+        if str(status.content) != text:
+            status.update(Text(text, style="bold"), layout=False)
 
     def show_error(self, error: QlikTuiError, label: str = "") -> None:
         """An error that left no response (network, TLS, bad input...)."""
