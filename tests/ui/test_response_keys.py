@@ -3,13 +3,17 @@ the elapsed time while a request runs (Pilot, simulator over real loopback HTTP)
 
 from __future__ import annotations
 
+import itertools
+import json
 import time
 from pathlib import Path
 
+from rich.style import Style
 from textual.widgets import Input, Static, TabbedContent
 
 from qlik_tui.demo.environment import Demo
 from qlik_tui.ui.widgets.json_tree import JsonTree
+from qlik_tui.ui.widgets.raw_search_view import RawSearchView
 from qlik_tui.ui.widgets.raw_view import RawView
 from qlik_tui.ui.widgets.response_view import ResponseView
 from tests.ui.conftest import make_app, settle
@@ -101,3 +105,83 @@ async def test_time_left_is_estimated_from_the_pace_so_far(demo: Demo, tmp_path:
         view.show_waiting("GET /qrs/app/full", 4.2, received=1024 * 1024, total=4 * 1024 * 1024)
         text = text_of(app.query_one("#status-line", Static))
         assert text == "⟳ GET /qrs/app/full  4 s, 1.0 MB of 4.0 MB (25%), about 13 s left  (Esc cancels)"
+
+
+def styles_on_line(raw: RawSearchView, y: int) -> list[tuple[str, Style | None]]:
+    """The pieces of screen line `y` of the raw view with their styles."""
+    return [(segment.text, segment.style) for segment in raw.render_line(y) if segment.text]
+
+
+async def test_slash_searches_the_raw_text_and_n_walks_the_hits(demo: Demo, tmp_path: Path) -> None:
+    demo.qseow.faults.huge_apps = 1200
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await send(pilot, "/qrs/app/full")
+        apps = app.query_one("#json-tree", JsonTree).root.data.value  # type: ignore[union-attr]
+        app.query_one("#json-tree", JsonTree).focus()
+        await pilot.press("2")
+        await settle(pilot)
+        raw = app.query_one("#raw", RawSearchView)
+        target = apps[700]["id"]  # one hit: the app's own id (owner ids differ)
+        lines = json.dumps(apps, indent=2, ensure_ascii=False).splitlines()
+        expected = [(i, line.lower().index(target.lower())) for i, line in enumerate(lines) if target in line]
+        await pilot.press("slash")
+        assert app.focused is app.query_one("#find-input", Input)
+        await pilot.press(*target.upper(), "enter")  # case-insensitive
+        await settle(pilot)
+        status = app.query_one("#find-status", Static)
+        assert raw.hits == expected and len(expected) >= 1
+        assert text_of(status).startswith(f"1 of {len(expected)}")
+        line, _ = expected[0]
+        assert raw.scroll_y <= line < raw.scroll_y + raw.scrollable_content_region.height  # scrolled to it
+        pieces = styles_on_line(raw, line - int(raw.scroll_y))
+        marked = [text for text, style in pieces if style is not None and style.reverse]
+        assert marked == [target]  # the current hit, and only it, is marked on its line
+
+        await pilot.press("escape")  # closes the bar: highlights go, the keys go back to the text
+        await pilot.pause()
+        assert app.focused is raw and raw.hits == []
+
+        await pilot.press("slash", *'"name"', "enter")  # a key on every app: many hits
+        await settle(pilot)
+        assert len(raw.hits) == sum(1 for line in lines if '"name"' in line) > 1200
+        app.set_focus(raw)
+        await pilot.press("n", "n")
+        assert raw.current == 2 and text_of(status).startswith(f"3 of {len(raw.hits):,}")
+        await pilot.press("N")
+        assert raw.current == 1
+        app.query_one("#find-input", Input).focus()
+        await pilot.press("enter")  # Enter in the box: next, as in the tree
+        assert raw.current == 2
+        line, _ = raw.hits[2]
+        assert raw.scroll_y <= line < raw.scroll_y + raw.scrollable_content_region.height
+
+
+async def test_searching_20_mb_of_raw_text_keeps_the_screen_alive(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await send(pilot, "/qrs/about")
+        app.query_one("#json-tree", JsonTree).focus()
+        await pilot.press("2")
+        await settle(pilot)
+        rows = [{"id": f"{i:08x}-0000-4000-8000-000000000000", "name": f"App {i}", "stream": None} for i in range(200_000)]
+        rows[-1]["name"] = "Needle in the haystack"
+        text = json.dumps(rows, indent=2)
+        del rows  # a million objects: the collector would stall the loop, not the search
+        assert len(text) > 20_000_000
+        raw = app.query_one("#raw", RawSearchView)
+        raw.set_text(text)
+        ticks: list[float] = []
+        app.set_interval(0.02, lambda: ticks.append(time.monotonic()))
+        await pilot.press("slash", *"needle", "enter")
+        status = app.query_one("#find-status", Static)
+        deadline = time.monotonic() + 60
+        while not raw.hits and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        line = text.count("\n", 0, text.index("Needle"))
+        assert raw.hits == [(line, len('    "name": "'))]
+        assert text_of(status).startswith("1 of 1")
+        gaps = [later - earlier for earlier, later in itertools.pairwise(ticks)]
+        assert len(gaps) > 5 and max(gaps) < 0.3, [round(g, 3) for g in gaps]  # the event loop ran all along

@@ -23,6 +23,7 @@ from ...core.json.parse import pretty_in_pieces
 from ...core.json.search import Path, find_all
 from .find_bar import FindBar
 from .json_tree import JsonTree
+from .raw_search_view import RawSearchView
 from .raw_view import RawView, line_offsets
 
 
@@ -95,7 +96,7 @@ class ResponseView(Vertical):
             with TabPane("Tree", id="tab-tree"):
                 yield JsonTree(id="json-tree")
             with TabPane("Raw", id="tab-raw"):
-                yield RawView(id="raw")
+                yield RawSearchView(id="raw")
             with TabPane("Headers", id="tab-headers-out"):
                 yield Static("", id="headers-out")
         bar = FindBar(id="find-bar")
@@ -242,6 +243,9 @@ class ResponseView(Vertical):
     def on_find_bar_run(self, message: FindBar.Run) -> None:
         message.stop()
         bar = self.query_one("#find-bar", FindBar)
+        if message.mode == "search" and self.query_one("#response-tabs", TabbedContent).active == "tab-raw":
+            self.query_one("#raw", RawSearchView).search(message.text, message.step)
+            return
         if message.mode == "filter":
             self._filter(message.text, bar)
             return
@@ -288,8 +292,22 @@ class ResponseView(Vertical):
         count = f"{len(result):,} results" if isinstance(result, list) else "1 value"
         bar.status(f"{count} · Esc shows everything again")
 
+    def on_raw_search_view_find(self, message: RawSearchView.Find) -> None:
+        message.stop()
+        self.query_one("#find-bar", FindBar).open("search")
+
+    def on_raw_search_view_status(self, message: RawSearchView.Status) -> None:
+        message.stop()
+        self.query_one("#find-bar", FindBar).status(message.text)
+
     def on_find_bar_closed(self, message: FindBar.Closed) -> None:
         message.stop()
+        searching_raw = self.query_one("#find-bar", FindBar).mode == "search"
+        if searching_raw and self.query_one("#response-tabs", TabbedContent).active == "tab-raw":
+            raw = self.query_one("#raw", RawSearchView)
+            raw.clear_hits()
+            raw.focus()
+            return
         tree = self.query_one("#json-tree", JsonTree)
         if self.query_one("#find-bar", FindBar).mode == "filter" and self._doc is not None:
             tree.show(self._doc)
