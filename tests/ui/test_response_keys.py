@@ -139,16 +139,23 @@ async def test_slash_searches_the_raw_text_and_n_walks_the_hits(demo: Demo, tmp_
         marked = [text for text, style in pieces if style is not None and style.reverse]
         assert marked == [target]  # the current hit, and only it, is marked on its line
 
-        await pilot.press("escape")  # closes the bar: highlights go, the keys go back to the text
+        bar = app.query_one("#find-bar")
+        await pilot.press("escape")  # closes the bar, back to the text; the hits stay for n / N
         await pilot.pause()
-        assert app.focused is raw and raw.hits == []
+        assert app.focused is raw and raw.hits == expected and not bar.display
+        await pilot.press("escape")  # Esc again clears the search
+        await pilot.pause()
+        assert raw.hits == [] and not any(style and style.reverse for _, style in styles_on_line(raw, 0))
 
         await pilot.press("slash", *'"name"', "enter")  # a key on every app: many hits
         await settle(pilot)
         assert len(raw.hits) == sum(1 for line in lines if '"name"' in line) > 1200
-        app.set_focus(raw)
+        await pilot.press("escape")  # back to the text
+        await pilot.pause()
+        assert app.focused is raw and not bar.display
         await pilot.press("n", "n")
         assert raw.current == 2 and text_of(status).startswith(f"3 of {len(raw.hits):,}")
+        assert bar.display  # the counter is back
         await pilot.press("N")
         assert raw.current == 1
         app.query_one("#find-input", Input).focus()
@@ -185,3 +192,20 @@ async def test_searching_20_mb_of_raw_text_keeps_the_screen_alive(demo: Demo, tm
         assert text_of(status).startswith("1 of 1")
         gaps = [later - earlier for earlier, later in itertools.pairwise(ticks)]
         assert len(gaps) > 5 and max(gaps) < 0.3, [round(g, 3) for g in gaps]  # the event loop ran all along
+
+
+async def test_esc_on_the_raw_text_without_a_search_still_cancels(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await send(pilot, "/qrs/about")
+        app.query_one("#json-tree", JsonTree).focus()
+        await pilot.press("2")
+        await settle(pilot)
+        demo.qseow.faults.latency = 3
+        assert app.focused is app.query_one("#raw", RawSearchView)
+        await pilot.press("f5")
+        await pilot.pause(0.3)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "cancelled" in text_of(app.query_one("#status-line", Static))

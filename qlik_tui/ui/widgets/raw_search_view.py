@@ -1,5 +1,6 @@
 """The Raw tab with `/` search: every hit on screen highlighted, the current one marked, the
-view scrolled to it; n / N (or Enter / ↓ / ↑ in the find bar) walk the hits.
+view scrolled to it; n / N (or Enter / ↓ / ↑ in the find bar) walk the hits. Esc in the
+bar goes back to the text with the hits kept (n / N go on); Esc there clears the search.
 
 A subclass, so that RawView stays the plain line renderer. The search runs in a thread
 (core.json.text_search scans in windows), so a 20 MB body never stalls the screen.
@@ -12,6 +13,7 @@ from array import array
 from typing import ClassVar
 
 from rich.cells import cell_len
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.strip import Strip
@@ -36,6 +38,7 @@ class RawSearchView(RawView):
         Binding("slash", "find", "Search", id="raw.search"),
         Binding("n", "step(1)", "Next hit", id="raw.next_hit", show=False),
         Binding("N", "step(-1)", "Previous hit", id="raw.previous_hit", show=False),
+        Binding("escape", "clear_search", "Clear search", id="raw.clear_search", show=False),
     ]
 
     class Find(Message):
@@ -47,6 +50,9 @@ class RawSearchView(RawView):
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
+
+    class Cleared(Message):
+        """Esc cleared the search: the find bar can go."""
 
     class _Found(Message):
         def __init__(self, text: str, query: str, hits: list[Hit]) -> None:
@@ -114,6 +120,13 @@ class RawSearchView(RawView):
         if self.hits:
             self.current = (self.current + step) % len(self.hits)
             self._jump()
+
+    def action_clear_search(self) -> None:
+        """Esc: clear the search; with none, Esc goes on to the app (cancel a request)."""
+        if not self.needle:
+            raise SkipAction
+        self.clear_hits()
+        self.post_message(self.Cleared())
 
     def _jump(self) -> None:
         line, column = self.hits[self.current]

@@ -298,15 +298,21 @@ class ResponseView(Vertical):
 
     def on_raw_search_view_status(self, message: RawSearchView.Status) -> None:
         message.stop()
-        self.query_one("#find-bar", FindBar).status(message.text)
+        bar = self.query_one("#find-bar", FindBar)
+        bar.status(message.text)
+        bar.display = bar.display or bool(message.text)  # n / N after Esc: the counter comes back
+
+    def on_raw_search_view_cleared(self, message: RawSearchView.Cleared) -> None:
+        message.stop()
+        bar = self.query_one("#find-bar", FindBar)
+        bar.display = False
+        bar.status("")
 
     def on_find_bar_closed(self, message: FindBar.Closed) -> None:
         message.stop()
         searching_raw = self.query_one("#find-bar", FindBar).mode == "search"
         if searching_raw and self.query_one("#response-tabs", TabbedContent).active == "tab-raw":
-            raw = self.query_one("#raw", RawSearchView)
-            raw.clear_hits()
-            raw.focus()
+            self.query_one("#raw", RawSearchView).focus()  # hits kept: n / N go on, Esc clears
             return
         tree = self.query_one("#json-tree", JsonTree)
         if self.query_one("#find-bar", FindBar).mode == "filter" and self._doc is not None:
