@@ -49,6 +49,22 @@ async def test_right_and_left_open_close_and_walk_the_tree(demo: Demo, tmp_path:
         assert tree.scroll_x == 0  # the arrows never scrolled sideways
 
 
+async def test_shift_right_and_left_scroll_the_tree_sideways(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        await send(pilot, "/qrs/app/full")
+        tree = app.query_one("#json-tree", JsonTree)
+        tree.focus()
+        await pilot.press("down", "right")  # the first app's keys: ids wider than the view
+        await pilot.pause()
+        assert tree.max_scroll_x > 0
+        await pilot.press("shift+right")
+        assert tree.scroll_x > 0 and tree.cursor_node is tree.root.children[0]
+        await pilot.press("shift+left")
+        assert tree.scroll_x == 0
+
+
 async def test_digits_open_the_tabs_and_the_footer_names_them(demo: Demo, tmp_path: Path) -> None:
     app = make_app(demo.profiles_path, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
