@@ -300,7 +300,8 @@ class ResponseView(Vertical):
         message.stop()
         bar = self.query_one("#find-bar", FindBar)
         bar.status(message.text)
-        bar.display = bar.display or bool(message.text)  # n / N after Esc: the counter comes back
+        # n / N after Esc: the counter comes back (a late word on an old text does not).
+        bar.display = bar.display or bool(self.query_one("#raw", RawSearchView).hits)
 
     def on_raw_search_view_cleared(self, message: RawSearchView.Cleared) -> None:
         message.stop()
