@@ -69,6 +69,11 @@ class JsonTree(Tree[JsonNode]):
         Binding("s", "save", "Save body", id="tree.save", show=False),
         Binding("n", "next_page", "Next page", id="tree.next_page", show=False),
         Binding("a", "all_pages", "All pages", id="tree.all_pages", show=False),
+        # → / ← open and close nodes as file managers do; shift scrolls sideways instead.
+        Binding("right", "expand_or_child", "Expand", id="tree.expand", show=False),
+        Binding("left", "collapse_or_parent", "Collapse", id="tree.collapse", show=False),
+        Binding("shift+right", "scroll_right", "Scroll right", id="tree.scroll_right", show=False),
+        Binding("shift+left", "scroll_left", "Scroll left", id="tree.scroll_left", show=False),
     ]
 
     class Find(Message):
@@ -314,3 +319,23 @@ class JsonTree(Tree[JsonNode]):
         node = self.cursor_node
         if node is not None and node.data is not None and not node.data.move:
             self.post_message(self.Copy(path_text(self.path_of(node)), "path"))
+
+    def action_expand_or_child(self) -> None:
+        """→: open a closed node; on an open one, go to its first child."""
+        node = self.cursor_node
+        if node is None or not node.allow_expand:
+            return
+        if not node.is_expanded:
+            node.expand()
+        elif node.children:
+            self.action_cursor_down()  # the first child is the line below an open node
+
+    def action_collapse_or_parent(self) -> None:
+        """←: close an open node; on a leaf or a closed node, go to its parent."""
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None:
+            self.move_cursor(node.parent)

@@ -6,13 +6,14 @@ through `visible()` and goes into `rich.text.Text`, never into markup."""
 from __future__ import annotations
 
 from array import array
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from ...core.errors import JsonTooDeep, QlikTuiError
 from ...core.http.redact import redact_headers
@@ -26,6 +27,7 @@ from ...core.json.view import plural
 from ...core.terminal_text import visible
 from .find_bar import FindBar
 from .json_tree import JsonTree
+from .raw_search_view import RawSearchView
 from .raw_view import RawView, line_offsets
 
 
@@ -68,8 +70,18 @@ def build_raw(response: Response) -> str:
     return response.text()
 
 
+TABS = Binding.Group("Tree Raw Headers", compact=True)
+
+
 class ResponseView(Vertical):
     """Shows one response (or one error)."""
+
+    # Digits: nothing else in the app binds them, and typing in a box keeps them (Input eats them).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "show_tab('tab-tree')", "Tree tab", id="response.tab_tree", group=TABS),
+        Binding("2", "show_tab('tab-raw')", "Raw tab", id="response.tab_raw", group=TABS),
+        Binding("3", "show_tab('tab-headers-out')", "Headers tab", id="response.tab_headers", group=TABS),
+    ]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -88,7 +100,7 @@ class ResponseView(Vertical):
             with TabPane("Tree", id="tab-tree"):
                 yield JsonTree(id="json-tree")
             with TabPane("Raw", id="tab-raw"):
-                yield RawView(id="raw")
+                yield RawSearchView(id="raw")
             with TabPane("Headers", id="tab-headers-out"):
                 yield Static("", id="headers-out")
         bar = FindBar(id="find-bar")
@@ -100,13 +112,18 @@ class ResponseView(Vertical):
 
     # ---------------------------------------------------------------- states
     def show_waiting(self, label: str, elapsed: float, received: int = 0, pages: int = 0, total: int | None = None) -> None:
-        """While a request runs: what, how long, how much (Esc cancels)."""
+        """While a request runs: what, how long, how much, how much longer (Esc cancels)."""
         got = f", {size_text(received)} received" if received else ""
         if received and total:
             got = f", {size_text(received)} of {size_text(total)} ({received * 100 // total}%)"
+            if elapsed >= 1 and received < total:  # at the pace so far
+                got += f", about {(total - received) * elapsed / received:.0f} s left"
         got += f", {plural(pages, 'page')}" if pages else ""
-        line = f"⟳ {visible(label)}  {elapsed:.1f} s{got}  (Esc cancels)"
-        self.query_one("#status-line", Static).update(Text(line, style="bold"))
+        # Whole seconds: the app asks ten times a second, the label changes once (no layout pass).
+        text = f"⟳ {visible(label)}  {int(elapsed)} s{got}  (Esc cancels)"
+        status = self.query_one("#status-line", Static)
+        if str(status.content) != text:
+            status.update(Text(text, style="bold"), layout=False)
 
     def show_error(self, error: QlikTuiError, label: str = "") -> None:
         """An error that left no response (network, TLS, bad input...)."""
@@ -243,6 +260,9 @@ class ResponseView(Vertical):
     def on_find_bar_run(self, message: FindBar.Run) -> None:
         message.stop()
         bar = self.query_one("#find-bar", FindBar)
+        if message.mode == "search" and self.query_one("#response-tabs", TabbedContent).active == "tab-raw":
+            self.query_one("#raw", RawSearchView).search(message.text, message.step)
+            return
         if message.mode == "filter":
             self._filter(message.text, bar)
             return
@@ -289,9 +309,39 @@ class ResponseView(Vertical):
         count = plural(len(result), "result") if isinstance(result, list) else "1 value"
         bar.status(f"{count} · Esc shows everything again")
 
+    def on_raw_search_view_find(self, message: RawSearchView.Find) -> None:
+        message.stop()
+        self.query_one("#find-bar", FindBar).open("search")
+
+    def on_raw_search_view_status(self, message: RawSearchView.Status) -> None:
+        message.stop()
+        bar = self.query_one("#find-bar", FindBar)
+        bar.status(message.text)
+        # n / N after Esc: the counter comes back (a late word on an old text does not).
+        bar.display = bar.display or bool(self.query_one("#raw", RawSearchView).hits)
+
+    def on_raw_search_view_cleared(self, message: RawSearchView.Cleared) -> None:
+        message.stop()
+        bar = self.query_one("#find-bar", FindBar)
+        bar.display = False
+        bar.status("")
+
     def on_find_bar_closed(self, message: FindBar.Closed) -> None:
         message.stop()
+        searching_raw = self.query_one("#find-bar", FindBar).mode == "search"
+        if searching_raw and self.query_one("#response-tabs", TabbedContent).active == "tab-raw":
+            self.query_one("#raw", RawSearchView).focus()  # hits kept: n / N go on, Esc clears
+            return
         tree = self.query_one("#json-tree", JsonTree)
         if self.query_one("#find-bar", FindBar).mode == "filter" and self._doc is not None:
             tree.show(self._doc)
         tree.focus()
+
+    # ---------------------------------------------------------------- tab keys
+    def action_show_tab(self, pane: str) -> None:
+        """1 / 2 / 3: open the Tree, Raw or Headers tab and put the keys there."""
+        tabs = self.query_one("#response-tabs", TabbedContent)
+        tabs.active = pane  # the Raw text is built on TabActivated, as for a click
+        # The Headers text cannot take focus: the tab strip does, so 1 / 2 / 3 keep working.
+        target = {"tab-tree": "#json-tree", "tab-raw": "#raw"}.get(pane)
+        (self.query_one(target) if target else tabs.query_one(Tabs)).focus()
