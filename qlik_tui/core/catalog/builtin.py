@@ -111,9 +111,6 @@ def subsequence(needle: str, hay: str) -> bool:
     return True
 
 
-_subsequence = subsequence  # its name before the palette used it
-
-
 def search(endpoints: list[Endpoint] | tuple[Endpoint, ...], query: str) -> list[Endpoint]:
     """Endpoints matching `query`, best first (catalog order among equals)."""
     scored = [(fuzzy_score(query, e), i, e) for i, e in enumerate(endpoints)]

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import Input, Tree
 from textual.widgets.tree import NodeID, TreeNode
 
-from ...core.catalog.builtin import BUILTIN, Endpoint, groups
+from ...core.catalog.builtin import BUILTIN, Endpoint, groups, subsequence
 
 METHOD_STYLE = {"GET": "bold green", "POST": "bold yellow", "PUT": "bold blue", "PATCH": "bold blue", "DELETE": "bold red"}
 METHOD_WIDTH = 7  # 'DELETE ' : paths line up under each other
@@ -68,14 +68,7 @@ def endpoint_label(endpoint: Endpoint, width: int = 0) -> Text:
 
 def _found(word: str, hay: str, path: str) -> bool:
     """`fuzzy_score`'s rule for one word: in the text, or its letters in order in the path."""
-    if word in hay:
-        return True
-    position = 0
-    for char in word:
-        position = path.find(char, position) + 1
-        if position == 0:
-            return False
-    return True
+    return word in hay or subsequence(word, path)
 
 
 class EndpointTree(Tree[Endpoint]):
