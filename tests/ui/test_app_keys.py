@@ -118,6 +118,11 @@ async def test_ctrl_o_in_the_token_view_copies_the_token(demo: Demo, tmp_path: P
         messages = [n.message for n in app._notifications]
         assert any(m.startswith("Sent the token to the terminal's clipboard (OSC 52).") for m in messages), messages
         assert not any("Copied" in m or "copied to" in m for m in messages)
+        # The notice says "F8 shows it": that must hold in the token view, where it is read.
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, CopiedScreen)
+        assert app.screen.query_one("#copied-text", TextArea).text == token
 
 
 @pytest.fixture
