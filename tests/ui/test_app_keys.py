@@ -76,6 +76,10 @@ async def test_help_lists_every_binding_of_the_app_and_of_every_widget(demo: Dem
                 assert key_label(binding.key) in text or key_label(binding.key.split(",")[0]) in text, binding.key
         for missing_before in ["g", "Backspace", "/", "f", "s", "n", "a"]:
             assert f"  {missing_before} " in text
+        # Arrows read as the README and the footer write them, not as Textual's key names.
+        for arrow in ["→", "←", "shift+→", "shift+←"]:
+            assert f"  {arrow} " in text
+        assert "  right " not in text and "shift+left" not in text
 
 
 async def test_each_modal_screen_shows_its_own_keys_only(demo: Demo, tmp_path: Path) -> None:
