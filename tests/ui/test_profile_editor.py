@@ -139,6 +139,9 @@ async def test_validation_focuses_the_first_field_in_error_at_80x24(demo: Demo, 
         key_box = editor.query_one("#f-key", Input)
         assert key_box.has_class("-invalid") and editor.query_one("#f-lifetime", Input).has_class("-invalid")
         assert 0 <= key_box.region.y < 24 and key_box.region.height == 1
+        # The list of problems sits below the form, off screen at 80x24: the reasons must show anyway.
+        said = " ".join(n.message for n in app._notifications)
+        assert "lifetime" in said and "key" in said
 
 
 async def test_type_switch_swaps_the_claims_template_unless_edited(demo: Demo, tmp_path: Path) -> None:
