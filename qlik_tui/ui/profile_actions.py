@@ -141,7 +141,11 @@ class ProfileActions(AppHost):
 
     def _save(self: QlikTuiApp, new_set: ProfileSet, activate: str | None) -> None:  # type: ignore[misc]
         """After a save: say so, and show what the file holds now."""
-        self.notify(f"Saved {self.profiles_path} (previous version kept as .bak)")
+        if self.workspace is not None and new_set == self.workspace.profile_set:
+            # core wrote nothing (no change): naming a .bak that was never made would be false.
+            self.notify(f"No change: nothing to save, {self.profiles_path} left as it is.")
+        else:
+            self.notify(f"Saved {self.profiles_path} (previous version kept as .bak)")
         self._show_set(new_set, activate)
 
     def _show_set(self: QlikTuiApp, new_set: ProfileSet, activate: str | None) -> None:  # type: ignore[misc]
