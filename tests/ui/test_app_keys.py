@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, TextArea
+from textual.widgets import Footer, Input, TextArea
 from textual.widgets._footer import FooterKey
 
 import qlik_tui.ui.widgets
@@ -323,3 +323,30 @@ async def test_resizing_under_a_modal_screen_compacts_the_main_footer(demo: Demo
         await settle(pilot)
         assert app.return_code is None and isinstance(app.screen, InfoScreen)
         assert footer.compact and app.has_class("-narrow")
+
+
+async def test_the_welcome_screen_offers_only_the_keys_that_work_there(tmp_path: Path, keys: object) -> None:
+    from qlik_tui.ui.screens.profile_editor import ProfileEditor
+    from qlik_tui.ui.screens.welcome import WelcomeScreen
+    from tests.ui.test_profile_editor import wait_for
+
+    path = tmp_path / "cfg" / "profiles.toml"
+    app = make_app(path, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen) and app.screen.query(FooterKey))
+        # No profile yet: Send, Next profile, Token... did nothing, yet filled the footer.
+        active = {b.binding.action for b in app.screen.active_bindings.values()}
+        assert {"help", "quit", "new", "leave"} <= active
+        assert not active & {"send", "next_profile", "token_details", "remint", "edit_profile", "copy_token"}
+        shown = {key.action for key in app.screen.query(FooterKey)}
+        assert "send" not in shown and "help" in shown
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProfileEditor))
+        editor = app.screen
+        editor.query_one("#f-name", Input).value = "mine"
+        editor.query_one("#f-url", Input).value = "https://qlik.mine.local"
+        editor.query_one("#f-key", Input).value = str(keys.key_path)  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, (ProfileEditor, WelcomeScreen)))
+        # With a profile, the keys are back.
+        await wait_for(pilot, lambda: "send" in {key.action for key in app.screen.query(FooterKey)})
