@@ -340,6 +340,12 @@ async def test_the_welcome_screen_offers_only_the_keys_that_work_there(tmp_path:
         assert not active & {"send", "next_profile", "token_details", "remint", "edit_profile", "copy_token"}
         shown = {key.action for key in app.screen.query(FooterKey)}
         assert "send" not in shown and "help" in shown
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, InfoScreen))
+        text = str(app.screen.body)  # type: ignore[attr-defined]
+        assert "Help: this list" in text and "Send:" not in text and "Next profile" not in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen))
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(app.screen, ProfileEditor))
         editor = app.screen
