@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 import re
@@ -96,7 +97,10 @@ class QrsRoutes:
             return SimResponse.json(200, [e + "  " for e in entries])  # Qlik pads some entries
         if rest[:1] == ["openapi"] and self.serve_openapi:
             if self.openapi_path is not None:
-                return SimResponse(200, self.openapi_path.read_bytes(), [("Content-Type", "application/json; charset=utf-8")])
+                body = self.openapi_path.read_bytes()
+                if self.openapi_path.suffix == ".gz":  # the specs in tests/data are kept compressed
+                    body = gzip.decompress(body)
+                return SimResponse(200, body, [("Content-Type", "application/json; charset=utf-8")])
             return SimResponse.json(200, self._own_swagger())
         return SimResponse(404)
 

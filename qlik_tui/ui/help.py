@@ -70,7 +70,9 @@ def rows_of(bindings: list[Binding]) -> list[tuple[str, str]]:
 
 def help_sections(app: App[Any], screen: Screen[Any]) -> list[tuple[str, list[tuple[str, str]]]]:
     """The keys of the app, of `screen`, and of every qlik-tui widget on it, by widget."""
-    sections: list[tuple[str, list[tuple[str, str]]]] = [("Everywhere", rows_of(own_bindings(app)))]
+    # Only the app keys that work now (none that need a profile on the welcome screen).
+    usable = [b for b in own_bindings(app) if app.check_action(b.action, ()) is not False]
+    sections: list[tuple[str, list[tuple[str, str]]]] = [("Everywhere", rows_of(usable))]
     seen: set[type] = set()
     for node in [screen, *screen.walk_children()]:
         bindings = own_bindings(node)

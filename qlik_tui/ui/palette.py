@@ -42,9 +42,14 @@ PALETTE: list[tuple[str, str, str]] = [
 def key_label(key: str) -> str:
     """'f1,question_mark' -> 'F1 / ?': how a person reads a binding's keys."""
     names = {"question_mark": "?", "slash": "/", "backspace": "Backspace", "escape": "Esc", "enter": "Enter"}
+    arrows = {"right": "→", "left": "←", "up": "↑", "down": "↓"}
     labels = []
     for part in key.split(","):
         part = part.strip()
+        # Arrows as the README writes them ("→", "shift+←"), modifiers kept.
+        *mods, last = part.split("+")
+        if last in arrows:
+            part = "+".join([*mods, arrows[last]])
         labels.append(names.get(part, part.upper() if re.fullmatch(r"f\d+", part) else part))
     return " / ".join(labels)
 

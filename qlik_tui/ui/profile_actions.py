@@ -26,11 +26,36 @@ if TYPE_CHECKING:
     QlikTuiApp: TypeAlias = "ProfileActions"
 
 
+# The app's own actions that still mean something before any profile exists.
+WITHOUT_A_PROFILE = frozenset({"help", "quit", "command_palette", "show_copied", "toggle_sidebar"})
+
+
 class ProfileActions(AppHost):
     """Mixed into the app: the profile editor's four actions."""
 
-    workspace: Workspace | None  # assigned below: declared here so the type checker knows it
+    _workspace: Workspace | None = None
+
+    @property  # type: ignore[override]
+    def workspace(self) -> Workspace | None:
+        """The profiles in use; None while the welcome screen asks for a first one."""
+        return self._workspace
+
+    @workspace.setter
+    def workspace(self, value: Workspace | None) -> None:
+        # Which app keys show depends on it (check_action): the footer must look again.
+        had = self._workspace is not None
+        self._workspace = value
+        if had != (value is not None) and self._is_mounted:
+            self.call_after_refresh(self.refresh_bindings)
+
     home_profiles: Path | None = None  # `qlik-tui demo`: the user's own profiles file, for new profiles
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No profile yet (the welcome screen): hide the app keys that need one, so the footer
+        and F1 offer only what works there."""
+        if self.workspace is None and action not in WITHOUT_A_PROFILE:
+            return False
+        return True
 
     def _base_dir(self: QlikTuiApp) -> Path:  # type: ignore[misc]
         return self.profiles_path.expanduser().resolve().parent
@@ -141,7 +166,11 @@ class ProfileActions(AppHost):
 
     def _save(self: QlikTuiApp, new_set: ProfileSet, activate: str | None) -> None:  # type: ignore[misc]
         """After a save: say so, and show what the file holds now."""
-        self.notify(f"Saved {self.profiles_path} (previous version kept as .bak)")
+        if self.workspace is not None and new_set == self.workspace.profile_set:
+            # core wrote nothing (no change): naming a .bak that was never made would be false.
+            self.notify(f"No change: nothing to save, {self.profiles_path} left as it is.")
+        else:
+            self.notify(f"Saved {self.profiles_path} (previous version kept as .bak)")
         self._show_set(new_set, activate)
 
     def _show_set(self: QlikTuiApp, new_set: ProfileSet, activate: str | None) -> None:  # type: ignore[misc]

@@ -66,6 +66,13 @@ def test_cloud_one_hour_token_stays_within_limit_despite_skew(tmp_path: Path, ke
     assert claims["exp"] - claims["nbf"] == 3600
 
 
+def test_decode_names_a_missing_audience_in_words(keys: GeneratedKeys) -> None:
+    token = jwt.encode({"userId": "a", "exp": int(time.time()) + 60}, keys.key_path.read_bytes(), algorithm="RS256")
+    found = decode(token, audience="qlik.example").audience
+    # Before: "MISMATCH (token has None, ...)": Python's None, not a word a user reads.
+    assert found == "MISMATCH (the token has no `aud`, expected 'qlik.example')"
+
+
 def test_decode_reports_signature_audience_and_state(profiles_file: Path, keys: GeneratedKeys, other_keys: GeneratedKeys) -> None:
     prof = load_profiles(profiles_file).profiles["prod"]
     tok = mint(prof).token

@@ -36,6 +36,15 @@ async def test_discovers_every_published_operation_and_caches(real_spec_demo: De
         assert (await discover_qseow(conn, cache_dir=cache)).origin == "openapi"
 
 
+async def test_the_demo_serves_the_compressed_spec_of_the_repository(tmp_path: Path) -> None:
+    # The README's `demo --serve --openapi tests/data/qrs-repository-38.22.0.json.gz`: a clone
+    # holds the spec only compressed, and served as it is on disk it was gzip bytes under a JSON type.
+    with start_demo(DemoOptions(tmp_path / "demo", tls=False, openapi_path=QRS_SPEC)) as running:
+        async with open_connection(profile(running, "demo-qseow")) as conn:
+            found = await discover_qseow(conn, cache_dir=tmp_path / "cache")
+    assert found.origin == "openapi" and len(found.endpoints) == 1581
+
+
 async def test_falls_back_to_api_description(demo: Demo, tmp_path: Path) -> None:
     demo.qseow.config.serve_openapi = False
     demo.qseow.routes.serve_openapi = False

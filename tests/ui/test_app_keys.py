@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, TextArea
+from textual.widgets import Footer, Input, TextArea
 from textual.widgets._footer import FooterKey
 
 import qlik_tui.ui.widgets
@@ -76,6 +76,10 @@ async def test_help_lists_every_binding_of_the_app_and_of_every_widget(demo: Dem
                 assert key_label(binding.key) in text or key_label(binding.key.split(",")[0]) in text, binding.key
         for missing_before in ["g", "Backspace", "/", "f", "s", "n", "a"]:
             assert f"  {missing_before} " in text
+        # Arrows read as the README and the footer write them, not as Textual's key names.
+        for arrow in ["→", "←", "shift+→", "shift+←"]:
+            assert f"  {arrow} " in text
+        assert "  right " not in text and "shift+left" not in text
 
 
 async def test_each_modal_screen_shows_its_own_keys_only(demo: Demo, tmp_path: Path) -> None:
@@ -118,6 +122,11 @@ async def test_ctrl_o_in_the_token_view_copies_the_token(demo: Demo, tmp_path: P
         messages = [n.message for n in app._notifications]
         assert any(m.startswith("Sent the token to the terminal's clipboard (OSC 52).") for m in messages), messages
         assert not any("Copied" in m or "copied to" in m for m in messages)
+        # The notice says "F8 shows it": that must hold in the token view, where it is read.
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, CopiedScreen)
+        assert app.screen.query_one("#copied-text", TextArea).text == token
 
 
 @pytest.fixture
@@ -314,3 +323,36 @@ async def test_resizing_under_a_modal_screen_compacts_the_main_footer(demo: Demo
         await settle(pilot)
         assert app.return_code is None and isinstance(app.screen, InfoScreen)
         assert footer.compact and app.has_class("-narrow")
+
+
+async def test_the_welcome_screen_offers_only_the_keys_that_work_there(tmp_path: Path, keys: object) -> None:
+    from qlik_tui.ui.screens.profile_editor import ProfileEditor
+    from qlik_tui.ui.screens.welcome import WelcomeScreen
+    from tests.ui.test_profile_editor import wait_for
+
+    path = tmp_path / "cfg" / "profiles.toml"
+    app = make_app(path, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen) and app.screen.query(FooterKey))
+        # No profile yet: Send, Next profile, Token... did nothing, yet filled the footer.
+        active = {b.binding.action for b in app.screen.active_bindings.values()}
+        assert {"help", "quit", "new", "leave"} <= active
+        assert not active & {"send", "next_profile", "token_details", "remint", "edit_profile", "copy_token"}
+        shown = {key.action for key in app.screen.query(FooterKey)}
+        assert "send" not in shown and "help" in shown
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, InfoScreen))
+        text = str(app.screen.body)  # type: ignore[attr-defined]
+        assert "Help: this list" in text and "Send:" not in text and "Next profile" not in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProfileEditor))
+        editor = app.screen
+        editor.query_one("#f-name", Input).value = "mine"
+        editor.query_one("#f-url", Input).value = "https://qlik.mine.local"
+        editor.query_one("#f-key", Input).value = str(keys.key_path)  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, (ProfileEditor, WelcomeScreen)))
+        # With a profile, the keys are back.
+        await wait_for(pilot, lambda: "send" in {key.action for key in app.screen.query(FooterKey)})

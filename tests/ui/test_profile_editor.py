@@ -65,6 +65,21 @@ async def test_a_failed_save_keeps_the_editor_open_with_the_typing(demo: Demo, t
     assert saved.lifetime == "10m" and saved.audience == "typed by hand"
 
 
+async def test_a_save_without_a_change_says_nothing_was_written(demo: Demo, tmp_path: Path) -> None:
+    before = demo.profiles_path.read_bytes()
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_editor(pilot)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ProfileEditor))
+        messages = [n.message for n in app._notifications]
+    assert demo.profiles_path.read_bytes() == before
+    assert not demo.profiles_path.with_name("profiles.toml.bak").exists()
+    # Before: "Saved ... (previous version kept as .bak)", naming a backup that was never made.
+    assert not any(m.startswith("Saved") for m in messages), messages
+    assert any("nothing to save" in m for m in messages), messages
+
+
 async def test_a_profile_added_on_disk_while_the_tui_runs_is_kept(demo: Demo, tmp_path: Path) -> None:
     app = make_app(demo.profiles_path, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
@@ -139,6 +154,9 @@ async def test_validation_focuses_the_first_field_in_error_at_80x24(demo: Demo, 
         key_box = editor.query_one("#f-key", Input)
         assert key_box.has_class("-invalid") and editor.query_one("#f-lifetime", Input).has_class("-invalid")
         assert 0 <= key_box.region.y < 24 and key_box.region.height == 1
+        # The list of problems sits below the form, off screen at 80x24: the reasons must show anyway.
+        said = " ".join(n.message for n in app._notifications)
+        assert "lifetime" in said and "key" in said
 
 
 async def test_type_switch_swaps_the_claims_template_unless_edited(demo: Demo, tmp_path: Path) -> None:

@@ -185,7 +185,8 @@ def decode(token: str, cert: Path | None = None, audience: str | None = None, no
     if audience is not None:
         aud = claims.get("aud")
         ok = aud == audience or (isinstance(aud, list) and audience in aud)
-        aud_state = "matches" if ok else f"MISMATCH (token has {aud!r}, expected {audience!r})"
+        has = "the token has no `aud`" if aud is None else f"token has {aud!r}"
+        aud_state = "matches" if ok else f"MISMATCH ({has}, expected {audience!r})"
     return DecodedToken(header, claims, state, signature, aud_state)
 
 

@@ -232,6 +232,8 @@ class ProfileEditor(ModalScreen["tuple[str, ProfileSet] | None"]):
         if inputs:
             inputs[0].focus()
             self.call_after_refresh(inputs[0].scroll_visible)
+            # The list is below the form, off screen on a small terminal: say the reasons where they are seen.
+            self.notify("\n".join(problems), title="Not saved", severity="error", timeout=10)
         else:
             self.call_after_refresh(panel.scroll_visible)
 

@@ -65,9 +65,15 @@ def token_text(header: dict[str, Any], claims: dict[str, Any], times: dict[str, 
 
 
 class TokenScreen(InfoScreen):
-    """The decoded token; ctrl+o works here too (app keys do not reach a modal screen)."""
+    """The decoded token; ctrl+o works here too (app keys do not reach a modal screen).
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+o", "app.copy_token", "Copy token", id="token.copy_in_view")]
+    F8 too: the copy notice, read here, says "F8 shows it".
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+o", "app.copy_token", "Copy token", id="token.copy_in_view"),
+        Binding("f8", "app.show_copied", "Show copied", id="token.show_copied_in_view"),
+    ]
 
 
 class CopiedScreen(ModalScreen[None]):
