@@ -72,6 +72,7 @@ class TokenVerdict:
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready verdict (the decoded token plus the findings)."""
         return {
+            "jwt": True,  # as in the not-a-JWT answer, so a script can test one key first
             **self.decoded.as_dict(),
             "product": self.product,
             "product_reason": self.product_reason,
