@@ -186,6 +186,7 @@ class QseowSimulator:
                 audience=self.config.audience,
                 leeway=0,
                 require=["exp"],
+                now=time.time() + self.faults.clock_offset,  # the proxy's clock, wrong when a test says so
             )
         except Refused as exc:
             self.stats.count("refused_tokens")
