@@ -214,3 +214,10 @@ async def test_no_server_is_a_failed_comparison_not_a_difference(demo: Demo) -> 
     report = await run_probe(variant(demo, "demo-cloud", url=f"http://127.0.0.1:{port}"))
     assert not report.matches and status(report, "sign-in") == "failed"
     assert "connection refused" in detail(report, "sign-in")
+
+
+async def test_a_claim_named_unlike_the_proxy_attribute_is_named_alone(demo: Demo) -> None:
+    # `UserId` where the proxy reads `userId`: the refusal names that claim, not the directory too.
+    report = await run_probe(variant(demo, "demo-qseow", claims={"UserId": "alice", "userDirectory": "DEMO"}))
+    assert status(report, "sign-in") == DIFFERS
+    assert "lacks the claim 'userId':" in detail(report, "sign-in") and "userDirectory'" not in detail(report, "sign-in")
