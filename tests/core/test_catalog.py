@@ -155,6 +155,25 @@ def test_deprecations_and_their_replacements() -> None:
     assert (len(qrs), len(cloud)) == (135, 21)  # every operation the specs mark, HEAD included
 
 
+def test_every_named_replacement_is_an_operation_of_the_catalog() -> None:
+    for kind in ("qseow", "cloud"):
+        labels = {e.label() for e in builtin(kind)}
+        for e in builtin(kind):
+            if e.deprecation is not None and e.deprecation.use:
+                assert e.deprecation.use in labels, f"{e.label()}: replacement {e.deprecation.use} is not in the catalog"
+
+
+def test_qrs_previewcreateprivilege_points_to_previewprivileges() -> None:
+    # QRS 38.22 deprecates POST /qrs/<type>/previewcreateprivilege beside a live .../previewprivileges.
+    old = [e for e in builtin("qseow") if e.path.endswith("/previewcreateprivilege") and e.deprecation]
+    assert len(old) == 48
+    for e in old:
+        assert (
+            e.deprecation is not None and e.deprecation.use == f"POST {e.path[: -len('previewcreateprivilege')]}previewprivileges"
+        )
+    assert _entry("qseow", "GET /qrs/license/accesstypeinfo").mark(TODAY) == "deprecated; use GET /qrs/license/accesstypeoverview"
+
+
 def test_sunset_month_ends_the_operation_after_it() -> None:
     gone = Deprecation(sunset="2026-09")
     assert not gone.sunset_passed(date(2026, 9, 30)) and gone.sunset_passed(date(2026, 10, 1))
