@@ -15,7 +15,8 @@ from typing import Any
 DATA = Path(__file__).resolve().parent / "data"
 QRS_SPEC = DATA / "qrs-repository-38.22.0.json.gz"
 CLOUD_SPEC = DATA / "qlik-cloud-consolidated.json.gz"
-METHODS = ("get", "post", "put", "patch", "delete")
+# Every HTTP verb an OpenAPI path item may hold: the QRS spec has one HEAD operation.
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 @cache

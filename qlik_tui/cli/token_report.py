@@ -16,12 +16,25 @@ from ..core.auth.token_lint import ERROR, TokenVerdict, lint
 from ..core.errors import NotAJwtError, UsageError
 from ..core.terminal_text import visible
 
+STDIN_LIMIT = 16 * 1024 * 1024
+SHOWN = 200  # characters of one header or claim value in the text report (--json has them whole)
+
+
+def _short(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= SHOWN else f"{text[:SHOWN]}… ({len(text)} characters)"
+
 
 def decode_and_report(args: argparse.Namespace) -> int:
     """Read the token (an argument or stdin), judge it, print the verdict; return the exit code."""
     text = args.decode
     if text == "-":
-        text = sys.stdin.read()
+        # Bounded: `yes | qlik-tui token --decode -` must end, not fill memory.
+        text = sys.stdin.read(STDIN_LIMIT + 1)
+        if len(text) > STDIN_LIMIT:
+            raise UsageError(
+                f"more than {STDIN_LIMIT // 1024 // 1024} MiB on stdin: too big for a token", "pipe in the token alone"
+            )
     if not text.strip():
         raise UsageError("no token to decode", "pass the token, or - and pipe it in: qlik-tui token | qlik-tui token --decode -")
     try:
@@ -50,8 +63,8 @@ def decode_and_report(args: argparse.Namespace) -> int:
 def verdict_lines(verdict: TokenVerdict) -> list[str]:
     """The text report, one line each (callers make them visible)."""
     decoded = verdict.decoded
-    lines = ["header: " + json.dumps(decoded.header, ensure_ascii=False), "claims:"]
-    lines += [f"  {key}: {json.dumps(value, ensure_ascii=False)}" for key, value in decoded.claims.items()]
+    lines = ["header: " + _short(decoded.header), "claims:"]
+    lines += [f"  {key[:SHOWN] + ('…' if len(key) > SHOWN else '')}: {_short(value)}" for key, value in decoded.claims.items()]
     lines += [f"{key}: {value}" for key, value in decoded.times().items()]
     lines += [
         f"state: {decoded.state}",

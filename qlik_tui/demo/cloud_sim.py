@@ -130,7 +130,7 @@ class CloudSimulator:
             return session
 
     def _login(self, req: SimRequest) -> SimResponse:
-        now = time.time()
+        now = time.time() + self.faults.clock_offset  # the tenant's clock, wrong when a test says so
         with self._lock:
             while self._logins and now - self._logins[0] > 60:
                 self._logins.popleft()
@@ -177,7 +177,13 @@ class CloudSimulator:
             raise Refused(f"kid {header.get('kid')!r} does not match the identity provider's key id")
         required = ["iss", "aud", "sub", "exp", "nbf", "iat", "jti"]
         claims = verify(
-            token, self.config.public_key, ["RS256"], audience=AUDIENCE, leeway=self.config.clock_tolerance, require=required
+            token,
+            self.config.public_key,
+            ["RS256"],
+            audience=AUDIENCE,
+            leeway=self.config.clock_tolerance,
+            require=required,
+            now=now,
         )
         if claims.get("iss") != self.config.issuer:
             raise Refused(f"issuer {claims.get('iss')!r} does not match the identity provider's issuer")

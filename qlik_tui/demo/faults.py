@@ -25,7 +25,7 @@ class Faults:
     csrf_rotate: int = 0  # rotate the CSRF token of the next N sessions before use (Cloud)
     huge_apps: int = 0  # /qrs/app/full and /qrs/app serve this many apps (0: the store's)
     deny_settings: int = 0  # non-zero: reading proxy / IdP settings answers 403 (a user who is no admin)
-    clock_offset: int = 0  # seconds added to the Date header (a server whose clock is wrong)
+    clock_offset: int = 0  # seconds added to the server's clock: its Date header and its token checks
     # canned answers: path (after the QSEoW prefix) -> (content type, body[, status]), served
     # once authentication passed, so hostile bodies (deep, escapes, odd paging) reach clients
     bodies: dict[str, tuple[Any, ...]] = field(default_factory=dict)

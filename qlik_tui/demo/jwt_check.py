@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import jwt
@@ -13,16 +14,31 @@ class Refused(Exception):
 
 
 def verify(
-    token: str, key: RSAPublicKey, algorithms: list[str], *, audience: str | None, leeway: float, require: list[str]
+    token: str,
+    key: RSAPublicKey,
+    algorithms: list[str],
+    *,
+    audience: str | None,
+    leeway: float,
+    require: list[str],
+    now: float | None = None,
 ) -> dict[str, Any]:
-    """Verify signature, exp, nbf (and aud when set); return the claims or raise Refused."""
+    """Verify signature, exp, nbf (and aud when set) at the server's time `now` (its clock may be
+    wrong on purpose: faults.clock_offset); return the claims or raise Refused."""
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError as exc:
         raise Refused(f"malformed token: {exc}") from None
     if header.get("alg") not in algorithms:
         raise Refused(f"algorithm {header.get('alg')!r} not accepted (only {', '.join(algorithms)})")
-    options: dict[str, Any] = {"require": require, "verify_aud": audience is not None, "verify_iat": False}
+    # exp and nbf are checked below against the server's own clock, not PyJWT's.
+    options: dict[str, Any] = {
+        "require": require,
+        "verify_aud": audience is not None,
+        "verify_iat": False,
+        "verify_exp": False,
+        "verify_nbf": False,
+    }
     try:
         claims: dict[str, Any] = jwt.decode(token, key, algorithms=algorithms, audience=audience, leeway=leeway, options=options)
     except jwt.ExpiredSignatureError:
@@ -37,4 +53,12 @@ def verify(
         raise Refused(f"missing claim {exc.claim}") from None
     except jwt.PyJWTError as exc:
         raise Refused(f"invalid token: {exc}") from None
+    clock = time.time() if now is None else now
+    for name in ("exp", "nbf"):
+        if name in claims and (not isinstance(claims[name], (int, float)) or isinstance(claims[name], bool)):
+            raise Refused(f"invalid token: {name} must be a number")
+    if "exp" in claims and clock >= claims["exp"] + leeway:
+        raise Refused("token expired")
+    if "nbf" in claims and clock < claims["nbf"] - leeway:
+        raise Refused("token not yet valid (nbf)")
     return claims

@@ -186,6 +186,7 @@ class QseowSimulator:
                 audience=self.config.audience,
                 leeway=0,
                 require=["exp"],
+                now=time.time() + self.faults.clock_offset,  # the proxy's clock, wrong when a test says so
             )
         except Refused as exc:
             self.stats.count("refused_tokens")
@@ -197,8 +198,14 @@ class QseowSimulator:
         directory = claims.get(self.config.user_directory_claim)
         if not isinstance(user_id, str) or not isinstance(directory, str):
             self.stats.count("refused_tokens")
-            names = f"{self.config.user_id_claim!r} and {self.config.user_directory_claim!r}"
-            return None, f"Unauthorized: the token lacks the claims {names}"
+            # Name only what is missing: a reader then knows which claim (or attribute) to rename.
+            missing = [
+                repr(name)
+                for name, value in ((self.config.user_id_claim, user_id), (self.config.user_directory_claim, directory))
+                if not isinstance(value, str)
+            ]
+            names = " and ".join(missing)
+            return None, f"Unauthorized: the token lacks the claim{'s' if len(missing) > 1 else ''} {names}"
         user = self._find_or_create_user(directory, user_id, str(claims.get("name", user_id)))
         if user.get("inactive") or user.get("blacklisted"):
             self.stats.count("refused_tokens")

@@ -109,7 +109,7 @@ def test_the_most_used_operations_have_a_summary() -> None:
 @pytest.mark.parametrize("kind", ["qseow", "cloud"])
 def test_entries_are_well_formed(kind: str) -> None:
     for e in builtin(kind):
-        assert e.group and e.method in ("GET", "POST", "PUT", "PATCH", "DELETE") and e.source == "built-in"
+        assert e.group and e.method in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD") and e.source == "built-in"
         if e.body is not None:
             json.loads(e.body)
             assert e.method in ("POST", "PUT", "PATCH") and e.takes_body
@@ -152,7 +152,26 @@ def test_deprecations_and_their_replacements() -> None:
     assert "[past sunset 2026-09; use GET /api/scheduling/tasks]" in _entry("cloud", "GET /api/v1/reload-tasks").line(today=TODAY)
     qrs = [e for e in builtin("qseow") if e.deprecation]
     cloud = [e for e in builtin("cloud") if e.deprecation]
-    assert (len(qrs), len(cloud)) == (134, 21)
+    assert (len(qrs), len(cloud)) == (135, 21)  # every operation the specs mark, HEAD included
+
+
+def test_every_named_replacement_is_an_operation_of_the_catalog() -> None:
+    for kind in ("qseow", "cloud"):
+        labels = {e.label() for e in builtin(kind)}
+        for e in builtin(kind):
+            if e.deprecation is not None and e.deprecation.use:
+                assert e.deprecation.use in labels, f"{e.label()}: replacement {e.deprecation.use} is not in the catalog"
+
+
+def test_qrs_previewcreateprivilege_points_to_previewprivileges() -> None:
+    # QRS 38.22 deprecates POST /qrs/<type>/previewcreateprivilege beside a live .../previewprivileges.
+    old = [e for e in builtin("qseow") if e.path.endswith("/previewcreateprivilege") and e.deprecation]
+    assert len(old) == 48
+    for e in old:
+        assert (
+            e.deprecation is not None and e.deprecation.use == f"POST {e.path[: -len('previewcreateprivilege')]}previewprivileges"
+        )
+    assert _entry("qseow", "GET /qrs/license/accesstypeinfo").mark(TODAY) == "deprecated; use GET /qrs/license/accesstypeoverview"
 
 
 def test_sunset_month_ends_the_operation_after_it() -> None:

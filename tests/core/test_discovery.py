@@ -17,7 +17,7 @@ from tests.specs import CLOUD_SPEC, QRS_SPEC, load, operations
 def test_every_qrs_operation_from_the_real_swagger() -> None:
     spec = load(QRS_SPEC)
     endpoints = from_openapi(spec)
-    assert len(endpoints) == operations(spec) == 1581
+    assert len(endpoints) == operations(spec) == 1582
     assert all(e.path.startswith("/qrs/") for e in endpoints)
     full = next(e for e in endpoints if e.label() == "GET /qrs/app/full")
     assert {"filter", "orderby", "privileges"} <= set(full.params)

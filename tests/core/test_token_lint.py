@@ -107,7 +107,7 @@ def test_expired_qs_jwt_qseow_token_says_how_long_ago(keys: GeneratedKeys) -> No
     assert next(f.message for f in verdict.findings if f.rule == "expired") == "expired 1h ago"
     proc = run_cli("token", "--decode", token, "--audience", "qlik.example", "--json")
     doc = json.loads(proc.stdout)
-    assert proc.returncode == 1 and doc["accepted"] is False and doc["product"] == "qseow"
+    assert proc.returncode == 1 and doc["jwt"] is True and doc["accepted"] is False and doc["product"] == "qseow"
     assert {p["rule"] for p in doc["problems"]} == {"expired", "group-claim"}
 
 

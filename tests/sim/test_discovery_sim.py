@@ -29,9 +29,9 @@ async def test_discovers_every_published_operation_and_caches(real_spec_demo: De
     async with open_connection(profile(real_spec_demo, "demo-qseow")) as conn:
         found = await discover_qseow(conn, cache_dir=cache)
         assert found.origin == "openapi" and found.build == "38.22.0"
-        assert len(found.endpoints) == operations(load(QRS_SPEC)) == 1581
+        assert len(found.endpoints) == operations(load(QRS_SPEC)) == 1582
         again = await discover_qseow(conn, cache_dir=cache)
-        assert again.origin == "cache" and len(again.endpoints) == 1581
+        assert again.origin == "cache" and len(again.endpoints) == 1582
         real_spec_demo.qseow.store.build_version = "39.0.0"  # a new server build invalidates the cache
         assert (await discover_qseow(conn, cache_dir=cache)).origin == "openapi"
 
@@ -61,7 +61,7 @@ def test_endpoints_cli_discover_and_grep(real_spec_demo: Demo, tmp_path: Path) -
     env = {"XDG_STATE_HOME": str(tmp_path / "state")}
     proc = run_cli("endpoints", "--profiles", str(real_spec_demo.profiles_path), "--discover", env=env)
     assert proc.returncode == 0, proc.stderr
-    assert len(proc.stdout.splitlines()) == 1581 and "(openapi, build 38.22.0)" in proc.stderr
+    assert len(proc.stdout.splitlines()) == 1582 and "(openapi, build 38.22.0)" in proc.stderr
     grep = run_cli(
         "endpoints", "--profiles", str(real_spec_demo.profiles_path), "--discover", "--grep", "odagrequest count", env=env
     )
@@ -79,7 +79,7 @@ def test_discovery_adds_what_a_newer_server_publishes(tmp_path: Path) -> None:
         builtin_only = run_cli("endpoints", "--profiles", str(running.profiles_path), env=env)
         found = run_cli("endpoints", "--profiles", str(running.profiles_path), "--discover", env=env)
     assert found.returncode == 0, found.stderr
-    assert len(builtin_only.stdout.splitlines()) == 1581 and len(found.stdout.splitlines()) == 1582
+    assert len(builtin_only.stdout.splitlines()) == 1582 and len(found.stdout.splitlines()) == 1583
     assert [line for line in found.stdout.splitlines() if NEWER_OPERATION.split()[1] in line] == [
         f"GET    {'/qrs/futurething/full':<70}  query: filter"
     ]

@@ -114,10 +114,30 @@ async def test_server_clock_behind_breaks_cloud_tokens(demo: Demo) -> None:
     demo.cloud.faults.clock_offset = -120
     demo.qseow.faults.clock_offset = -120
     cloud = await run_probe(profile(demo, "demo-cloud"))
+    # The tenant refuses the token (nbf in its future), and the clock line still says why.
+    assert status(cloud, "sign-in") == DIFFERS and "not yet valid" in detail(cloud, "sign-in")
     assert status(cloud, "clock") == DIFFERS and re.search(r"12[01] s behind", detail(cloud, "clock"))
     assert "clock_skew = " in detail(cloud, "clock")
     qseow = await run_probe(profile(demo, "demo-qseow"))  # QSEoW checks no iat/nbf: only a warning
     assert status(qseow, "clock") == WARNING and qseow.matches
+
+
+async def test_a_clock_too_far_off_for_clock_skew_says_fix_the_clock(demo: Demo) -> None:
+    demo.cloud.faults.clock_offset = -600
+    cloud = await run_probe(profile(demo, "demo-cloud"))
+    assert status(cloud, "sign-in") == DIFFERS and status(cloud, "clock") == DIFFERS
+    assert re.search(r"60[01] s behind", detail(cloud, "clock")) and "clock_skew cannot cover" in detail(cloud, "clock")
+    assert "clock_skew = " not in detail(cloud, "clock")  # the profile takes 0-300 s: never suggest more
+    proc = run_cli("profiles", "check", "demo-cloud", "--online", "--profiles", str(demo.profiles_path))
+    assert proc.returncode == 1 and "DIFFERS    clock: the server's clock is" in proc.stdout
+
+
+async def test_a_server_clock_ahead_expires_tokens_on_arrival(demo: Demo) -> None:
+    demo.qseow.faults.clock_offset = demo.cloud.faults.clock_offset = 3600
+    for name in ("demo-qseow", "demo-cloud"):
+        report = await run_probe(profile(demo, name))
+        assert status(report, "sign-in") == DIFFERS and "expired" in detail(report, "sign-in")
+        assert status(report, "clock") == DIFFERS and "expired on arrival" in detail(report, "clock")
 
 
 def _cert_until(days: float, folder: Path) -> tuple[Path, Path]:
@@ -194,3 +214,10 @@ async def test_no_server_is_a_failed_comparison_not_a_difference(demo: Demo) -> 
     report = await run_probe(variant(demo, "demo-cloud", url=f"http://127.0.0.1:{port}"))
     assert not report.matches and status(report, "sign-in") == "failed"
     assert "connection refused" in detail(report, "sign-in")
+
+
+async def test_a_claim_named_unlike_the_proxy_attribute_is_named_alone(demo: Demo) -> None:
+    # `UserId` where the proxy reads `userId`: the refusal names that claim, not the directory too.
+    report = await run_probe(variant(demo, "demo-qseow", claims={"UserId": "alice", "userDirectory": "DEMO"}))
+    assert status(report, "sign-in") == DIFFERS
+    assert "lacks the claim 'userId':" in detail(report, "sign-in") and "userDirectory'" not in detail(report, "sign-in")

@@ -130,7 +130,7 @@ async def test_discovery_adds_server_endpoints_to_the_browser(tmp_path: Path, mo
             app.query_one("#endpoint-tree").focus()
             await pilot.press("f6")
             await settle(pilot)
-            assert len(app.catalog_for("demo-qseow")) == 1582  # the built-in 1,581 and the newer server's one
+            assert len(app.catalog_for("demo-qseow")) == 1583  # the built-in 1,582 and the newer server's one
             app.query_one("#endpoint-filter", Input).focus()
             await pilot.press(*"futurething")
             await pilot.pause()

@@ -10,6 +10,7 @@ milliseconds where seconds were meant (a 3.6 s token, or an `exp` in the year 50
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import jwt
 
 from ..errors import KeyFileError
+from ..file_read import KEY_FILE_LIMIT, read_regular_file
 from ..profiles.durations import format_duration
 from ..profiles.model import CLOUD_ALGORITHMS, CLOUD_AUDIENCE, CLOUD_MAX_LIFETIME, QSEOW_ALGORITHMS
 from .tokens import DecodedToken, decode, is_number
@@ -30,6 +32,12 @@ SHORT_LIFETIME = 60
 CLOUD_REQUIRED = ("iss", "aud", "sub", "subType", "name", "email", "email_verified", "jti", "iat", "nbf", "exp")
 PRODUCT_NAMES = {"cloud": "Qlik Cloud", "qseow": "QSEoW"}
 _NO_CLAIM_CHECKS: Any = {"verify_exp": False, "verify_nbf": False, "verify_iat": False, "verify_aud": False, "verify_iss": False}
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+# Servers cap request headers: 8 KiB is a common default (nginx, Node), 64 KiB beyond any default.
+HEADER_WARN = 8 * 1024
+HEADER_MAX = 64 * 1024
+# qs-jwt's create-qscloud sets `sub` to 42 random bytes in base64url, new on every run.
+_QS_JWT_SUB = re.compile(r"(?=.*[A-Z])(?=.*[a-z])(?=.*[0-9])[A-Za-z0-9_-]{56}")
 _VERIFIABLE = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
 
 
@@ -64,6 +72,7 @@ class TokenVerdict:
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready verdict (the decoded token plus the findings)."""
         return {
+            "jwt": True,  # as in the not-a-JWT answer, so a script can test one key first
             **self.decoded.as_dict(),
             "product": self.product,
             "product_reason": self.product_reason,
@@ -121,7 +130,7 @@ def _lifetime_findings(claims: dict[str, Any], product: str, now: float) -> list
                 Finding(
                     ERROR,
                     "lifetime-over-1h",
-                    f"`exp - nbf` is {exp - nbf:g} s ({format_duration(int(exp - nbf))}): Qlik Cloud allows at most 3600 s",
+                    f"`exp - nbf` is {exp - nbf:.0f} s ({format_duration(int(exp - nbf))}): Qlik Cloud allows at most 3600 s",
                 )
             )
     return out
@@ -173,13 +182,52 @@ def _cloud_findings(header: dict[str, Any], claims: dict[str, Any]) -> list[Find
     return out
 
 
+def _shape_findings(token: str) -> list[Finding]:
+    """What the token's text itself breaks: size, alphabet, a missing signature."""
+    out: list[Finding] = []
+    size = len(token)
+    if size > HEADER_WARN:
+        level = ERROR if size > HEADER_MAX else WARNING
+        shown = f"{size / 1024 / 1024:.1f} MiB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KiB"
+        out.append(
+            Finding(level, "size", f"the token is {shown}: servers refuse request headers over 8-64 KiB; it cannot reach Qlik")
+        )
+    parts = token.split(".")
+    if not all(_BASE64URL.fullmatch(part) for part in parts):
+        # Python forgives padding, + / and line breaks; JWT parsers (RFC 7515) do not.
+        out.append(
+            Finding(
+                ERROR,
+                "encoding",
+                "the token holds characters outside base64url (=, +, /, spaces or line breaks): "
+                "Qlik's JWT parser refuses it; copy it again in one piece",
+            )
+        )
+    if not parts[2]:
+        out.append(Finding(ERROR, "signature-missing", "the token has no signature: Qlik refuses unsigned tokens"))
+    return out
+
+
+def _sub_findings(claims: dict[str, Any]) -> list[Finding]:
+    sub = claims.get("sub")
+    if isinstance(sub, str) and _QS_JWT_SUB.fullmatch(sub):
+        return [
+            Finding(
+                WARNING,
+                "sub-random",
+                "`sub` looks random (56 base64url characters, as qs-jwt makes on every run): Qlik Cloud creates "
+                "a new user for every new `sub`; send the same stable id for the same person",
+            )
+        ]
+    return []
+
+
 def _signature_with_jwks(token: str, header: dict[str, Any], path: Path) -> str:
+    raw = read_regular_file(path, what="JWKS file", limit=KEY_FILE_LIMIT, error=KeyFileError)
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(raw)
         key_set = jwt.PyJWKSet.from_dict(doc)
-    except OSError as exc:
-        raise KeyFileError(f"{path}: cannot read the JWKS file ({exc.strerror})", "check the path") from None
-    except (ValueError, jwt.PyJWTError) as exc:
+    except (ValueError, RecursionError, jwt.PyJWTError) as exc:
         raise KeyFileError(
             f"{path}: not a usable JWKS ({exc})",
             'expected JSON like {"keys": [{"kty": "RSA", "kid": "...", "n": "...", "e": "AQAB"}]}',
@@ -216,9 +264,9 @@ def lint(
     """Decode `token` and list every rule of the product that it breaks (NotAJwtError if it is no JWT)."""
     decoded = decode(token, cert=cert, audience=audience)
     header, claims = decoded.header, decoded.claims
+    bare = token.strip()
+    bare = bare[7:].strip() if bare.lower().startswith("bearer ") else bare
     if jwks is not None:
-        bare = token.strip()
-        bare = bare[7:].strip() if bare.lower().startswith("bearer ") else bare
         decoded = DecodedToken(header, claims, decoded.state, _signature_with_jwks(bare, header, jwks), decoded.audience)
     aud = claims.get("aud")
     is_cloud_aud = aud == CLOUD_AUDIENCE or (isinstance(aud, list) and CLOUD_AUDIENCE in aud)
@@ -228,7 +276,7 @@ def lint(
     else:
         reason = f"--product {product}"
     now = time.time() if now is None else now
-    findings: list[Finding] = []
+    findings = _shape_findings(bare)
     alg = header.get("alg")
     allowed = CLOUD_ALGORITHMS if product == "cloud" else QSEOW_ALGORITHMS
     if alg not in allowed:
@@ -236,7 +284,7 @@ def lint(
             Finding(ERROR, "alg", f"algorithm {json.dumps(alg)}: {PRODUCT_NAMES[product]} accepts {', '.join(allowed)} only")
         )
     if product == "cloud":
-        findings += _cloud_findings(header, claims)
+        findings += _cloud_findings(header, claims) + _sub_findings(claims)
     findings += _lifetime_findings(claims, product, now)
     findings += _groups_findings(claims, product)
     if decoded.signature.startswith("INVALID"):

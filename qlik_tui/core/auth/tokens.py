@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -141,13 +142,27 @@ def _when(timestamp: float) -> str:
         return f"{timestamp:.0f} (after the year 9999: milliseconds, not seconds?)"
 
 
+def _not_json(text: str) -> float:
+    raise ValueError(f"{text} is not JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):  # 1e400: JSON by grammar, but no parser on Qlik's side makes a time of it
+        raise ValueError(f"{text} is not a finite number")
+    return value
+
+
 def _segment(part: str, name: str) -> dict[str, Any]:
     try:
         raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
-        value = json.loads(raw)
+        # Python's json takes NaN and Infinity; JSON (and Qlik) does not, and --json must stay JSON.
+        value = json.loads(raw, parse_constant=_not_json, parse_float=_finite)
+    except RecursionError:
+        raise NotAJwtError(f"the token's {name} is nested too deeply to read", "no Qlik token looks like this") from None
     except (binascii.Error, ValueError):
         raise NotAJwtError(
-            f"the token's {name} is not base64url-encoded JSON",
+            f"the token's {name} is not base64url-encoded JSON (NaN and Infinity are not JSON either)",
             "pass the whole token: three dot-separated parts, no quotes or 'Bearer '",
         ) from None
     if not isinstance(value, dict):

@@ -13,8 +13,9 @@ from ..file_read import CATALOG_FILE_LIMIT, read_regular_file
 from .deprecation import from_operation
 from .endpoint import SERVER, Endpoint
 
-METHODS = ("get", "post", "put", "patch", "delete")
-_DESCRIPTION_LINE = re.compile(r"^\s*(GET|POST|PUT|PATCH|DELETE)\s+(\S+)", re.IGNORECASE)
+# HEAD too: QRS 38.22 publishes one HEAD operation (certificatedistribution/redistributecertificate).
+METHODS = ("get", "post", "put", "patch", "delete", "head")
+_DESCRIPTION_LINE = re.compile(r"^\s*(GET|POST|PUT|PATCH|DELETE|HEAD)\s+(\S+)", re.IGNORECASE)
 
 
 def _resolve(doc: dict[str, Any], node: Any, depth: int = 0) -> Any:

@@ -22,6 +22,7 @@ from ..errors import RequestFailed
 from ..profiles.model import CloudProfile, QseowProfile
 from .cloud import CloudConnection
 from .connection import Connection
+from .diagnose import MAX_CLOCK_SKEW
 from .profile_settings import DIFFERS, FAILED, NO_ACCESS, OK, WARNING, Check, compare_identity_provider, compare_virtual_proxy
 from .qseow import QseowConnection
 from .types import Request, Response
@@ -65,6 +66,8 @@ async def probe(connection: Connection, clock: Callable[[], float] = time.time) 
         # No HTTP status: nothing answered (DNS, refused, TLS): there was nothing to compare.
         kind = DIFFERS if exc.status else FAILED
         report.checks.append(Check(kind, "sign-in", f"{exc.message}: {exc.hint}" if exc.hint else exc.message))
+        if exc.status:  # a refused token: a wrong clock is a common cause, so still compare clocks
+            report.checks += await _clock_without_sign_in(connection, clock)
         return report
     after = clock()
     if response.error is not None:
@@ -87,6 +90,18 @@ async def probe(connection: Connection, clock: Callable[[], float] = time.time) 
         tolerance = CLOUD_TOLERANCE if tolerance is None else tolerance
     report.checks.append(clock_check(response, (before + after) / 2, profile.clock_skew, tolerance, profile.lifetime_seconds))
     return report
+
+
+async def _clock_without_sign_in(connection: Connection, clock: Callable[[], float]) -> list[Check]:
+    """The clock check from an answer that needs no sign-in (any answer carries a Date)."""
+    profile = connection.profile
+    before = clock()
+    try:
+        response = await connection.transmit("GET", profile.url.rstrip("/") + "/", {}, None, None)
+    except RequestFailed:
+        return []
+    tolerance = CLOUD_TOLERANCE if isinstance(profile, CloudProfile) else None
+    return [clock_check(response, (before + clock()) / 2, profile.clock_skew, tolerance, profile.lifetime_seconds)]
 
 
 async def _read(connection: Connection, request: Request, what: str) -> tuple[object, Check | None]:
@@ -151,12 +166,14 @@ def clock_check(response: Response, local: float, skew: int, tolerance: float | 
     if abs(offset) <= allowed:
         return Check(OK, "clock", f"the server's clock is within {max(1, round(abs(offset)))} s of ours")
     if offset < 0 and tolerance is not None:
+        needed = int(-offset - (tolerance or 0)) + 5
+        # clock_skew stops at MAX_CLOCK_SKEW: past it, only a clock fix helps.
+        fix = f" or set clock_skew = {needed} in the profile" if needed <= MAX_CLOCK_SKEW else " clock_skew cannot cover that"
         return Check(
             DIFFERS,
             "clock",
             f"the server's clock is {seconds} behind ours, more than clock_skew ({skew} s) + the IdP's tolerance "
-            f"({tolerance:g} s) cover: tokens look issued in the future; fix the clock (NTP) on one side, "
-            f"or set clock_skew = {int(-offset - (tolerance or 0)) + 5} in the profile",
+            f"({tolerance:g} s) cover: tokens look issued in the future; fix the clock (NTP) on one side,{fix}",
         )
     if offset > 0 and offset >= lifetime:
         return Check(

@@ -110,7 +110,12 @@ def check_commands(workspace: Workspace | None, push: Callable[[ProfileCheckScre
 
         return open_check
 
+    # What the online check compares differs by product (see core/http/profile_probe.py).
+    compared = {
+        "qseow": "claim names, audience, certificate, session cookie, host allow list, clock, TLS",
+        "cloud": "issuer, key id, certificate, clock, TLS",
+    }
     return [
-        (f"Check profile {name} against the server", "claims, audience, certificate, cookie, clock, TLS", opener(name))
-        for name in workspace.profile_set.profiles
+        (f"Check profile {name} against the server", compared[profile.type], opener(name))
+        for name, profile in workspace.profile_set.profiles.items()
     ]

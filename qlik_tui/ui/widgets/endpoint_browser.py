@@ -15,7 +15,14 @@ from textual.widgets.tree import NodeID, TreeNode
 
 from ...core.catalog.builtin import BUILTIN, Endpoint, groups, subsequence
 
-METHOD_STYLE = {"GET": "bold green", "POST": "bold yellow", "PUT": "bold blue", "PATCH": "bold blue", "DELETE": "bold red"}
+METHOD_STYLE = {
+    "GET": "bold green",
+    "POST": "bold yellow",
+    "PUT": "bold blue",
+    "PATCH": "bold blue",
+    "DELETE": "bold red",
+    "HEAD": "bold green",
+}
 METHOD_WIDTH = 7  # 'DELETE ' : paths line up under each other
 ELLIPSIS = "…"
 AUTO_EXPAND = 12  # with no filter, groups open by themselves only for a catalog this small

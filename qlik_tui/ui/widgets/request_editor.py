@@ -29,7 +29,7 @@ from ...core.http.request_parts import parse_header_lines, parse_query_lines
 from ...core.http.types import Request
 from ...core.terminal_text import visible
 
-METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE")
+METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 
 
 class PlaceholderHighlighter(Highlighter):
