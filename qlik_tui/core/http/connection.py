@@ -22,7 +22,7 @@ from ..errors import BodyTooLarge, RequestFailed, TimeLimitExceeded
 from ..events import RATE_LIMITED, EventBus
 from ..profiles.model import Profile
 from .deadline import Deadline, current_deadline
-from .diagnose import cut_short, diagnose, from_exception, where
+from .diagnose import cut_short, diagnose, from_exception, unusable_redirect, where
 from .peer_cert import dates_of_refused_certificate
 from .rate_limit import MAX_RATE_LIMIT_WAITS, MAX_RETRY_AFTER, human_seconds, parse_retry_after, retry_after_seconds
 from .redact import redact_url
@@ -32,6 +32,7 @@ Progress = Callable[[int, "int | None"], None]
 Sleep = Callable[[float], Awaitable[None]]
 DEFAULT_TIMEOUT = 60.0
 THREAD_PARSE_BYTES = 256 * 1024
+_REDIRECT_KEY = "qlik_tui_redirect"
 
 
 class _Buffer:
@@ -89,6 +90,16 @@ def tls_verify(profile: Profile) -> ssl.SSLContext | bool:
         ) from None
 
 
+async def _note_redirect(response: httpx.Response) -> None:
+    """Keep a redirect's status and Location on its request, for the message if httpx fails on it.
+
+    httpx builds the next request of a redirect even when it will not follow it, and a Location
+    it cannot make a URL of (`javascript:`, `mailto:`, `data:`) raises InvalidURL, losing the answer.
+    """
+    if response.has_redirect_location:
+        response.request.extensions[_REDIRECT_KEY] = (response.status_code, response.headers.get("location", ""))
+
+
 class Connection:
     """Send requests for one profile; re-mint and re-authenticate as needed."""
 
@@ -118,6 +129,7 @@ class Connection:
                 timeout=httpx.Timeout(self.timeout, connect=min(10.0, self.timeout)),
                 follow_redirects=False,
                 headers={"User-Agent": f"qlik-tui/{__version__}"},
+                event_hooks={"response": [_note_redirect]},
             )
         return self._client
 
@@ -239,6 +251,10 @@ class Connection:
             ) from None
         try:
             http_response = await self.client.send(req, stream=True)
+        except (httpx.InvalidURL, httpx.RemoteProtocolError) as exc:
+            if _REDIRECT_KEY not in req.extensions:  # a broken answer, not a broken Location
+                raise from_exception(httpx.RemoteProtocolError(str(exc)), self.profile, self.timeout) from None
+            raise unusable_redirect(*req.extensions[_REDIRECT_KEY], self.profile) from None
         except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
             cert_dates = await dates_of_refused_certificate(exc, self.profile)
             if not isinstance(exc, httpx.HTTPError):

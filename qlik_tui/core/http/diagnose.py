@@ -313,6 +313,17 @@ def diagnose(response: Response, profile: Profile) -> RequestFailed | None:
     return RequestFailed(f"{status} {response.reason}{suffix}".rstrip(), hints.get(status, "see the response body"), status)
 
 
+def unusable_redirect(status: int | None, location: str, profile: Profile) -> RequestFailed:
+    """A redirect to something that is not a web address (`javascript:`, `mailto:`...): never followed."""
+    shown = location if len(location) <= 200 else location[:200] + "…"
+    is_qseow = isinstance(profile, QseowProfile)
+    return RequestFailed(
+        f"{status or 'a redirect'}: redirected to {shown}, which is not a web address (not followed)",
+        HINT_LOGIN_PAGE if is_qseow else "the tenant answered with a redirect qlik-tui cannot follow: check `url` in the profile",
+        status,
+    )
+
+
 def pretty_json_or_text(response: Response) -> str:
     """The body as pretty JSON when it parses, else as text."""
     if response.looks_like_json:
