@@ -1,0 +1,101 @@
+"""Redirects and paging links a hostile server controls: each ends in one message, never a traceback.
+
+httpx builds the next request of any redirect even when it will not follow it, so a Location
+of `javascript:...` used to escape as httpx.InvalidURL; `urljoin` raises on `http://[::1`;
+and the pages joined by --all-pages were written back with `json.dumps`, which recursed on
+deep pages and could not encode a lone surrogate.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from qlik_tui.core.auth.keys import GeneratedKeys
+from qlik_tui.core.errors import RequestFailed
+from qlik_tui.core.http.cloud import next_page_request
+from qlik_tui.core.http.types import Response
+from tests.cli_helpers import run_cli
+from tests.hostile_server import Action, Received, answer, cloud_play, hostile_profiles, hostile_server, replies
+
+JSON = [("Content-Type", "application/json")]
+
+
+def call(profiles: Path, *args: str, profile: str = "h") -> tuple[int, str, str]:
+    proc = run_cli("call", "--profiles", str(profiles), "-p", profile, *args)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.mark.parametrize("location", ["javascript:alert(1)", "mailto:admin@example.com", "data:text/html,hi", "//[::1"])
+@pytest.mark.parametrize("profile", ["h", "c"])
+def test_a_redirect_to_no_web_address_is_a_message(tmp_path: Path, keys: GeneratedKeys, location: str, profile: str) -> None:
+    play = replies([answer(302, b"", [("Location", location)])])
+    with hostile_server(cloud_play(play) if profile == "c" else play) as server:
+        code, _, err = call(hostile_profiles(tmp_path, keys, server.url), "GET", "/api/v1/x", profile=profile)
+    assert code == 4, err
+    assert f"302: redirected to {location}, which is not a web address (not followed)" in err
+
+
+def _paged(second: bytes) -> object:
+    def api(req: Received) -> Iterable[Action]:
+        if "page=2" in req.target:
+            return [answer(200, second, JSON)]
+        return [answer(200, b'{"data": [1], "links": {"next": {"href": "/api/v1/x?page=2"}}}', JSON)]
+
+    return cloud_play(api)
+
+
+def test_all_pages_keeps_a_lone_surrogate_as_its_escape(tmp_path: Path, keys: GeneratedKeys) -> None:
+    with hostile_server(_paged(b'{"data": ["\\ud800 half"]}')) as server:
+        code, out, err = call(hostile_profiles(tmp_path, keys, server.url), "GET", "/api/v1/x", "--all-pages", profile="c")
+    assert code == 0, err
+    assert json.loads(out) == {"data": [1, "\ud800 half"]} and "\\ud800 half" in out
+
+
+def test_all_pages_joins_pages_nested_deeper_than_json_dumps_goes(tmp_path: Path, keys: GeneratedKeys) -> None:
+    deep = b"[" * 3000 + b"]" * 3000
+    with hostile_server(_paged(b'{"data": [' + deep + b"]}")) as server:
+        code, out, err = call(hostile_profiles(tmp_path, keys, server.url), "GET", "/api/v1/x", "--all-pages", profile="c")
+    assert code == 0, err
+    assert "2 pages" in err and "".join(out.split()) == '{"data":[1,' + deep.decode() + "]}"
+
+
+@pytest.mark.parametrize(
+    ("href", "said"),
+    [
+        ("http://[::1/x", "links.next.href is not a URL (http://[::1/x)"),
+        ("javascript:alert(1)", "links.next is not a web address (javascript:alert(1))"),
+        ("file:///etc/passwd", "links.next is not a web address (file:///etc/passwd)"),
+        ("{base_with_user}", "links.next carries a user name or password"),
+    ],
+)
+def test_next_links_that_must_not_be_followed(tmp_path: Path, keys: GeneratedKeys, href: str, said: str) -> None:
+    def api(req: Received) -> Iterable[Action]:
+        target = href.replace("{base_with_user}", f"http://user:secret@{req.headers['host']}/api/v1/x")
+        doc = {"data": [1], "links": {"next": {"href": target}}}
+        return [answer(200, json.dumps(doc).encode(), JSON)]
+
+    with hostile_server(cloud_play(api)) as server:
+        code, _, err = call(hostile_profiles(tmp_path, keys, server.url), "GET", "/api/v1/x", "--all-pages", profile="c")
+    assert code == 4 and said in err and "pages are incomplete" in err, err
+    assert "secret" not in err
+
+
+def _page(doc: object, url: str = "https://t.example.com/api/v1/items?limit=1") -> Response:
+    return Response("GET", url, 200, "OK", JSON, json.dumps(doc).encode(), 0.0)
+
+
+def test_next_page_request_of_the_tui_follows_the_same_rules() -> None:
+    tenant = "https://t.example.com"
+    relative = _page({"data": [], "links": {"next": {"href": "/api/v1/items?next=abc"}}})
+    request = next_page_request(relative, tenant)
+    assert request is not None and request.path == "/api/v1/items" and request.query == (("next", "abc"),)
+    assert next_page_request(_page({"data": []}), tenant) is None
+    for href, said in (("http://[::1/x", "is not a URL"), ("https://evil.example.com/x", "another host (evil.example.com)")):
+        with pytest.raises(RequestFailed) as info:
+            next_page_request(_page({"data": [], "links": {"next": {"href": href}}}), tenant)
+        assert said in info.value.message
