@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from ..core.auth.token_lint import ERROR, TokenVerdict, lint
 from ..core.errors import NotAJwtError, UsageError
 from ..core.terminal_text import visible
+from .common import read_stdin
+
+MAX_TOKEN_INPUT = 1024 * 1024  # a JWT is a few kB; `< /dev/zero` must not fill memory
 
 
 def decode_and_report(args: argparse.Namespace) -> int:
     """Read the token (an argument or stdin), judge it, print the verdict; return the exit code."""
     text = args.decode
     if text == "-":
-        text = sys.stdin.read()
+        text = read_stdin(MAX_TOKEN_INPUT, "--decode -").decode("utf-8", "replace")
     if not text.strip():
         raise UsageError("no token to decode", "pass the token, or - and pipe it in: qlik-tui token | qlik-tui token --decode -")
     try:
