@@ -99,3 +99,21 @@ def test_next_page_request_of_the_tui_follows_the_same_rules() -> None:
         with pytest.raises(RequestFailed) as info:
             next_page_request(_page({"data": [], "links": {"next": {"href": href}}}), tenant)
         assert said in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (b'{"size": 1e999999}', "the number 1e999999, larger than any float"),
+        (b'{"size": NaN}', "NaN, which is not JSON"),
+        (b'{"size": ' + b"9" * 10_000 + b"}", "an integer of more than 4,300 digits"),
+    ],
+    ids=["1e999999", "NaN", "10000-digits"],
+)
+def test_odd_numbers_are_said_and_the_body_kept_as_sent(tmp_path: Path, keys: GeneratedKeys, body: bytes, said: str) -> None:
+    # 1e999999 was printed back as `Infinity` (no longer JSON, exit 0); a long integer was
+    # "does not parse" with advice to call sys.set_int_max_str_digits().
+    with hostile_server(replies([answer(200, body, JSON)])) as server:
+        code, out, err = call(hostile_profiles(tmp_path, keys, server.url), "GET", "/qrs/about")
+    assert code == 4 and said in err and "set_int_max_str_digits" not in err, err
+    assert out == body.decode() + "\n"

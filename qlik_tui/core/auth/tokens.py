@@ -18,7 +18,7 @@ from typing import Any
 
 import jwt
 
-from ..errors import NotAJwtError, QlikTuiError, TokenError
+from ..errors import JsonOddNumber, NotAJwtError, TokenError
 from ..json.parse import loads
 from ..profiles.model import CLOUD_AUDIENCE, CLOUD_MAX_LIFETIME, CloudProfile, Profile, QseowProfile
 from ..timefmt import iso
@@ -150,7 +150,7 @@ def _segment(part: str, name: str) -> dict[str, Any]:
         raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
         value = loads(raw)  # any depth (json.loads raised RecursionError near 1,000 levels)
     except (binascii.Error, ValueError) as exc:
-        why = f" ({exc.message})" if isinstance(exc, QlikTuiError) else ""
+        why = f": it holds {exc.what}" if isinstance(exc, JsonOddNumber) else ""
         raise NotAJwtError(
             f"the token's {name} is not base64url-encoded JSON{why}",
             "pass the whole token: three dot-separated parts, no quotes or 'Bearer '",

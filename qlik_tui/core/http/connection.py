@@ -254,7 +254,8 @@ class Connection:
         except (httpx.InvalidURL, httpx.RemoteProtocolError) as exc:
             if _REDIRECT_KEY not in req.extensions:  # a broken answer, not a broken Location
                 raise from_exception(httpx.RemoteProtocolError(str(exc)), self.profile, self.timeout) from None
-            raise unusable_redirect(*req.extensions[_REDIRECT_KEY], self.profile) from None
+            status, location = req.extensions[_REDIRECT_KEY]
+            raise unusable_redirect(status, location, self.profile) from None
         except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
             cert_dates = await dates_of_refused_certificate(exc, self.profile)
             if not isinstance(exc, httpx.HTTPError):

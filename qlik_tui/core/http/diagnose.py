@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ..errors import JsonTooDeep, RequestFailed
+from ..errors import JsonUnreadable, RequestFailed
 from ..json.pretty import pretty
 from ..profiles.model import Profile, QseowProfile
 from .peer_cert import EXPIRED, NOT_YET_VALID, verify_error
@@ -248,7 +248,7 @@ def diagnose(response: Response, profile: Profile) -> RequestFailed | None:
         if response.looks_like_json and response.body.strip():
             try:
                 response.json()
-            except JsonTooDeep as exc:
+            except JsonUnreadable as exc:
                 return RequestFailed(f"{status}: {exc.message}", exc.hint, status)
             except ValueError as exc:
                 return RequestFailed(
