@@ -62,7 +62,8 @@ def from_exception(
     failed on its dates and they could be read.
     """
     target = where(profile)
-    text = " ".join(str(e) for e in _chain(exc))
+    # httpx wraps h11's error, which wraps its own: the same words three times over
+    text = " ".join(dict.fromkeys(str(e) for e in _chain(exc)))
     if isinstance(exc, httpx.ConnectTimeout):
         return RequestFailed(
             f"{target}: no answer within {timeout:g} s while connecting",
@@ -96,6 +97,11 @@ def from_exception(
     if "WRONG_VERSION_NUMBER" in text or "record layer failure" in text or "packet length too long" in text:
         return RequestFailed(
             f"{target}: the server does not speak TLS on this port", "use http:// in `url`, or the server's HTTPS port"
+        )
+    if isinstance(exc, httpx.RemoteProtocolError) and "Receive buffer too long" in text:
+        return RequestFailed(
+            f"{target}: the answer's headers are over 64 kB (thousands of headers, or huge ones): not read",
+            "a server or proxy that floods headers (Set-Cookie...) is broken or hostile: check `url` and what answers there",
         )
     if isinstance(exc, httpx.RemoteProtocolError) and "without sending" not in text:
         return RequestFailed(
