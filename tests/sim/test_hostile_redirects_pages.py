@@ -117,3 +117,40 @@ def test_odd_numbers_are_said_and_the_body_kept_as_sent(tmp_path: Path, keys: Ge
         code, out, err = call(hostile_profiles(tmp_path, keys, server.url), "GET", "/qrs/about")
     assert code == 4 and said in err and "set_int_max_str_digits" not in err, err
     assert out == body.decode() + "\n"
+
+
+HEAD_FLOOD = b"HTTP/1.1 200 OK\r\n" + b"".join(b"Set-Cookie: c%d=%s; Path=/\r\n" % (i, b"v" * 100) for i in range(5000))
+
+
+@pytest.mark.parametrize(
+    ("script", "said"),
+    [
+        ([HEAD_FLOOD + b"Content-Length: 2\r\n\r\n{}"], "the answer's headers are over 64 kB"),
+        (
+            [b"HTTP/1.1 abc def\r\nContent-Length: 2\r\n\r\n{}"],
+            "not valid HTTP (illegal status line: bytearray(b'HTTP/1.1 abc def'))",
+        ),
+    ],
+    ids=["set-cookie-flood", "bad-status-line"],
+)
+def test_broken_heads_are_said_once(tmp_path: Path, keys: GeneratedKeys, script: list[Action], said: str) -> None:
+    # "Receive buffer too long" (three times over, from httpx's chain of wrapped errors) said nothing.
+    with hostile_server(replies(script)) as server:
+        code, _, err = call(hostile_profiles(tmp_path, keys, server.url), "GET", "/qrs/about")
+    assert code == 4 and said in err and err.count("illegal status line") <= 1, err
+
+
+@pytest.mark.parametrize("token", [b"\xff\xfe", b"x" * 5000], ids=["latin-1", "5000-chars"])
+def test_a_csrf_token_that_cannot_go_back_is_the_tenants_fault(tmp_path: Path, keys: GeneratedKeys, token: bytes) -> None:
+    # It was "cannot build the request ... check `url` in the profile": the wrong culprit.
+    def play(req: Received) -> Iterable[Action]:
+        if req.path == "/login/jwt-session":
+            return [answer(200, b"", [("Set-Cookie", "eas.sid=s1; Path=/")])]
+        if req.path == "/api/v1/csrf-token":
+            return [b"HTTP/1.1 204 X\r\nqlik-csrf-token: " + token + b"\r\nContent-Length: 0\r\n\r\n"]
+        return [answer(200, b"{}", JSON)]
+
+    with hostile_server(play) as server:
+        code, _, err = call(hostile_profiles(tmp_path, keys, server.url), "POST", "/api/v1/x", "-d", "{}", profile="c")
+    assert code == 4 and "the tenant's CSRF token is not usable" in err and "check `url`" not in err, err
+    assert len(server.received) == 2  # login and csrf-token: the POST was never sent

@@ -25,6 +25,7 @@ from .types import Request, Response
 SESSION_COOKIE = "eas.sid"
 CSRF_HEADER = "qlik-csrf-token"
 MAX_REDIRECTS = 5
+MAX_CSRF_TOKEN = 4096  # characters; Qlik's are a few dozen
 # A session refused soon after its login is a session Qlik keeps refusing: logging in again
 # at once, in a loop (`call --watch 0.1`), bursts into the login rate limit (100/min) and
 # can lock the user out. Such re-logins back off (0 s, 1 s, 2 s...) and stop after a few.
@@ -157,6 +158,12 @@ class CloudConnection(Connection):
             raise RequestFailed(
                 f"could not get a CSRF token (GET /api/v1/csrf-token answered {response.status})",
                 "the session may have ended: try again",
+            )
+        if len(value) > MAX_CSRF_TOKEN or not (value.isascii() and value.isprintable()):
+            # It goes back in a header: bytes httpx cannot send were blamed on the profile's url.
+            raise RequestFailed(
+                f"the tenant's CSRF token is not usable ({len(value):,} characters, not all printable ASCII)",
+                "something between you and Qlik Cloud (a proxy?) changes the answer: try again, or from another network",
             )
         self._csrf, self._csrf_session = value, session
         self.events.emit(CSRF_REFRESHED, "after CSRF-TOKEN-2" if refresh else "for this session")
