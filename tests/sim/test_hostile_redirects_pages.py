@@ -154,3 +154,19 @@ def test_a_csrf_token_that_cannot_go_back_is_the_tenants_fault(tmp_path: Path, k
         code, _, err = call(hostile_profiles(tmp_path, keys, server.url), "POST", "/api/v1/x", "-d", "{}", profile="c")
     assert code == 4 and "the tenant's CSRF token is not usable" in err and "check `url`" not in err, err
     assert len(server.received) == 2  # login and csrf-token: the POST was never sent
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (b'{"message": ' + b"[" * 3000 + b"]" * 3000 + b"}", "the server failed: [[[[[[["),
+        (b'{"errors": [{"code": [1], "title": {"a": [1]}, "detail": 1e5}]}', 'the server failed: [1]: {"a": [1]} (100000.0)'),
+        (b'{"errors": [{"title": "' + b"A" * 100_000 + b'"}]}', "AAAA… (99,500 more characters)"),
+    ],
+    ids=["message-nested-3000-deep", "non-string-fields", "100k-title"],
+)
+def test_odd_error_bodies_are_quoted_briefly(tmp_path: Path, keys: GeneratedKeys, body: bytes, said: str) -> None:
+    # str() of the nested `message` raised RecursionError; other values were quoted as Python reprs, whole.
+    with hostile_server(replies([answer(500, body, JSON)])) as server:
+        code, _, err = call(hostile_profiles(tmp_path, keys, server.url), "GET", "/qrs/about")
+    assert code == 4 and said in err and len(err) < 2000, err[-600:]

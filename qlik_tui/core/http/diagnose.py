@@ -218,6 +218,21 @@ def _first_line(text: str) -> str:
     return (text.strip().splitlines() or ["no detail"])[0][:200]
 
 
+MAX_DETAIL = 500  # characters of a server's error text quoted in a message
+
+
+def _said(value: Any) -> str:
+    """A value from an error body as text: strings as they are, anything else as compact JSON
+    (str() of a list nested thousands deep raised RecursionError; pretty() does not recurse)."""
+    if isinstance(value, str):
+        return value
+    return pretty(value, indent=None)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_DETAIL else text[:MAX_DETAIL] + f"… ({len(text) - MAX_DETAIL:,} more characters)"
+
+
 def qlik_error_detail(response: Response) -> str:
     """'USERS-7: User not found (detail)' from a Qlik error body, else a short text snippet."""
     if response.looks_like_json:
@@ -228,13 +243,13 @@ def qlik_error_detail(response: Response) -> str:
         errors = doc.get("errors") if isinstance(doc, dict) else None
         if isinstance(errors, list) and errors and isinstance(errors[0], dict):
             first = errors[0]
-            parts = [str(first.get("code", "")), str(first.get("title", ""))]
+            parts = [_said(first.get("code", "")), _said(first.get("title", ""))]
             text = ": ".join(p for p in parts if p)
             if first.get("detail"):
-                text += f" ({first['detail']})"
-            return text
+                text += f" ({_said(first['detail'])})"
+            return _cut(text)
         if isinstance(doc, dict) and doc.get("message"):
-            return str(doc["message"])
+            return _cut(_said(doc["message"]))
     if response.is_html or not response.body:
         return ""
     return _first_line(response.body[:2000].decode("utf-8", errors="replace"))
