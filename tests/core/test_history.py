@@ -82,3 +82,19 @@ def test_state_folder_is_private_and_an_existing_loose_one_is_tightened(tmp_path
     state.chmod(0o755)  # made by an older version
     History("eu").add(Request.build("GET", "/qrs/about"), 200, 0.1)
     assert stat.S_IMODE(os.stat(state).st_mode) == 0o700
+
+
+def test_a_damaged_history_file_loses_only_its_bad_lines(tmp_path: Path) -> None:
+    # A line nested 5,000 deep raised RecursionError and a byte that is not UTF-8 raised
+    # UnicodeDecodeError: both out of entries(), which the TUI calls when a profile opens.
+    history = History("p", tmp_path)
+    good = b'{"at": 1, "method": "GET", "path": "/qrs/about", "query": []}\n'
+    history.path.write_bytes(good + b"[" * 5000 + b"]" * 5000 + b"\n" + good.replace(b"about", b"app\xff") + good)
+    entries = History("p", tmp_path).entries()
+    assert [e.path for e in entries] == ["/qrs/about", "/qrs/app\ufffd", "/qrs/about"]
+
+
+def test_a_fifo_in_place_of_the_history_file_is_not_waited_on(tmp_path: Path) -> None:
+    history = History("p", tmp_path)
+    os.mkfifo(history.path)
+    assert history.entries() == []
