@@ -170,3 +170,12 @@ def test_odd_error_bodies_are_quoted_briefly(tmp_path: Path, keys: GeneratedKeys
     with hostile_server(replies([answer(500, body, JSON)])) as server:
         code, _, err = call(hostile_profiles(tmp_path, keys, server.url), "GET", "/qrs/about")
     assert code == 4 and said in err and len(err) < 2000, err[-600:]
+
+
+def test_discovery_against_an_about_that_is_not_json_is_a_message(tmp_path: Path, keys: GeneratedKeys) -> None:
+    # A 200 text/plain /qrs/about made response.json() raise a bare JSONDecodeError: a traceback.
+    play = replies([answer(200, b"hello", [("Content-Type", "text/plain")])])
+    with hostile_server(play) as server:
+        proc = run_cli("endpoints", "--profiles", str(hostile_profiles(tmp_path, keys, server.url)), "-p", "h", "--discover")
+    assert proc.returncode == 4 and "Traceback" not in proc.stderr, proc.stderr
+    assert "/qrs/about: the answer is not JSON (200, text/plain, 5 bytes)" in proc.stderr
