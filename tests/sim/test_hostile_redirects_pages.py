@@ -179,3 +179,24 @@ def test_discovery_against_an_about_that_is_not_json_is_a_message(tmp_path: Path
         proc = run_cli("endpoints", "--profiles", str(hostile_profiles(tmp_path, keys, server.url)), "-p", "h", "--discover")
     assert proc.returncode == 4 and "Traceback" not in proc.stderr, proc.stderr
     assert "/qrs/about: the answer is not JSON (200, text/plain, 5 bytes)" in proc.stderr
+
+
+def _echo(req: Received) -> Iterable[Action]:
+    return [answer(200, json.dumps({"target": req.target}).encode(), JSON)]
+
+
+@pytest.mark.parametrize("path", ["/../qrs/about", "/qrs/app/../../../etc", "/qrs/./about"])
+def test_dot_segments_never_leave_the_virtual_proxy_prefix(tmp_path: Path, keys: GeneratedKeys, path: str) -> None:
+    # httpx resolved them: /../qrs/about went to the root proxy's /qrs/about, with the JWT.
+    with hostile_server(_echo) as server:
+        code, _, err = call(hostile_profiles(tmp_path, keys, server.url), "GET", path)
+        assert server.received == []
+    assert code == 4 and "holds '.' or '..' segments: not sent" in err, err
+
+
+def test_a_hash_in_the_path_is_sent_not_taken_for_a_fragment(tmp_path: Path, keys: GeneratedKeys) -> None:
+    # Everything after '#' was a fragment, never sent: the xrfkey with it (a 403 from QSEoW).
+    with hostile_server(_echo) as server:
+        code, out, err = call(hostile_profiles(tmp_path, keys, server.url), "GET", "/qrs/app#x")
+    assert code == 0, err
+    assert json.loads(out)["target"].startswith("/jwt/qrs/app%23x?xrfkey=")

@@ -100,6 +100,18 @@ async def _note_redirect(response: httpx.Response) -> None:
         response.request.extensions[_REDIRECT_KEY] = (response.status_code, response.headers.get("location", ""))
 
 
+def _refuse_dot_segments(url: str) -> None:
+    """httpx resolves `.` and `..` path segments before sending: `/../qrs/about` typed on a
+    profile whose prefix is `jwt` went to the root proxy's /qrs/about (with the JWT), and an id
+    of `..` from a server could walk a drill-down anywhere on the host. Refuse them instead."""
+    path = url.split("?", 1)[0].split("#", 1)[0].split("://", 1)[-1].partition("/")[2]
+    if any(segment in (".", "..") for segment in path.split("/")):
+        raise RequestFailed(
+            f"the path /{path[:200]} holds '.' or '..' segments: not sent",
+            "write the API path without them (they would be resolved before sending, leaving the virtual proxy prefix)",
+        )
+
+
 class Connection:
     """Send requests for one profile; re-mint and re-authenticate as needed."""
 
@@ -242,6 +254,7 @@ class Connection:
     ) -> Response:
         """One HTTP exchange, body streamed with progress; transport errors become RequestFailed."""
         started = time.perf_counter()
+        _refuse_dot_segments(url)
         try:
             req = self.client.build_request(method, url, headers=headers, content=body)
         except (httpx.InvalidURL, UnicodeError, ValueError, TypeError) as exc:
