@@ -118,7 +118,9 @@ class History:
         private_folder(self.path.parent)
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
+            # ASCII escapes: a path from a server's next-page link may hold a lone surrogate,
+            # which UTF-8 cannot write (UnicodeEncodeError ended the TUI); \ud800 reads back.
+            handle.write(json.dumps(asdict(entry)) + "\n")
         if self._cache is not None:
             self._cache.append(entry)
             del self._cache[:-MAX_ENTRIES]
@@ -131,7 +133,7 @@ class History:
 
         keep = self._read()[-MAX_ENTRIES // 2 :]
         self._cache = list(keep)
-        atomic_write(self.path, "".join(json.dumps(asdict(e), ensure_ascii=False) + "\n" for e in keep).encode())
+        atomic_write(self.path, "".join(json.dumps(asdict(e)) + "\n" for e in keep).encode())
 
 
 def _safe_body(body: bytes | None) -> str | None:

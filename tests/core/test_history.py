@@ -98,3 +98,11 @@ def test_a_fifo_in_place_of_the_history_file_is_not_waited_on(tmp_path: Path) ->
     history = History("p", tmp_path)
     os.mkfifo(history.path)
     assert history.entries() == []
+
+
+def test_a_path_with_half_a_surrogate_pair_is_kept(tmp_path: Path) -> None:
+    # A next-page href from a server ("\ud800" in its JSON) becomes the request's path: writing
+    # it as UTF-8 raised UnicodeEncodeError in the TUI's answer handler.
+    History("p", tmp_path).add(Request.build("GET", "/api/v1/x\ud800", [("a", "\udc80")]), None, None)
+    [entry] = History("p", tmp_path).entries()
+    assert entry.path == "/api/v1/x\ud800" and entry.query == [("a", "\udc80")]
