@@ -9,13 +9,22 @@ from collections.abc import Mapping
 
 
 def run_cli(
-    *args: str, stdin: str | None = None, env: Mapping[str, str] | None = None, timeout: float = 60
+    *args: str,
+    stdin: str | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 60,
+    close_stdin: bool = False,
 ) -> subprocess.CompletedProcess[str]:
-    """`python -m qlik_tui ARGS`; returns the finished process with text stdout/stderr."""
+    """`python -m qlik_tui ARGS`; returns the finished process with text stdout/stderr.
+
+    `close_stdin` starts it with file descriptor 0 closed (a shell's `<&-`)."""
     base = {k: v for k, v in os.environ.items() if k not in ("QLIK_TUI_PROFILE", "QLIK_TUI_PROFILES")}
     full_env = {**base, "NO_COLOR": "1", **(env or {})}
+    command = [sys.executable, "-m", "qlik_tui", *args]
+    if close_stdin:
+        command = ["sh", "-c", 'exec "$@" <&-', "sh", *command]
     return subprocess.run(
-        [sys.executable, "-m", "qlik_tui", *args],
+        command,
         input=stdin,
         capture_output=True,
         text=True,

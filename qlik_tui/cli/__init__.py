@@ -5,11 +5,12 @@ Commands other than the TUI never import Textual, so `qlik-tui token` starts fas
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Sequence
 
-from ..core.errors import QlikTuiError
+from ..core.errors import QlikTuiError, UsageError
 from ..core.terminal_text import visible
 from .parser import parse
 
@@ -22,11 +23,29 @@ def shown(line: str) -> str:
     return line if len(line) <= MAX_LINE else f"{line[:MAX_LINE]}… ({len(line) - MAX_LINE:,} more characters)"
 
 
+# A write that fails on stdout (a full disk, a closed or broken device) must not pass for
+# success: `qlik-tui token > /mnt/full/t` used to end in a traceback, `>&-` in exit 0 with
+# the token lost.
+_OUTPUT_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     try:
+        if sys.stdout is None:
+            raise UsageError("standard output is closed: nothing could be printed", "run it with stdout open (not >&-)")
         args = parse(list(argv) if argv is not None else None)
-        return int(args.run(args) or 0)
+        code = int(args.run(args) or 0)
+        sys.stdout.flush()  # a full disk shows here, not after main has said all is well
+        return code
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            raise
+        if sys.stderr is not None:
+            print(f"qlik-tui: could not write the output ({exc.strerror})", file=sys.stderr)
+            print("hint: the output goes to a full or broken device: free space, or send it elsewhere", file=sys.stderr)
+        _drop_stdout()
+        return 74  # EX_IOERR
     except QlikTuiError as exc:
         # Messages quote servers and files: every line goes through the one door to the terminal.
         for i, line in enumerate(exc.lines()):
@@ -37,6 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # `qlik-tui call ... | head`: the reader left; say nothing and stop quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _drop_stdout()
         return 141
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so the flush at exit cannot fail (and print) again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

@@ -102,10 +102,9 @@ def _read_capped(source: str, data: str) -> bytes:
         f"-d {data}: more than {MAX_REQUEST_BODY // 1048576} MB", "a request body is JSON of a sensible size; check the file"
     )
     if source == "-":
-        raw = sys.stdin.buffer.read(MAX_REQUEST_BODY + 1)
-        if len(raw) > MAX_REQUEST_BODY:
-            raise too_big
-        return raw
+        from .common import read_stdin
+
+        return read_stdin(MAX_REQUEST_BODY, f"-d {data}")
     path = Path(source).expanduser()
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):

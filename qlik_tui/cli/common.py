@@ -15,6 +15,19 @@ from ..core.terminal_text import visible
 PROFILE_ENV = "QLIK_TUI_PROFILE"
 
 
+def read_stdin(limit: int, what: str) -> bytes:
+    """At most `limit` bytes of standard input (UsageError when it is closed or holds more):
+    `< /dev/zero` must end in a message, not fill memory."""
+    from ..core.errors import UsageError
+
+    if sys.stdin is None:  # started with stdin closed (`<&-`)
+        raise UsageError(f"{what}: standard input is closed", "pipe the input in, or pass it as an argument")
+    raw = sys.stdin.buffer.read(limit + 1)
+    if len(raw) > limit:
+        raise UsageError(f"{what}: more than {limit // 1048576 or 1} MB on standard input: too big", "check what is piped in")
+    return raw
+
+
 def profiles_path(args: argparse.Namespace) -> Path:
     """--profiles FILE, else $QLIK_TUI_PROFILES, else the XDG default."""
     given = getattr(args, "profiles", None)

@@ -66,11 +66,11 @@ def run(args: argparse.Namespace) -> int:
             import asyncio
             import sys
 
+            from ..core.json.view import plural
+
             found = asyncio.run(_discover(profile, args.refresh))
-            print(
-                f"qlik-tui: {len(found.endpoints)} operations from the server ({found.origin}, build {visible(found.build)})",
-                file=sys.stderr,
-            )
+            count = plural(len(found.endpoints), "operation")
+            print(f"qlik-tui: {count} from the server ({found.origin}, build {visible(found.build)})", file=sys.stderr)
             endpoints = merge(endpoints, found.endpoints)
     words = (args.grep or "").lower().split()
     width = max((len(e.path) for e in endpoints), default=40)

@@ -104,6 +104,10 @@ def resolve(args: argparse.Namespace) -> None:
             values.extend(vars(args).pop(_private(level, option.dest), []))
         distinct = list(dict.fromkeys(values))
         shown = "/".join(option.flags)
+        if option in PROFILE_OPTIONS and any(not str(v).strip() for v in distinct):
+            # `-p "$PROFILE"` with the variable unset used to mean "the default": the wrong tenant.
+            what = "the profile's name" if option.dest == "profile" else "the profiles file"
+            raise UsageError(f"{shown} is empty (an unset shell variable?)", f"give {what}, or leave {option.flags[0]} out")
         if len(distinct) > 1:
             raise UsageError(
                 f"{shown} given twice with different values ({', '.join(repr(v) for v in distinct)})",

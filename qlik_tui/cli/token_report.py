@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from ..core.auth.token_lint import ERROR, TokenVerdict, lint
 from ..core.errors import NotAJwtError, UsageError
 from ..core.terminal_text import visible
+from .common import read_stdin
 
-STDIN_LIMIT = 16 * 1024 * 1024
+MAX_TOKEN_INPUT = 16 * 1024 * 1024  # a JWT is a few kB, yet an oversize one is judged (rule `size`); `< /dev/zero` ends
+
 SHOWN = 200  # characters of one header or claim value in the text report (--json has them whole)
 
 
@@ -29,12 +30,7 @@ def decode_and_report(args: argparse.Namespace) -> int:
     """Read the token (an argument or stdin), judge it, print the verdict; return the exit code."""
     text = args.decode
     if text == "-":
-        # Bounded: `yes | qlik-tui token --decode -` must end, not fill memory.
-        text = sys.stdin.read(STDIN_LIMIT + 1)
-        if len(text) > STDIN_LIMIT:
-            raise UsageError(
-                f"more than {STDIN_LIMIT // 1024 // 1024} MiB on stdin: too big for a token", "pipe in the token alone"
-            )
+        text = read_stdin(MAX_TOKEN_INPUT, "--decode -").decode("utf-8", "replace")
     if not text.strip():
         raise UsageError("no token to decode", "pass the token, or - and pipe it in: qlik-tui token | qlik-tui token --decode -")
     try:

@@ -114,8 +114,24 @@ class BodyTooLarge(RequestFailed):
         self.encoding = encoding
 
 
-class JsonTooDeep(QlikTuiError, ValueError):
-    """JSON nested deeper than the app follows; a ValueError too, so 'not JSON' paths show it as text."""
+class JsonUnreadable(QlikTuiError, ValueError):
+    """JSON-like text the app shows as text, not as a tree, and says why; a ValueError too, so
+    'not JSON' paths show it as text."""
+
+
+class JsonOddNumber(JsonUnreadable):
+    """A number JSON cannot carry (NaN, Infinity) or Python cannot hold (1e999999, 5,000 digits)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"the JSON holds {what}: shown as text, not as a tree",
+            "the Raw tab (or qlik-tui call --raw) shows the body as it came; save it with s to study it elsewhere",
+        )
+        self.what = what
+
+
+class JsonTooDeep(JsonUnreadable):
+    """JSON nested deeper than the app follows."""
 
     def __init__(self, limit: int) -> None:
         super().__init__(

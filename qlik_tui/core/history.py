@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from .errors import QlikTuiError
+from .file_read import read_regular_file
 from .http.redact import mask_json, mask_jwts, redact_query
 from .http.types import Request
 from .json.parse import loads
@@ -22,6 +24,7 @@ from .profiles.safe_files import ensure_private_dir
 
 MAX_ENTRIES = 500
 MAX_BODY = 64 * 1024
+MAX_FILE = 64 * 1024 * 1024  # bytes: trimmed near MAX_ENTRIES * 2 kB, so only damage gets here
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 
 
@@ -81,9 +84,12 @@ class History:
 
     def _read(self) -> list[HistoryEntry]:
         try:
-            lines = self.path.read_text(encoding="utf-8").splitlines()
-        except OSError:
+            # A FIFO or device in its place, or a file grown absurdly, is not read (nor waited on);
+            # bytes that are not UTF-8 spoil only their own line.
+            raw_file = read_regular_file(self.path, what="history file", limit=MAX_FILE)
+        except QlikTuiError:
             return []
+        lines = raw_file.decode("utf-8", "replace").splitlines()
         out = []
         for line in lines[-MAX_ENTRIES:]:
             try:
@@ -99,7 +105,7 @@ class History:
                         raw.get("elapsed"),
                     )
                 )
-            except (ValueError, KeyError, TypeError):
+            except (ValueError, KeyError, TypeError, RecursionError):  # a line nested thousands deep
                 continue
         return out
 
@@ -112,7 +118,9 @@ class History:
         private_folder(self.path.parent)
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
+            # ASCII escapes: a path from a server's next-page link may hold a lone surrogate,
+            # which UTF-8 cannot write (UnicodeEncodeError ended the TUI); \ud800 reads back.
+            handle.write(json.dumps(asdict(entry)) + "\n")
         if self._cache is not None:
             self._cache.append(entry)
             del self._cache[:-MAX_ENTRIES]
@@ -125,7 +133,7 @@ class History:
 
         keep = self._read()[-MAX_ENTRIES // 2 :]
         self._cache = list(keep)
-        atomic_write(self.path, "".join(json.dumps(asdict(e), ensure_ascii=False) + "\n" for e in keep).encode())
+        atomic_write(self.path, "".join(json.dumps(asdict(e)) + "\n" for e in keep).encode())
 
 
 def _safe_body(body: bytes | None) -> str | None:

@@ -14,9 +14,10 @@ import re
 
 # C0 controls, DEL, C1 controls, and the bidi controls that reorder what a line appears to
 # say (Trojan Source). Zero-width and other format characters are left alone: they cannot
-# drive a terminal.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_BLOCK_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# drive a terminal. Lone surrogates (a JSON "\ud800" escape, a claim, a header) cannot be
+# written as UTF-8 at all: printing one raised UnicodeEncodeError, so they are shown too.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_BLOCK_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _picture(match: re.Match[str]) -> str:

@@ -4,8 +4,6 @@ from one endpoint and one answer to the next. Mixed into the app."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
 
 from textual import work
 from textual.widgets import Input
@@ -15,8 +13,8 @@ from ..core.catalog.cache import read_cache
 from ..core.catalog.discovery import load_openapi_file
 from ..core.catalog.drilldown import drill_target
 from ..core.errors import QlikTuiError
+from ..core.http.cloud import next_page_request
 from ..core.http.types import Request
-from ..core.json.paging import next_href
 from ..core.json.view import plural
 from ..core.terminal_text import visible
 from .app_protocol import AppHost
@@ -29,15 +27,6 @@ from .widgets.request_editor import RequestEditor
 from .widgets.response_view import ResponseView
 
 MAX_PAGES = 100
-
-
-def _next_href(response: Any) -> str | None:
-    """links.next.href of a Cloud answer; RequestFailed when the links are not Qlik's shape."""
-    try:
-        doc = response.json()
-    except ValueError:
-        return None
-    return next_href(doc)
 
 
 class NavigationActions(AppHost):
@@ -194,19 +183,14 @@ class NavigationActions(AppHost):
             self.send_request(request, all_pages=True)
             return
         try:
-            href = _next_href(state.response)
-        except QlikTuiError as exc:
-            self.notify(f"{exc.message}\nhint: {exc.hint}", title="Next page", severity="warning", timeout=10, markup=False)
+            request = next_page_request(state.response, state.profile.url)
+        except QlikTuiError as exc:  # the message quotes the server's href
+            text = f"{visible(exc.message)}\nhint: {exc.hint}"
+            self.notify(text, title="Next page", severity="warning", timeout=10, markup=False)
             return
-        if href is None:
+        if request is None:
             self.notify("No next page.")
             return
-        parts = urlsplit(href)
-        if f"{parts.scheme}://{parts.netloc}" != state.profile.url.rstrip("/"):
-            host = visible(parts.netloc)
-            self.notify(f"The next page is on another host ({host}): not followed.", severity="warning", markup=False)
-            return
-        request = Request.build("GET", f"{parts.path}?{parts.query}")
         self.query_one(RequestEditor).load(request.method, request.path, list(request.query))
         self.send_request(request)
 

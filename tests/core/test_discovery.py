@@ -123,3 +123,21 @@ def test_cache_keeps_what_the_catalog_knows_and_ignores_the_old_form(tmp_path: P
     old = {"build": "38.22.0", "endpoints": [{"method": "GET", "path": "/qrs/app", "summary": "", "group": "app", "params": []}]}
     cache_path("prod", tmp_path).write_text(json.dumps(old))
     assert read_cache("prod", tmp_path) is None  # rediscovered rather than half-read
+
+
+@pytest.mark.parametrize("damage", ["deep", "list-entries", "fifo"])
+def test_a_damaged_catalog_cache_is_rediscovered(tmp_path: Path, damage: str) -> None:
+    # A cache nested 5,000 deep raised RecursionError, entries that are not objects an
+    # AttributeError, and a FIFO in its place hung the TUI's start.
+    import os
+
+    from qlik_tui.core.catalog.cache import cache_path, read_cache
+
+    path = cache_path("prod", tmp_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if damage == "fifo":
+        os.mkfifo(path)
+    else:
+        entries = "[" * 5000 + "]" * 5000 if damage == "deep" else '["GET /qrs/about", 1]'
+        path.write_text(f'{{"build": "1", "entries": {entries}}}', encoding="utf-8")
+    assert read_cache("prod", tmp_path) is None

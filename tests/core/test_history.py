@@ -82,3 +82,27 @@ def test_state_folder_is_private_and_an_existing_loose_one_is_tightened(tmp_path
     state.chmod(0o755)  # made by an older version
     History("eu").add(Request.build("GET", "/qrs/about"), 200, 0.1)
     assert stat.S_IMODE(os.stat(state).st_mode) == 0o700
+
+
+def test_a_damaged_history_file_loses_only_its_bad_lines(tmp_path: Path) -> None:
+    # A line nested 5,000 deep raised RecursionError and a byte that is not UTF-8 raised
+    # UnicodeDecodeError: both out of entries(), which the TUI calls when a profile opens.
+    history = History("p", tmp_path)
+    good = b'{"at": 1, "method": "GET", "path": "/qrs/about", "query": []}\n'
+    history.path.write_bytes(good + b"[" * 5000 + b"]" * 5000 + b"\n" + good.replace(b"about", b"app\xff") + good)
+    entries = History("p", tmp_path).entries()
+    assert [e.path for e in entries] == ["/qrs/about", "/qrs/app\ufffd", "/qrs/about"]
+
+
+def test_a_fifo_in_place_of_the_history_file_is_not_waited_on(tmp_path: Path) -> None:
+    history = History("p", tmp_path)
+    os.mkfifo(history.path)
+    assert history.entries() == []
+
+
+def test_a_path_with_half_a_surrogate_pair_is_kept(tmp_path: Path) -> None:
+    # A next-page href from a server ("\ud800" in its JSON) becomes the request's path: writing
+    # it as UTF-8 raised UnicodeEncodeError in the TUI's answer handler.
+    History("p", tmp_path).add(Request.build("GET", "/api/v1/x\ud800", [("a", "\udc80")]), None, None)
+    [entry] = History("p", tmp_path).entries()
+    assert entry.path == "/api/v1/x\ud800" and entry.query == [("a", "\udc80")]

@@ -40,3 +40,21 @@ def test_rejects_weak_or_empty(tmp_path: Path, bits: int, days: int) -> None:
     with pytest.raises(KeyFileError):
         generate_keypair(tmp_path, bits=bits, days=days)
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--days", "99999999999"], "--days 99999999999: the certificate must be valid for 1 to 36,500 days"),
+        (["--days", "3000000"], "--days 3000000: the certificate must be valid for 1 to 36,500 days"),
+        (["--cn", ""], "--cn: the common name must be 1 to 64 characters, not 0"),
+        (["--cn", "x" * 65], "--cn: the common name must be 1 to 64 characters, not 65"),
+    ],
+)
+def test_keygen_values_past_what_a_certificate_holds_are_messages(tmp_path: Path, args: list[str], said: str) -> None:
+    # OverflowError (timedelta, datetime) and cryptography's ValueError reached the user as tracebacks.
+    from tests.cli_helpers import run_cli
+
+    proc = run_cli("keygen", "--dir", str(tmp_path / "k"), "--bits", "2048", *args)
+    assert proc.returncode == 3 and said in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert not (tmp_path / "k").exists()

@@ -35,3 +35,15 @@ def test_no_control_character_survives(text: str) -> None:
     for out in (visible(text), visible_block(text)):
         assert not any((ord(c) < 0x20 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F for c in out)
     assert "\n" not in visible(text) and "\x1b" not in visible_block(text)
+
+
+def test_lone_surrogates_are_shown_as_their_escape() -> None:
+    # A JSON "\ud800" escape or a token claim decodes to half a pair, which no terminal
+    # encoding can write: printing it raised UnicodeEncodeError.
+    assert visible("a\ud800b") == "a\\ud800b" and visible_block("x\udfff\ny") == "x\\udfff\ny"
+
+
+@given(st.text(alphabet=st.characters(codec=None, categories=["Cs", "Cc", "Cf", "Ll", "Zs"])))
+def test_what_comes_out_can_always_be_written_as_utf8(text: str) -> None:
+    for out in (visible(text), visible_block(text)):
+        out.encode("utf-8")

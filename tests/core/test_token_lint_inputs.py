@@ -56,7 +56,7 @@ def rules(verdict: Any, level: str | None = None) -> set[str]:
 def test_nan_and_infinite_times_are_not_json(raw: bytes) -> None:
     # NaN and Infinity are not JSON: Qlik's parser refuses the token, and --json must stay JSON.
     token = b64(b'{"alg":"RS256"}') + "." + b64(raw) + ".c2ln"
-    with pytest.raises(NotAJwtError, match="not JSON"):
+    with pytest.raises(NotAJwtError, match="not base64url-encoded JSON"):
         lint(token)
     proc = run_cli("token", "--decode", token, "--json")
     assert proc.returncode == 2 and json.loads(proc.stdout)["jwt"] is False

@@ -284,3 +284,31 @@ async def test_size_prompt_says_what_is_compressed(demo: Demo, tmp_path: Path, k
             assert says in text_of(app.query_one("#error-panel", Static))
     finally:
         server.close()
+
+
+async def test_next_links_that_are_no_url_or_relative_are_handled_like_all_pages(demo: Demo, tmp_path: Path) -> None:
+    # urlsplit("http://[::1/x") raised ValueError inside the key handler (the app ended), and a
+    # relative href (which --all-pages follows) was refused as "another host ()".
+    serve(
+        demo,
+        {
+            "/api/v1/no-url": {"data": [{"id": "1"}], "links": {"next": {"href": "http://[::1/x"}}},
+            "/api/v1/relative": {"data": [{"id": "1"}], "links": {"next": {"href": "/api/v1/relative-2?next=p2"}}},
+            "/api/v1/relative-2": {"data": [{"id": "2"}, {"id": "3"}]},
+        },
+        cloud=True,
+    )
+    app = make_app(demo.profiles_path, tmp_path, active="demo-cloud")
+    async with app.run_test(size=(110, 40)) as pilot:
+        await settle(pilot)
+        await send(pilot, "/api/v1/no-url")
+        app.query_one("#json-tree", JsonTree).focus()
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.is_running
+        assert any("is not a URL" in n.message for n in app._notifications), [n.message for n in app._notifications]
+        await send(pilot, "/api/v1/relative")
+        app.query_one("#json-tree", JsonTree).focus()
+        await pilot.press("n")
+        await settle(pilot)
+        assert "2 items" in text_of(app.query_one("#status-line", Static))

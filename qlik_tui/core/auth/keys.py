@@ -153,6 +153,9 @@ def key_matches(private: rsa.RSAPrivateKey, public: rsa.RSAPublicKey) -> bool:
     return private.public_key().public_numbers() == public.public_numbers()
 
 
+MAX_CERT_DAYS = 36_500  # a century
+
+
 @dataclass(frozen=True)
 class GeneratedKeys:
     """Paths written by `generate_keypair`."""
@@ -168,8 +171,13 @@ def generate_keypair(
     """Write private.pem (0600), cert.pem (SHA-256 self-signed) and public.pem into `directory`."""
     if bits < 2048 or bits > 16384:
         raise KeyFileError(f"--bits {bits}: RSA keys must be 2048 to 16384 bits", "use 2048, 3072 or 4096")
-    if days < 1:
-        raise KeyFileError(f"--days {days}: the certificate must be valid for at least one day", "use e.g. --days 1825")
+    if days < 1 or days > MAX_CERT_DAYS:
+        # past ~2.9 million days datetime overflows; a century is already more than any proxy needs
+        raise KeyFileError(
+            f"--days {days}: the certificate must be valid for 1 to {MAX_CERT_DAYS:,} days", "use e.g. --days 1825"
+        )
+    if not 1 <= len(common_name) <= 64:  # X.509 allows 1 to 64 characters (cryptography raised ValueError)
+        raise KeyFileError(f"--cn: the common name must be 1 to 64 characters, not {len(common_name)}", "e.g. --cn qlik-tui")
     paths = GeneratedKeys(directory / "private.pem", directory / "cert.pem", directory / "public.pem")
     existing = [p for p in (paths.key_path, paths.cert_path, paths.public_key_path) if p.exists()]
     if existing and not force:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import math
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -19,7 +18,8 @@ from typing import Any
 
 import jwt
 
-from ..errors import NotAJwtError, TokenError
+from ..errors import JsonOddNumber, JsonTooDeep, NotAJwtError, TokenError
+from ..json.parse import loads
 from ..profiles.model import CLOUD_AUDIENCE, CLOUD_MAX_LIFETIME, CloudProfile, Profile, QseowProfile
 from ..timefmt import iso
 from .keys import key_matches, load_private_key, load_public_key
@@ -142,32 +142,42 @@ def _when(timestamp: float) -> str:
         return f"{timestamp:.0f} (after the year 9999: milliseconds, not seconds?)"
 
 
-def _not_json(text: str) -> float:
-    raise ValueError(f"{text} is not JSON")
-
-
-def _finite(text: str) -> float:
-    value = float(text)
-    if math.isinf(value):  # 1e400: JSON by grammar, but no parser on Qlik's side makes a time of it
-        raise ValueError(f"{text} is not a finite number")
-    return value
+MAX_SEGMENT_DEPTH = 32  # nesting levels in a header or claims: Qlik's claims are one or two deep
 
 
 def _segment(part: str, name: str) -> dict[str, Any]:
     try:
         raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
-        # Python's json takes NaN and Infinity; JSON (and Qlik) does not, and --json must stay JSON.
-        value = json.loads(raw, parse_constant=_not_json, parse_float=_finite)
-    except RecursionError:
-        raise NotAJwtError(f"the token's {name} is nested too deeply to read", "no Qlik token looks like this") from None
-    except (binascii.Error, ValueError):
+        # Any depth (json.loads raised RecursionError near 1,000 levels); NaN, Infinity and 1e400
+        # are refused (JsonOddNumber): JSON (and Qlik) has no such numbers, and --json must stay JSON.
+        value = loads(raw)
+    except (binascii.Error, ValueError) as exc:
+        why = f": it holds {exc.what}" if isinstance(exc, JsonOddNumber) else ""
+        if isinstance(exc, JsonTooDeep):
+            why = f": it is nested more than {exc.limit:,} levels deep"
         raise NotAJwtError(
-            f"the token's {name} is not base64url-encoded JSON (NaN and Infinity are not JSON either)",
+            f"the token's {name} is not base64url-encoded JSON{why}",
             "pass the whole token: three dot-separated parts, no quotes or 'Bearer '",
         ) from None
     if not isinstance(value, dict):
         raise NotAJwtError(f"the token's {name} is not a JSON object", "is this really a JWT?")
+    if _depth(value) > MAX_SEGMENT_DEPTH:
+        # Printing it (json.dumps) would recurse past Python's limit; no Qlik token looks like it.
+        raise NotAJwtError(f"the token's {name} is nested more than {MAX_SEGMENT_DEPTH} levels deep", "is this really a JWT?")
     return value
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in `value`, walked without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return deepest
 
 
 def decode(token: str, cert: Path | None = None, audience: str | None = None, now: float | None = None) -> DecodedToken:

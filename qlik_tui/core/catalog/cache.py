@@ -8,10 +8,14 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import QlikTuiError
+from ..file_read import read_regular_file
 from ..history import default_state_dir, private_folder
 from ..profiles.safe_files import atomic_write
 from .codec import decode, encode
 from .endpoint import SERVER, Endpoint
+
+MAX_CACHE = 64 * 1024 * 1024  # bytes; a full QRS catalog is about 1 MB
 
 
 @dataclass(frozen=True)
@@ -32,12 +36,14 @@ def cache_path(profile_name: str, folder: Path | None = None) -> Path:
 def read_cache(profile_name: str, folder: Path | None = None, build: str | None = None) -> Discovered | None:
     """The cached catalog (for `build`, if given), or None."""
     try:
-        doc = json.loads(cache_path(profile_name, folder).read_text(encoding="utf-8"))
+        # Read like any file of the user's: never wait on a FIFO, never read a runaway file whole.
+        raw = read_regular_file(cache_path(profile_name, folder), what="catalog cache", limit=MAX_CACHE)
+        doc = json.loads(raw)
         if build is not None and doc["build"] != build:
             return None
         endpoints = [decode(e, source=SERVER) for e in doc["entries"]]
         return Discovered(endpoints, str(doc["build"]), "cache")
-    except (OSError, ValueError, KeyError, TypeError):
+    except (QlikTuiError, ValueError, KeyError, TypeError, AttributeError, RecursionError):  # damaged: rediscover
         return None
 
 

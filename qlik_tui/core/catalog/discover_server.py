@@ -21,7 +21,15 @@ async def _json(connection: Connection, path: str, query: list[tuple[str, str]] 
     response = await connection.send(Request.build("GET", path, query))
     if response.error is not None:
         raise response.error
-    return response.json()
+    try:
+        return response.json()
+    except ValueError:  # a 200 that is not declared JSON and is not JSON (a proxy's page, plain text)
+        kind = response.content_type or "no content type"
+        raise RequestFailed(
+            f"{path}: the answer is not JSON ({response.status}, {kind}, {len(response.body):,} bytes)",
+            "check `url` and `virtual_proxy`: something other than the QRS answered",
+            response.status,
+        ) from None
 
 
 async def discover_qseow(connection: Connection, cache_dir: Path | None = None, use_cache: bool = True) -> Discovered:

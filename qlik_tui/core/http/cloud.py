@@ -5,7 +5,6 @@ concatenated on request."""
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +14,7 @@ from ..auth.tokens import MintedToken
 from ..errors import BodyTooLarge, RequestFailed
 from ..events import CSRF_REFRESHED, LOGGED_IN, RELOGIN_BACKOFF, SESSION_LOST
 from ..json.paging import next_href, page_items
+from ..json.pretty import pretty
 from ..profiles.model import CloudProfile
 from .connection import Connection, Progress
 from .deadline import current_deadline
@@ -25,6 +25,7 @@ from .types import Request, Response
 SESSION_COOKIE = "eas.sid"
 CSRF_HEADER = "qlik-csrf-token"
 MAX_REDIRECTS = 5
+MAX_CSRF_TOKEN = 4096  # characters; Qlik's are a few dozen
 # A session refused soon after its login is a session Qlik keeps refusing: logging in again
 # at once, in a loop (`call --watch 0.1`), bursts into the login rate limit (100/min) and
 # can lock the user out. Such re-logins back off (0 s, 1 s, 2 s...) and stop after a few.
@@ -65,7 +66,10 @@ class CloudConnection(Connection):
         self._csrf = self._csrf_session = None
 
     def _same_origin(self, url: str) -> bool:
-        a, b = urlsplit(url), urlsplit(self.profile.url)
+        try:
+            a, b = urlsplit(url), urlsplit(self.profile.url)
+        except ValueError:  # "http://[::1" from a server: not a URL, so not the tenant
+            return False
         return (a.scheme, a.netloc) == (b.scheme, b.netloc)
 
     async def ensure_login(self, stale_session: str | None = None) -> None:
@@ -155,6 +159,12 @@ class CloudConnection(Connection):
                 f"could not get a CSRF token (GET /api/v1/csrf-token answered {response.status})",
                 "the session may have ended: try again",
             )
+        if len(value) > MAX_CSRF_TOKEN or not (value.isascii() and value.isprintable()):
+            # It goes back in a header: bytes httpx cannot send were blamed on the profile's url.
+            raise RequestFailed(
+                f"the tenant's CSRF token is not usable ({len(value):,} characters, not all printable ASCII)",
+                "something between you and Qlik Cloud (a proxy?) changes the answer: try again, or from another network",
+            )
         self._csrf, self._csrf_session = value, session
         self.events.emit(CSRF_REFRESHED, "after CSRF-TOKEN-2" if refresh else "for this session")
         return value
@@ -173,8 +183,8 @@ class CloudConnection(Connection):
             location = response.header("location")
             if response.status not in (301, 302, 303, 307, 308) or not location:
                 return response
-            target = urljoin(url, location)
-            if not self._same_origin(target):
+            target = _join(url, location)
+            if target is None or not self._same_origin(target):
                 return response  # never carry the session to another site
             url = target
             if response.status in (301, 302, 303) and method != "HEAD":
@@ -225,8 +235,7 @@ class CloudConnection(Connection):
         while next_url and pages < max_pages:
             if not self._same_origin(next_url):
                 raise RequestFailed(
-                    f"page {pages + 1}: links.next points to another host ({urlsplit(next_url).netloc[:100]}); "
-                    "not followed, so the pages are incomplete",
+                    f"page {pages + 1}: links.next {_elsewhere(next_url)}; not followed, so the pages are incomplete",
                     "qlik-tui never sends the session to another host; fetch without --all-pages to see the links",
                 )
             parts = urlsplit(next_url)
@@ -246,10 +255,33 @@ class CloudConnection(Connection):
         combined: dict[str, Any] = {"data": data}
         if next_url:
             combined["links"] = {"next": {"href": next_url}}  # stopped at the cap: say where to go on
-        first.body = json.dumps(combined, ensure_ascii=False).encode("utf-8")
+        # No recursion (pages may nest deeper than json.dumps goes), and a lone surrogate from a
+        # "\ud800" escape is written back as that escape: the body stays JSON, and the same JSON.
+        first.body = pretty(combined, indent=None).encode("utf-8", "backslashreplace")
         first._json = combined
         first.pages = pages
         return first
+
+
+def next_page_request(response: Response, tenant_url: str) -> Request | None:
+    """The request for the page after `response` (the TUI's `n`), None when there is none.
+
+    The same rules as --all-pages: a relative href is resolved against the page, and an href
+    that is no URL, not http(s), carries credentials or is on another host is refused."""
+    try:
+        doc = response.json()
+    except ValueError:
+        return None
+    next_url = _next_url(doc, response.url)
+    if next_url is None:
+        return None
+    parts = urlsplit(next_url)
+    tenant = urlsplit(tenant_url)
+    if (parts.scheme, parts.netloc) != (tenant.scheme, tenant.netloc):
+        raise RequestFailed(
+            f"links.next {_elsewhere(next_url)}: not followed", "qlik-tui never sends the session to another host"
+        )
+    return Request.build("GET", f"{parts.path}?{parts.query}")
 
 
 def _page_json(page: Response, number: int) -> Any:
@@ -268,4 +300,34 @@ def _page_json(page: Response, number: int) -> Any:
 def _next_url(doc: Any, base: str) -> str | None:
     """The next page's absolute URL: a relative `links.next.href` is resolved against the page that gave it."""
     href = next_href(doc)
-    return urljoin(base, href) if href else None
+    if not href:
+        return None
+    joined = _join(base, href)
+    if joined is None:
+        raise RequestFailed(
+            f"this answer's links.next.href is not a URL ({href[:100]}): not followed, so the pages are incomplete",
+            "the server's paging is broken: fetch the pages one at a time without --all-pages",
+        )
+    return joined
+
+
+def _join(base: str, href: str) -> str | None:
+    """`href` resolved against `base`, or None when it is no URL at all (urljoin raises on "http://[x")."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None
+
+
+def _elsewhere(url: str) -> str:
+    """Why a next-page URL is not the tenant's, in words (the host, or that it is not http at all)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return "is not a URL"
+    if parts.scheme not in ("http", "https") or not host:
+        return f"is not a web address ({url[:60]})"
+    if parts.username is not None or parts.password is not None:
+        return "carries a user name or password"
+    return f"points to another host ({parts.netloc[:100]})"

@@ -22,7 +22,7 @@ from ..errors import BodyTooLarge, RequestFailed, TimeLimitExceeded
 from ..events import RATE_LIMITED, EventBus
 from ..profiles.model import Profile
 from .deadline import Deadline, current_deadline
-from .diagnose import cut_short, diagnose, from_exception, where
+from .diagnose import cut_short, diagnose, from_exception, unusable_redirect, where
 from .peer_cert import dates_of_refused_certificate
 from .rate_limit import MAX_RATE_LIMIT_WAITS, MAX_RETRY_AFTER, human_seconds, parse_retry_after, retry_after_seconds
 from .redact import redact_url
@@ -32,6 +32,7 @@ Progress = Callable[[int, "int | None"], None]
 Sleep = Callable[[float], Awaitable[None]]
 DEFAULT_TIMEOUT = 60.0
 THREAD_PARSE_BYTES = 256 * 1024
+_REDIRECT_KEY = "qlik_tui_redirect"
 
 
 class _Buffer:
@@ -89,6 +90,28 @@ def tls_verify(profile: Profile) -> ssl.SSLContext | bool:
         ) from None
 
 
+async def _note_redirect(response: httpx.Response) -> None:
+    """Keep a redirect's status and Location on its request, for the message if httpx fails on it.
+
+    httpx builds the next request of a redirect even when it will not follow it, and a Location
+    it cannot make a URL of (`javascript:`, `mailto:`, `data:`) raises InvalidURL, losing the answer.
+    """
+    if response.has_redirect_location:
+        response.request.extensions[_REDIRECT_KEY] = (response.status_code, response.headers.get("location", ""))
+
+
+def _refuse_dot_segments(url: str) -> None:
+    """httpx resolves `.` and `..` path segments before sending: `/../qrs/about` typed on a
+    profile whose prefix is `jwt` went to the root proxy's /qrs/about (with the JWT), and an id
+    of `..` from a server could walk a drill-down anywhere on the host. Refuse them instead."""
+    path = url.split("?", 1)[0].split("#", 1)[0].split("://", 1)[-1].partition("/")[2]
+    if any(segment in (".", "..") for segment in path.split("/")):
+        raise RequestFailed(
+            f"the path /{path[:200]} holds '.' or '..' segments: not sent",
+            "write the API path without them (they would be resolved before sending, leaving the virtual proxy prefix)",
+        )
+
+
 class Connection:
     """Send requests for one profile; re-mint and re-authenticate as needed."""
 
@@ -118,6 +141,7 @@ class Connection:
                 timeout=httpx.Timeout(self.timeout, connect=min(10.0, self.timeout)),
                 follow_redirects=False,
                 headers={"User-Agent": f"qlik-tui/{__version__}"},
+                event_hooks={"response": [_note_redirect]},
             )
         return self._client
 
@@ -230,6 +254,7 @@ class Connection:
     ) -> Response:
         """One HTTP exchange, body streamed with progress; transport errors become RequestFailed."""
         started = time.perf_counter()
+        _refuse_dot_segments(url)
         try:
             req = self.client.build_request(method, url, headers=headers, content=body)
         except (httpx.InvalidURL, UnicodeError, ValueError, TypeError) as exc:
@@ -239,6 +264,11 @@ class Connection:
             ) from None
         try:
             http_response = await self.client.send(req, stream=True)
+        except (httpx.InvalidURL, httpx.RemoteProtocolError) as exc:
+            if _REDIRECT_KEY not in req.extensions:  # a broken answer, not a broken Location
+                raise from_exception(httpx.RemoteProtocolError(str(exc)), self.profile, self.timeout) from None
+            status, location = req.extensions[_REDIRECT_KEY]
+            raise unusable_redirect(status, location, self.profile) from None
         except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
             cert_dates = await dates_of_refused_certificate(exc, self.profile)
             if not isinstance(exc, httpx.HTTPError):

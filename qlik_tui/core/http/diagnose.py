@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ..errors import JsonTooDeep, RequestFailed
+from ..errors import JsonUnreadable, RequestFailed
 from ..json.pretty import pretty
 from ..profiles.model import Profile, QseowProfile
 from .peer_cert import EXPIRED, NOT_YET_VALID, verify_error
@@ -62,7 +62,8 @@ def from_exception(
     failed on its dates and they could be read.
     """
     target = where(profile)
-    text = " ".join(str(e) for e in _chain(exc))
+    # httpx wraps h11's error, which wraps its own: the same words three times over
+    text = " ".join(dict.fromkeys(str(e) for e in _chain(exc)))
     if isinstance(exc, httpx.ConnectTimeout):
         return RequestFailed(
             f"{target}: no answer within {timeout:g} s while connecting",
@@ -96,6 +97,11 @@ def from_exception(
     if "WRONG_VERSION_NUMBER" in text or "record layer failure" in text or "packet length too long" in text:
         return RequestFailed(
             f"{target}: the server does not speak TLS on this port", "use http:// in `url`, or the server's HTTPS port"
+        )
+    if isinstance(exc, httpx.RemoteProtocolError) and "Receive buffer too long" in text:
+        return RequestFailed(
+            f"{target}: the answer's headers are over 64 kB (thousands of headers, or huge ones): not read",
+            "a server or proxy that floods headers (Set-Cookie...) is broken or hostile: check `url` and what answers there",
         )
     if isinstance(exc, httpx.RemoteProtocolError) and "without sending" not in text:
         return RequestFailed(
@@ -212,6 +218,21 @@ def _first_line(text: str) -> str:
     return (text.strip().splitlines() or ["no detail"])[0][:200]
 
 
+MAX_DETAIL = 500  # characters of a server's error text quoted in a message
+
+
+def _said(value: Any) -> str:
+    """A value from an error body as text: strings as they are, anything else as compact JSON
+    (str() of a list nested thousands deep raised RecursionError; pretty() does not recurse)."""
+    if isinstance(value, str):
+        return value
+    return pretty(value, indent=None)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_DETAIL else text[:MAX_DETAIL] + f"… ({len(text) - MAX_DETAIL:,} more characters)"
+
+
 def qlik_error_detail(response: Response) -> str:
     """'USERS-7: User not found (detail)' from a Qlik error body, else a short text snippet."""
     if response.looks_like_json:
@@ -222,13 +243,13 @@ def qlik_error_detail(response: Response) -> str:
         errors = doc.get("errors") if isinstance(doc, dict) else None
         if isinstance(errors, list) and errors and isinstance(errors[0], dict):
             first = errors[0]
-            parts = [str(first.get("code", "")), str(first.get("title", ""))]
+            parts = [_said(first.get("code", "")), _said(first.get("title", ""))]
             text = ": ".join(p for p in parts if p)
             if first.get("detail"):
-                text += f" ({first['detail']})"
-            return text
+                text += f" ({_said(first['detail'])})"
+            return _cut(text)
         if isinstance(doc, dict) and doc.get("message"):
-            return str(doc["message"])
+            return _cut(_said(doc["message"]))
     if response.is_html or not response.body:
         return ""
     return _first_line(response.body[:2000].decode("utf-8", errors="replace"))
@@ -248,7 +269,7 @@ def diagnose(response: Response, profile: Profile) -> RequestFailed | None:
         if response.looks_like_json and response.body.strip():
             try:
                 response.json()
-            except JsonTooDeep as exc:
+            except JsonUnreadable as exc:
                 return RequestFailed(f"{status}: {exc.message}", exc.hint, status)
             except ValueError as exc:
                 return RequestFailed(
@@ -311,6 +332,17 @@ def diagnose(response: Response, profile: Profile) -> RequestFailed | None:
         409: "the object changed since you read it (QRS checks modifiedDate): read it again, then write",
     }
     return RequestFailed(f"{status} {response.reason}{suffix}".rstrip(), hints.get(status, "see the response body"), status)
+
+
+def unusable_redirect(status: int | None, location: str, profile: Profile) -> RequestFailed:
+    """A redirect to something that is not a web address (`javascript:`, `mailto:`...): never followed."""
+    shown = location if len(location) <= 200 else location[:200] + "…"
+    is_qseow = isinstance(profile, QseowProfile)
+    return RequestFailed(
+        f"{status or 'a redirect'}: redirected to {shown}, which is not a web address (not followed)",
+        HINT_LOGIN_PAGE if is_qseow else "the tenant answered with a redirect qlik-tui cannot follow: check `url` in the profile",
+        status,
+    )
 
 
 def pretty_json_or_text(response: Response) -> str:

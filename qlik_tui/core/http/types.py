@@ -36,6 +36,8 @@ class Request:
         if not path.startswith("/"):
             path = "/" + path
         path, _, raw_query = path.partition("?")
+        # A '#' would start a URL fragment, which is never sent: the xrfkey query after it went too.
+        path = path.replace("#", "%23")
         pairs = parse_qsl(raw_query, keep_blank_values=True) if raw_query else []
         return cls(method.strip().upper(), path, tuple(pairs + list(query or [])), body, tuple(headers or []))
 

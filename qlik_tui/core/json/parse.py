@@ -13,15 +13,32 @@ that raises JsonTooDeep (a typed error that is also a ValueError, "not JSON").
 from __future__ import annotations
 
 import json
+import math
 import re
+import sys
 from typing import Any
 
-from ..errors import JsonTooDeep
+from ..errors import JsonOddNumber, JsonTooDeep, JsonUnreadable
 
 MAX_DEPTH = 10_000  # levels of nesting followed; the tree, search and pretty text cope with all
 PIECEWISE_BYTES = 1024 * 1024  # above this, parse element by element
 _WS = re.compile(r"[ \t\n\r]*")
-_decoder = json.JSONDecoder()
+
+
+def _no_constant(name: str) -> float:
+    # Python's json reads NaN and Infinity; no other JSON reader does (jq, Qlik), so a body
+    # holding them is not shown as if it were JSON.
+    raise JsonOddNumber(f"{name}, which is not JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):  # 1e999999 is valid JSON, but as a float it is Infinity: not what was sent
+        raise JsonOddNumber(f"the number {text[:40]}, larger than any float")
+    return value
+
+
+_decoder = json.JSONDecoder(parse_float=_finite, parse_constant=_no_constant)
 
 
 def _skip(text: str, index: int) -> int:
@@ -84,7 +101,7 @@ def _object(text: str, index: int, depth: int) -> tuple[dict[str, Any], int]:
 
 
 def loads_in_pieces(data: bytes | str) -> Any:
-    """Exactly `json.loads(data)`, parsed element by element (ValueError when not JSON)."""
+    """`loads(data)`, parsed element by element (ValueError when not JSON)."""
     text = data.decode("utf-8-sig") if isinstance(data, (bytes, bytearray)) else data
     index = _skip(text, 0)
     if index >= len(text):
@@ -103,18 +120,25 @@ def pretty_in_pieces(doc: Any, indent: int = 2) -> str:
 
 
 def loads(data: bytes | str) -> Any:
-    """`json.loads(data)` at any depth up to MAX_DEPTH; big bodies element by element.
+    """`json.loads(data)` at any depth up to MAX_DEPTH, strict about numbers; big bodies element by element.
 
-    ValueError when not JSON; JsonTooDeep (a ValueError) when nested deeper than MAX_DEPTH.
+    ValueError when not JSON; JsonTooDeep (a ValueError) when nested deeper than MAX_DEPTH;
+    JsonOddNumber (a ValueError) for NaN, Infinity and numbers Python cannot hold.
     """
     try:
-        if len(data) > PIECEWISE_BYTES:
-            return loads_in_pieces(data)
-        return json.loads(data)
-    except RecursionError:
-        pass
-    text = data if isinstance(data, str) else _decode(data)
-    return loads_deep(text)
+        try:
+            if len(data) > PIECEWISE_BYTES:
+                return loads_in_pieces(data)
+            return _decoder.decode(data if isinstance(data, str) else _decode(data))
+        except RecursionError:
+            pass
+        text = data if isinstance(data, str) else _decode(data)
+        return loads_deep(text)
+    except (json.JSONDecodeError, UnicodeDecodeError, JsonUnreadable):
+        raise
+    except ValueError:
+        # The only other ValueError of the scanner: an integer past Python's digit limit.
+        raise JsonOddNumber(f"an integer of more than {sys.get_int_max_str_digits():,} digits") from None
 
 
 def _decode(data: bytes | bytearray) -> str:

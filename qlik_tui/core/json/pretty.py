@@ -42,12 +42,17 @@ def _key(key: Any) -> str:
     return str(encode_basestring(key if isinstance(key, str) else scalar(key)))
 
 
-def pretty(doc: Any, indent: int = 2) -> str:
-    """`json.dumps(doc, indent=indent, ensure_ascii=False)` at any depth (indentation capped)."""
+def pretty(doc: Any, indent: int | None = 2) -> str:
+    """`json.dumps(doc, indent=indent, ensure_ascii=False)` at any depth (indentation capped).
+
+    `indent=None` writes one line, as `json.dumps(doc, ensure_ascii=False)` does."""
     out: list[str] = []
     append = out.append
     encode = encode_basestring
-    pads = ["\n" + " " * (indent * level) for level in range(MAX_INDENT + 1)]
+    if indent is None:
+        pads, comma = [""] * (MAX_INDENT + 1), ", "
+    else:
+        pads, comma = ["\n" + " " * (indent * level) for level in range(MAX_INDENT + 1)], ","
     # One entry per open container: its items (or key/value pairs) still to write.
     stack: list[tuple[Iterator[Any], bool]] = []
     value = doc
@@ -79,7 +84,7 @@ def pretty(doc: Any, indent: int = 2) -> str:
                 append(pads[min(depth - 1, MAX_INDENT)] + ("}" if is_object else "]"))
                 continue
             pad = pads[min(depth, MAX_INDENT)]
-            append(pad if first else "," + pad)
+            append(pad if first else comma + pad)
             first = False
             if is_object:
                 append(_key(item[0]) + ": ")

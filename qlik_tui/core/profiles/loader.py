@@ -91,7 +91,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         "with a simulated Qlik server; --profiles FILE or $QLIK_TUI_PROFILES pick another file",
     )
     try:
-        return parse_toml_text(raw.decode("utf-8"))
+        # utf-8-sig: Windows editors start UTF-8 files with a BOM, which tomllib refuses
+        return parse_toml_text(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise ProfileError(f"{path}: not UTF-8 text", "save the file as UTF-8") from None
     except TomlTooDeep as exc:
@@ -295,7 +296,11 @@ def _common_fields(name: str, raw: dict[str, Any], kind: str, base_dir: Path, pr
 
 
 def _check_url(url: str, kind: str, problems: list[str]) -> str:
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # "https://[::1" or a stray "[": urlsplit takes it for a broken IPv6 address
+        problems.append(f"key `url`: {_shown(url)} is not a URL (a '[' opens an IPv6 address that never closes)")
+        return url
     if parts.scheme not in ("http", "https") or not parts.hostname:
         problems.append(f"key `url`: {_shown(url)} is not scheme://host[:port] (e.g. https://qlik.example.com)")
         return url

@@ -24,6 +24,7 @@ from .safe_files import SECRET_FILE_MODE, atomic_write, clean_stale_temp_files, 
 __all__ = ["SECRET_FILE_MODE", "atomic_write", "clean_up", "delete_profile", "put_profile", "save_profiles", "set_default"]
 
 _KEEP = object()
+BOM = b"\xef\xbb\xbf"  # the UTF-8 byte order mark
 # (name, the table to write, the table the edit started from or None for "exactly this", old name)
 Put = tuple[str, dict[str, Any], "dict[str, Any] | None", "str | None"]
 
@@ -153,7 +154,9 @@ def _edit(path: Path, plan_for: Callable[[ProfileSet | None], _Plan]) -> Profile
             return disk or ProfileSet(path, {})
         from . import toml_edit  # tomlkit is loaded only when something is saved
 
-        doc = toml_edit.parse_document(original.decode("utf-8") if original is not None else "")
+        # A BOM (Windows editors write one) is read past and written back as it was.
+        bom = BOM if original is not None and original.startswith(BOM) else b""
+        doc = toml_edit.parse_document(original.decode("utf-8-sig") if original is not None else "")
         expected: dict[str, Any] = copy.deepcopy(disk_data)
         try:
             _apply(doc, plan, toml_edit)
@@ -162,7 +165,7 @@ def _edit(path: Path, plan_for: Callable[[ProfileSet | None], _Plan]) -> Profile
             written = parse_toml_text(text)
         except (ValueError, TypeError, KeyError, AttributeError, StopIteration) as exc:  # tomlkit refused an odd layout
             raise _went_wrong(path, exc) from None
-        if original is not None and text.encode("utf-8") == original:
+        if original is not None and bom + text.encode("utf-8") == original:
             return disk or ProfileSet(path, {})
         if not toml_edit.same({"profiles": {}, **written}, {"profiles": {}, **expected}):  # [profiles] may render as nothing
             raise _went_wrong(path, None)
@@ -182,7 +185,7 @@ def _edit(path: Path, plan_for: Callable[[ProfileSet | None], _Plan]) -> Profile
                     "check the folder's permissions and free space",
                 ) from None
         try:
-            atomic_write(target, text.encode("utf-8"), SECRET_FILE_MODE)
+            atomic_write(target, bom + text.encode("utf-8"), SECRET_FILE_MODE)
         except OSError as exc:
             raise ProfileError(
                 f"{path}: cannot write ({exc.strerror}); the file was not changed",
@@ -212,7 +215,7 @@ def _parse_disk(path: Path, original: bytes | None) -> tuple[dict[str, Any], Pro
     if original is None:
         return {}, None
     try:
-        data = parse_toml_text(original.decode("utf-8"))
+        data = parse_toml_text(original.decode("utf-8-sig"))
         return data, parse_profiles(data, path, strict=False)  # broken profiles stay as they are
     except (ValueError, ProfileError) as exc:  # UnicodeDecodeError and TOMLDecodeError are ValueErrors
         reason = exc.message if isinstance(exc, ProfileError) else str(exc)

@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
-from ...core.errors import JsonTooDeep, QlikTuiError
+from ...core.errors import JsonUnreadable, QlikTuiError
 from ...core.http.redact import redact_headers
 from ...core.http.types import Response
 from ...core.json.disposal import dispose_in_background
@@ -150,7 +150,7 @@ class ResponseView(Vertical):
         if response.looks_like_json and response.body:
             try:
                 doc = response.json()  # big bodies were parsed in a thread by the connection
-            except JsonTooDeep as exc:
+            except JsonUnreadable as exc:
                 not_json = f"{exc.message}: see the Raw tab"
             except ValueError:
                 doc = None
