@@ -10,7 +10,6 @@ import shutil
 import stat
 import subprocess
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -31,7 +30,7 @@ from qlik_tui.ui.screens.save_body import SaveBodyScreen
 from qlik_tui.ui.screens.simple import ConfirmScreen, CopiedScreen, InfoScreen, TokenScreen
 from qlik_tui.ui.widgets.json_tree import JsonTree
 from qlik_tui.ui.widgets.response_view import ResponseView
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, settle, wait_until
 
 
 def widget_classes_with_bindings() -> list[type[Widget]]:
@@ -198,7 +197,7 @@ async def test_help_stays_in_the_footer_at_80_columns(demo: Demo, tmp_path: Path
             assert keys[0].region.right <= 80
             return app.screen.get_widget_at(keys[0].region.x, 23)[0] is keys[0]
 
-        assert await wait_until(pilot, help_key_on_screen)
+        await wait_until(pilot, help_key_on_screen)
         assert any(key.action == "copy_value" for key in app.screen.query(FooterKey))  # the crowded footer
 
 
@@ -208,9 +207,9 @@ async def test_f7_maximises_the_response_and_f7_or_escape_restores(demo: Demo, t
         await settle(pilot)
         view = app.query_one(ResponseView)
         await pilot.press("f7")
-        assert await wait_until(pilot, lambda: app.screen.maximized is view and view.region.width == 80)
+        await wait_until(pilot, lambda: app.screen.maximized is view and view.region.width == 80)
         await pilot.press("f7")
-        assert await wait_until(pilot, lambda: app.screen.maximized is None and 0 < view.region.width < 80)
+        await wait_until(pilot, lambda: app.screen.maximized is None and 0 < view.region.width < 80)
         await pilot.press("f7")
         await pilot.pause()
         assert app.screen.maximized is view
@@ -257,15 +256,6 @@ def colourless(app: QlikTuiApp, widget: Widget) -> list[tuple[tuple[str, bool, b
             )
         )
     return rows
-
-
-async def wait_until(pilot: Pilot[int], condition: Callable[[], bool], seconds: float = 10.0) -> bool:
-    """Poll `condition` between frames until it holds or `seconds` pass (no fixed sleeps)."""
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return True
-        await pilot.pause(0.05)
-    return condition()
 
 
 async def steady_look(pilot: Pilot[int], widget: Widget) -> list[tuple[tuple[str, bool, bool, bool], ...]]:
