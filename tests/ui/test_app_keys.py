@@ -123,19 +123,20 @@ async def test_ctrl_o_in_the_token_view_copies_the_token(demo: Demo, tmp_path: P
 def tmux_server() -> object:
     """A private tmux server; yields a function that sets set-clipboard and returns $TMUX for it."""
     if shutil.which("tmux") is None:
+        assert not os.environ.get("CI"), "tmux is required in CI (.ci/run installs it)"
         pytest.skip("tmux is not installed")
-    name = f"qlik-tui-clip-{uuid.uuid4().hex[:8]}"
-    subprocess.run(["tmux", "-L", name, "new-session", "-d", "-s", "clip", "sleep 60"], check=True)
+    tmux = ["tmux", "-f", os.devnull, "-L", f"qlik-tui-clip-{uuid.uuid4().hex[:8]}"]  # private: no ~/.tmux.conf
+    subprocess.run([*tmux, "new-session", "-d", "-s", "clip", "sleep 600"], check=True)
     socket = subprocess.run(
-        ["tmux", "-L", name, "display-message", "-p", "#{socket_path}"], check=True, capture_output=True, text=True
+        [*tmux, "display-message", "-p", "#{socket_path}"], check=True, capture_output=True, text=True
     ).stdout.strip()
 
     def with_setting(value: str) -> str:
-        subprocess.run(["tmux", "-L", name, "set-option", "-g", "set-clipboard", value], check=True)
+        subprocess.run([*tmux, "set-option", "-g", "set-clipboard", value], check=True)
         return f"{socket},1,0"
 
     yield with_setting
-    subprocess.run(["tmux", "-L", name, "kill-server"], check=False)
+    subprocess.run([*tmux, "kill-server"], check=False)
 
 
 @pytest.mark.parametrize(("setting", "dropped"), [("off", True), ("external", True), ("on", False)])
