@@ -220,7 +220,7 @@ async def test_odd_paging_links_notify_and_never_end_the_app(demo: Demo, tmp_pat
         await pilot.press("a")
         await settle(pilot)
         assert app.is_running
-        assert "page 2 is not JSON" in text_of(app.query_one("#error-panel", Static))
+        assert "page 2: the answer is not JSON" in text_of(app.query_one("#error-panel", Static))
 
 
 class _Gzip:
