@@ -52,8 +52,9 @@ def test_description_plain_padded_and_extended() -> None:
 
 @pytest.mark.parametrize("bad", [{"openapi": "3.0.0"}, [1, 2], "x"])
 def test_not_a_spec(bad: object) -> None:
-    with pytest.raises(QlikTuiError):
+    with pytest.raises(QlikTuiError, match="not an OpenAPI or Swagger document") as info:
         from_openapi(bad)
+    assert "OpenAPI 3 or Swagger 2.0" in info.value.hint
 
 
 def test_bad_catalog_files(tmp_path: Path) -> None:

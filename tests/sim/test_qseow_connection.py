@@ -15,6 +15,17 @@ from tests.sim.conftest import profile, variant
 GET_ABOUT = Request.build("GET", "/qrs/about")
 
 
+class Clock:
+    """The connection's clock, moved forward on purpose: a token expires without the test
+    sleeping through its life (the simulator keeps real time and does not check iat)."""
+
+    def __init__(self) -> None:
+        self.skew = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.skew
+
+
 async def test_xrfkey_is_fresh_and_well_formed(demo: Demo) -> None:
     async with open_connection(profile(demo, "demo-qseow")) as conn:
         for _ in range(6):
@@ -47,14 +58,15 @@ async def test_filter_and_orderby_are_encoded_for_qrs(demo: Demo) -> None:
 
 
 async def test_expiry_drives_a_remint_and_no_expired_token_is_sent(demo: Demo) -> None:
-    prof = variant(demo, "demo-qseow", lifetime=3)
-    async with open_connection(prof) as conn:
+    clock = Clock()
+    async with open_connection(profile(demo, "demo-qseow"), clock=clock) as conn:
         assert (await conn.send(GET_ABOUT)).ok
         first = conn.tokens.token
+        assert first is not None
         # The session ends on both sides (idle timeout): the next request must carry a JWT.
         demo.qseow.drop_sessions()
         conn.drop_session()  # type: ignore[attr-defined]
-        await asyncio.sleep(3.2)
+        clock.skew = first.seconds_left() + 1
         requests_before = demo.qseow.stats.requests
         response = await conn.send(GET_ABOUT)
         assert response.ok, response.error
@@ -65,23 +77,24 @@ async def test_expiry_drives_a_remint_and_no_expired_token_is_sent(demo: Demo) -
 
 
 async def test_session_lost_with_expired_token_says_expiry(demo: Demo) -> None:
-    prof = variant(demo, "demo-qseow", lifetime=2)
-    async with open_connection(prof) as conn:
+    clock = Clock()
+    async with open_connection(profile(demo, "demo-qseow"), clock=clock) as conn:
         assert (await conn.send(GET_ABOUT)).ok
         demo.qseow.drop_sessions()
-        await asyncio.sleep(2.1)
+        clock.skew = 5 * 60 + 1
         assert (await conn.send(GET_ABOUT)).ok
         assert [e.detail for e in conn.events.history if e.kind == REMINTED] == ["after expiry"]
     assert demo.qseow.stats.refused_tokens == 0
 
 
 async def test_token_within_margin_is_reminted_before_use(demo: Demo) -> None:
-    prof = variant(demo, "demo-qseow", lifetime=3)
-    async with open_connection(prof) as conn:
-        await conn.token()
-        await asyncio.sleep(2.5)  # 0.5 s left: inside the 0.6 s margin of a 3 s token
+    clock = Clock()
+    async with open_connection(profile(demo, "demo-qseow"), clock=clock) as conn:
+        first = await conn.token()
+        clock.skew = first.seconds_left() - 30  # 30 s left: inside the 60 s margin of a 5-minute token
         token = await conn.token()
-        assert token.seconds_left() > 2 and conn.tokens.mint_count == 2
+        assert token is not first and token.seconds_left(clock()) > 4 * 60 and conn.tokens.mint_count == 2
+        assert [e.detail for e in conn.events.history if e.kind == REMINTED] == ["before expiry"]
 
 
 async def test_refused_token_reminted_and_retried_exactly_once(demo: Demo) -> None:
@@ -112,11 +125,11 @@ async def test_session_loss_recovers_with_one_new_login(demo: Demo) -> None:
 
 
 async def test_twenty_concurrent_requests_share_one_mint_and_one_session(demo: Demo) -> None:
-    prof = variant(demo, "demo-qseow", lifetime=2)
-    async with open_connection(prof) as conn:
+    clock = Clock()
+    async with open_connection(profile(demo, "demo-qseow"), clock=clock) as conn:
         assert (await conn.send(GET_ABOUT)).ok
         demo.qseow.drop_sessions()
-        await asyncio.sleep(2.1)  # the cached token has now expired
+        clock.skew = 5 * 60 + 1  # the cached token has now expired
         logins_before, mints_before = demo.qseow.stats.jwt_logins, conn.tokens.mint_count
         responses = await asyncio.gather(*(conn.send(Request.build("GET", "/qrs/app/count")) for _ in range(20)))
         assert all(r.ok for r in responses)

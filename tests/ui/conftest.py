@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,17 @@ async def settle(pilot: Pilot[int]) -> None:
     for _ in range(4):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def wait_until(pilot: Pilot[int], condition: Callable[[], object], seconds: float = 30.0, what: str = "") -> None:
+    """Pause between frames until `condition()` holds; fail naming `what` after `seconds`.
+
+    A bound, not a sleep: it returns as soon as the condition holds, so it costs nothing on
+    a quiet machine and is generous on one where eight test runs share two cores."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {seconds:g} s: {what or condition}"
+        await pilot.pause(0.05)
 
 
 def make_app(path: Path, tmp_path: Path, **kwargs: object) -> QlikTuiApp:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import stat
+import time
 from pathlib import Path
 
 from textual.widgets import Input, Select, Static, TextArea
@@ -16,8 +16,7 @@ from qlik_tui.ui.screens.simple import InfoScreen
 from qlik_tui.ui.screens.welcome import WelcomeScreen
 from qlik_tui.ui.widgets.json_tree import JsonTree
 from qlik_tui.ui.widgets.token_panel import TokenPanel
-from tests.sim.conftest import variant
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, settle, wait_until
 
 
 def text_of(widget: Static) -> str:
@@ -88,17 +87,19 @@ async def test_switch_profile_and_back_keeps_everything(demo: Demo, tmp_path: Pa
 
 
 async def test_expired_token_reminted_with_event_shown(demo: Demo, tmp_path: Path) -> None:
-    variant(demo, "demo-qseow", lifetime=2)
-    path = demo.profiles_path.with_name("variant-demo-qseow.toml")
-    app = make_app(path, tmp_path)
+    # The app's clock jumps past the token's 5 minutes instead of the test sleeping through a
+    # short token's life: a fixed sleep raced the app's once-a-second refresher under load.
+    skew = [0.0]
+    app = make_app(demo.profiles_path, tmp_path, clock=lambda: time.time() + skew[0])
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        first = app.query_one(TokenPanel).token
-        await asyncio.sleep(2.2)  # the token's whole life: the app must re-mint by itself
-        await settle(pilot)
         panel = app.query_one(TokenPanel)
-        assert panel.token is not first and panel.token.seconds_left() > 0  # type: ignore[union-attr]
-        assert "re-minted" in text_of(panel)
+        first = panel.token
+        assert first is not None and "re-minted" not in text_of(panel)
+        skew[0] = first.seconds_left() + 1  # expired: the app must re-mint by itself, no key pressed
+        await wait_until(pilot, lambda: panel.token is not first and "re-minted" in text_of(panel), what="a re-mint")
+        assert panel.token is not None and panel.token.seconds_left(app.clock()) > 4 * 60
+        assert "re-minted (after expiry)" in text_of(panel)
 
 
 async def test_401_shown_with_hint(demo: Demo, tmp_path: Path) -> None:
@@ -121,14 +122,13 @@ async def test_cancel_a_slow_request(demo: Demo, tmp_path: Path) -> None:
     app = make_app(demo.profiles_path, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        demo.qseow.faults.latency = 3
+        demo.qseow.faults.latency = 60  # far longer than any loaded machine takes to press Esc
         await type_path(pilot, "/qrs/about")
         await pilot.press("f5")
-        await pilot.pause(0.3)
-        assert "Esc cancels" in text_of(app.query_one("#status-line", Static))
+        status = app.query_one("#status-line", Static)
+        await wait_until(pilot, lambda: "Esc cancels" in text_of(status), what="the request running")
         await pilot.press("escape")
-        await pilot.pause()
-        assert "cancelled" in text_of(app.query_one("#status-line", Static))
+        await wait_until(pilot, lambda: "cancelled" in text_of(status), what="the request cancelled")
         demo.qseow.faults.latency = 0
         await pilot.press("f5")
         await settle(pilot)

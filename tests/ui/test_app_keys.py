@@ -10,7 +10,6 @@ import shutil
 import stat
 import subprocess
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -31,7 +30,7 @@ from qlik_tui.ui.screens.save_body import SaveBodyScreen
 from qlik_tui.ui.screens.simple import ConfirmScreen, CopiedScreen, InfoScreen, TokenScreen
 from qlik_tui.ui.widgets.json_tree import JsonTree
 from qlik_tui.ui.widgets.response_view import ResponseView
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, settle, wait_until
 
 
 def widget_classes_with_bindings() -> list[type[Widget]]:
@@ -133,19 +132,20 @@ async def test_ctrl_o_in_the_token_view_copies_the_token(demo: Demo, tmp_path: P
 def tmux_server() -> object:
     """A private tmux server; yields a function that sets set-clipboard and returns $TMUX for it."""
     if shutil.which("tmux") is None:
+        assert not os.environ.get("CI"), "tmux is required in CI (.ci/run installs it)"
         pytest.skip("tmux is not installed")
-    name = f"qlik-tui-clip-{uuid.uuid4().hex[:8]}"
-    subprocess.run(["tmux", "-L", name, "new-session", "-d", "-s", "clip", "sleep 60"], check=True)
+    tmux = ["tmux", "-f", os.devnull, "-L", f"qlik-tui-clip-{uuid.uuid4().hex[:8]}"]  # private: no ~/.tmux.conf
+    subprocess.run([*tmux, "new-session", "-d", "-s", "clip", "sleep 600"], check=True)
     socket = subprocess.run(
-        ["tmux", "-L", name, "display-message", "-p", "#{socket_path}"], check=True, capture_output=True, text=True
+        [*tmux, "display-message", "-p", "#{socket_path}"], check=True, capture_output=True, text=True
     ).stdout.strip()
 
     def with_setting(value: str) -> str:
-        subprocess.run(["tmux", "-L", name, "set-option", "-g", "set-clipboard", value], check=True)
+        subprocess.run([*tmux, "set-option", "-g", "set-clipboard", value], check=True)
         return f"{socket},1,0"
 
     yield with_setting
-    subprocess.run(["tmux", "-L", name, "kill-server"], check=False)
+    subprocess.run([*tmux, "kill-server"], check=False)
 
 
 @pytest.mark.parametrize(("setting", "dropped"), [("off", True), ("external", True), ("on", False)])
@@ -207,7 +207,7 @@ async def test_help_stays_in_the_footer_at_80_columns(demo: Demo, tmp_path: Path
             assert keys[0].region.right <= 80
             return app.screen.get_widget_at(keys[0].region.x, 23)[0] is keys[0]
 
-        assert await wait_until(pilot, help_key_on_screen)
+        await wait_until(pilot, help_key_on_screen)
         assert any(key.action == "copy_value" for key in app.screen.query(FooterKey))  # the crowded footer
 
 
@@ -217,9 +217,9 @@ async def test_f7_maximises_the_response_and_f7_or_escape_restores(demo: Demo, t
         await settle(pilot)
         view = app.query_one(ResponseView)
         await pilot.press("f7")
-        assert await wait_until(pilot, lambda: app.screen.maximized is view and view.region.width == 80)
+        await wait_until(pilot, lambda: app.screen.maximized is view and view.region.width == 80)
         await pilot.press("f7")
-        assert await wait_until(pilot, lambda: app.screen.maximized is None and 0 < view.region.width < 80)
+        await wait_until(pilot, lambda: app.screen.maximized is None and 0 < view.region.width < 80)
         await pilot.press("f7")
         await pilot.pause()
         assert app.screen.maximized is view
@@ -266,15 +266,6 @@ def colourless(app: QlikTuiApp, widget: Widget) -> list[tuple[tuple[str, bool, b
             )
         )
     return rows
-
-
-async def wait_until(pilot: Pilot[int], condition: Callable[[], bool], seconds: float = 10.0) -> bool:
-    """Poll `condition` between frames until it holds or `seconds` pass (no fixed sleeps)."""
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return True
-        await pilot.pause(0.05)
-    return condition()
 
 
 async def steady_look(pilot: Pilot[int], widget: Widget) -> list[tuple[tuple[str, bool, bool, bool], ...]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import OptionList, TextArea
 
 from qlik_tui.demo.environment import Demo
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, settle, wait_until
 from tests.ui.test_app_flows import type_path
 
 
@@ -29,9 +29,13 @@ async def test_history_shows_decoded_query(demo: Demo, tmp_path: Path) -> None:
         history = app.query_one("#history", OptionList)
         app.query_one("#side-tabs").active = "tab-history"  # type: ignore[attr-defined]
         history.focus()
-        await pilot.pause()
+
+        def underlined() -> bool:
+            pieces = [s for s in history.render_line(0) if s.text.strip()]
+            return bool(pieces) and all(s.style is not None and s.style.underline for s in pieces)
+
         # the highlighted row is underlined: visible in 16 colours and under NO_COLOR
-        assert all(s.style is not None and s.style.underline for s in history.render_line(0) if s.text.strip())
+        await wait_until(pilot, underlined, what="the highlighted row underlined")
     assert rows[0].endswith("200 GET /qrs/app?filter=name eq 'Sales & Co'"), rows
     assert "%20" not in rows[0] and "%27" not in rows[0]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from textual.widgets import Input, OptionList, Static, Tree
@@ -12,15 +11,8 @@ from qlik_tui.demo.environment import Demo, DemoOptions, start_demo
 from qlik_tui.ui.screens.placeholders import PlaceholderScreen
 from qlik_tui.ui.widgets.json_tree import JsonTree
 from tests.specs import newer_qrs_spec
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, settle, wait_until
 from tests.ui.test_app_flows import text_of, type_path
-
-
-async def wait_until(pilot, condition, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
-    """Pause until `condition()` holds (generous: Pilot runs slowly on a loaded machine)."""
-    deadline = time.monotonic() + timeout
-    while not condition() and time.monotonic() < deadline:
-        await pilot.pause(0.05)
 
 
 def endpoint(label: str, kind: str = "qseow"):  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from qlik_tui.ui.launch import load_for_app
 from qlik_tui.ui.screens.profile_editor import ProfileEditor
 from qlik_tui.ui.screens.simple import ConfirmScreen
 from qlik_tui.ui.screens.welcome import WelcomeScreen
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, settle, wait_until
 
 LAB = '\n[profiles.lab]\ntype = "qseow"\nurl = "https://lab"\nkey = "k.pem"\n[profiles.lab.claims]\nuserId = "x"\n'
 
@@ -22,20 +22,10 @@ def problems_of(editor: ProfileEditor) -> str:
     return str(editor.query_one("#editor-problems", Static).render())
 
 
-async def wait_for(pilot: Pilot[int], condition: object, tries: int = 200) -> None:
-    """Wait on a condition (never a fixed sleep): workers and messages first, then frames."""
-    for _ in range(tries):
-        if condition():  # type: ignore[operator]
-            return
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.05)
-    raise AssertionError("condition not met")
-
-
 async def open_editor(pilot: Pilot[int], key: str = "f3") -> ProfileEditor:
     await settle(pilot)
     await pilot.press(key)
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ProfileEditor))
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ProfileEditor))
     editor = pilot.app.screen
     assert isinstance(editor, ProfileEditor)
     return editor
@@ -60,7 +50,7 @@ async def test_a_failed_save_keeps_the_editor_open_with_the_typing(demo: Demo, t
         (blocker / "keep").unlink()
         blocker.rmdir()
         await pilot.press("ctrl+s")  # the same typing, saved once the folder is fixed
-        await wait_for(pilot, lambda: not isinstance(app.screen, ProfileEditor))
+        await wait_until(pilot, lambda: not isinstance(app.screen, ProfileEditor))
     saved = load_profiles(demo.profiles_path).profiles["demo-qseow"]
     assert saved.lifetime == "10m" and saved.audience == "typed by hand"
 
@@ -88,7 +78,7 @@ async def test_a_profile_added_on_disk_while_the_tui_runs_is_kept(demo: Demo, tm
             other.write(LAB)
         editor.query_one("#f-lifetime", Input).value = "10m"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not isinstance(app.screen, ProfileEditor))
+        await wait_until(pilot, lambda: not isinstance(app.screen, ProfileEditor))
         assert app.workspace is not None and "lab" in app.workspace.profile_set.names()
     on_disk = load_profiles(demo.profiles_path)
     assert on_disk.names() == ["demo-qseow", "demo-cloud", "lab"]
@@ -102,15 +92,15 @@ async def test_the_same_profile_changed_on_disk_asks_before_replacing(demo: Demo
         demo.profiles_path.write_text(demo.profiles_path.read_text().replace('userId = "alice"', 'userId = "bob"'))
         editor.query_one("#f-lifetime", Input).value = "10m"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert "changed in the file" in app.screen.question  # type: ignore[attr-defined]
         await pilot.press("n")
-        await wait_for(pilot, lambda: app.screen is editor)
+        await wait_until(pilot, lambda: app.screen is editor)
         assert 'userId = "bob"' in demo.profiles_path.read_text()  # theirs untouched
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
-        await wait_for(pilot, lambda: not isinstance(app.screen, (ProfileEditor, ConfirmScreen)))
+        await wait_until(pilot, lambda: not isinstance(app.screen, (ProfileEditor, ConfirmScreen)))
     saved = load_profiles(demo.profiles_path).profiles["demo-qseow"]
     assert saved.lifetime == "10m" and saved.claims["userId"] == "alice"
 
@@ -119,9 +109,9 @@ async def test_a_file_that_appears_under_the_welcome_screen_is_added_to(tmp_path
     path = tmp_path / "cfg" / "profiles.toml"
     app = make_app(path, tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen))
         await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, ProfileEditor))
+        await wait_until(pilot, lambda: isinstance(app.screen, ProfileEditor))
         editor = app.screen
         path.parent.mkdir()
         path.write_text('# written by hand meanwhile\ndefault = "lab"\n' + LAB)
@@ -129,7 +119,7 @@ async def test_a_file_that_appears_under_the_welcome_screen_is_added_to(tmp_path
         editor.query_one("#f-url", Input).value = "https://qlik.mine.local"
         editor.query_one("#f-key", Input).value = str(keys.key_path)  # type: ignore[attr-defined]
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not isinstance(app.screen, (ProfileEditor, WelcomeScreen)))
+        await wait_until(pilot, lambda: not isinstance(app.screen, (ProfileEditor, WelcomeScreen)))
         assert app.workspace is not None and app.workspace.profile_set.names() == ["lab", "mine"]
     text = path.read_text()
     assert text.startswith('# written by hand meanwhile\ndefault = "lab"\n' + LAB)
@@ -184,7 +174,7 @@ async def test_typing_a_host_keeps_it_and_the_scheme_is_added_on_save(demo: Demo
         await pilot.press(*"qlik.example.com")
         assert editor.query_one("#f-url", Input).value == "qlik.example.com"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not isinstance(app.screen, ProfileEditor))
+        await wait_until(pilot, lambda: not isinstance(app.screen, ProfileEditor))
     assert load_profiles(demo.profiles_path).profiles["typed"].url == "https://qlik.example.com"
 
 
@@ -195,12 +185,12 @@ async def test_keygen_from_the_form_fills_the_paths(demo: Demo, tmp_path: Path) 
         editor.KEYGEN_BITS = 2048  # quicker than the CLI's 4096 on a busy test machine
         editor.query_one("#f-name", Input).value = "lab one"
         await pilot.press("ctrl+g")
-        await wait_for(pilot, lambda: editor.query_one("#f-key", Input).value != "")
+        await wait_until(pilot, lambda: editor.query_one("#f-key", Input).value != "")
         assert editor.query_one("#f-key", Input).value == "keys/lab_one/private.pem"
         assert editor.query_one("#f-cert", Input).value == "keys/lab_one/cert.pem"
         editor.query_one("#f-url", Input).value = "https://lab"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not isinstance(app.screen, ProfileEditor))
+        await wait_until(pilot, lambda: not isinstance(app.screen, ProfileEditor))
     profile = load_profiles(demo.profiles_path).profiles["lab one"]
     assert profile.key_path == demo.profiles_path.parent / "keys" / "lab_one" / "private.pem" and profile.key_path.is_file()
     assert profile.cert_path is not None and profile.cert_path.is_file()
@@ -214,9 +204,9 @@ async def test_in_the_demo_new_profiles_go_to_the_users_own_file(demo: Demo, tmp
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         app.action_duplicate_profile()  # a copy of demo-qseow, whose key path is relative to the demo folder
-        await wait_for(pilot, lambda: isinstance(app.screen, ProfileEditor))
+        await wait_until(pilot, lambda: isinstance(app.screen, ProfileEditor))
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not isinstance(app.screen, ProfileEditor))
+        await wait_until(pilot, lambda: not isinstance(app.screen, ProfileEditor))
     assert demo.profiles_path.read_bytes() == demo_before  # the demo's scratch file is its own
     copy = load_profiles(home).profiles["demo-qseow-copy"]
     assert copy.key_path == demo.profiles_path.parent / "keys" / "private.pem" and copy.key_path.is_file()
@@ -230,7 +220,7 @@ async def test_d_in_the_profiles_list_changes_only_the_default_line(demo: Demo, 
         profiles = app.query_one("#profiles")
         profiles.focus()
         await pilot.press("down", "d")
-        await wait_for(pilot, lambda: app.workspace is not None and app.workspace.profile_set.default == "demo-cloud")
+        await wait_until(pilot, lambda: app.workspace is not None and app.workspace.profile_set.default == "demo-cloud")
     assert demo.profiles_path.read_text() == before.replace('default = "demo-qseow"', 'default = "demo-cloud"')
 
 
@@ -250,7 +240,7 @@ async def test_the_editor_opens_on_what_is_on_disk_now(demo: Demo, tmp_path: Pat
         assert editor.query_one("#f-lifetime", Input).value == "3m"  # the file's value, not the one loaded at start
         editor.query_one("#f-audience", Input).value = "aud"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not isinstance(app.screen, ProfileEditor))  # no conflict: nothing to ask
+        await wait_until(pilot, lambda: not isinstance(app.screen, ProfileEditor))  # no conflict: nothing to ask
         assert app.workspace is not None and "lab" in app.workspace.profile_set.names()
     saved = load_profiles(demo.profiles_path)
     assert saved.profiles["demo-qseow"].lifetime == "3m" and saved.profiles["demo-qseow"].audience == "aud"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import time
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from qlik_tui.ui.widgets.json_tree import JsonTree
 from qlik_tui.ui.widgets.raw_search_view import RawSearchView
 from qlik_tui.ui.widgets.raw_view import RawView
 from qlik_tui.ui.widgets.response_view import ResponseView
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, settle, wait_until
 from tests.ui.test_app_flows import text_of, type_path
 from tests.ui.test_big_responses import send
 
@@ -109,8 +110,11 @@ async def test_elapsed_ticks_once_a_second_while_a_request_runs(demo: Demo, tmp_
         assert "200 OK" in text_of(status)
         assert all("GET /qrs/about" in text and "(Esc cancels)" in text for text in waiting)
         ticks = [text.split("  ")[1] for text in waiting]
-        assert ticks[:3] == ["0 s", "1 s", "2 s"]  # whole seconds, in order
-        assert len(ticks) <= 4  # once a second, not ten times (a slow machine may see "3 s")
+        # Whole seconds (the label changes once a second, not ten times), counting up. Which
+        # seconds the test sees depends on the machine's load, so no exact list.
+        assert all(re.fullmatch(r"\d+ s", tick) for tick in ticks), ticks
+        seconds = [int(tick.removesuffix(" s")) for tick in ticks]
+        assert len(seconds) >= 2 and seconds == sorted(set(seconds)) and seconds[0] <= 1, ticks
 
 
 async def test_time_left_is_estimated_from_the_pace_so_far(demo: Demo, tmp_path: Path) -> None:
@@ -181,7 +185,12 @@ async def test_slash_searches_the_raw_text_and_n_walks_the_hits(demo: Demo, tmp_
         assert raw.scroll_y <= line < raw.scroll_y + raw.scrollable_content_region.height
 
 
-async def test_searching_20_mb_of_raw_text_keeps_the_screen_alive(demo: Demo, tmp_path: Path) -> None:
+async def test_a_long_raw_search_keeps_the_screen_alive(demo: Demo, tmp_path: Path) -> None:
+    # 20 MB where nearly every position starts a partial match of the query: more than a
+    # second of regex work on a quiet machine. Scanned in one call (which holds the GIL),
+    # the event loop would stop for the whole search; in windows, it runs between them. The
+    # bound is a share of the search's own duration, so a loaded machine, which slows the
+    # search and the loop alike, does not fail it, and a faster one does not hide the stall.
     app = make_app(demo.profiles_path, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -189,25 +198,25 @@ async def test_searching_20_mb_of_raw_text_keeps_the_screen_alive(demo: Demo, tm
         app.query_one("#json-tree", JsonTree).focus()
         await pilot.press("2")
         await settle(pilot)
-        rows = [{"id": f"{i:08x}-0000-4000-8000-000000000000", "name": f"App {i}", "stream": None} for i in range(200_000)]
-        rows[-1]["name"] = "Needle in the haystack"
-        text = json.dumps(rows, indent=2)
-        del rows  # a million objects: the collector would stall the loop, not the search
-        assert len(text) > 20_000_000
+        lines = ["n" * 80] * 250_000
+        lines[-2] = "haystack: NnNnNnNnEEDLE"
+        text = "\n".join(lines)
+        assert len(text) >= 20_000_000
         raw = app.query_one("#raw", RawSearchView)
         raw.set_text(text)
         ticks: list[float] = []
         app.set_interval(0.02, lambda: ticks.append(time.monotonic()))
-        await pilot.press("slash", *"needle", "enter")
+        await pilot.press("slash", *"nnnnnnnneedle")
+        started = time.monotonic()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: raw.hits, seconds=120, what="the search")
+        ended = time.monotonic()
+        assert raw.hits == [(len(lines) - 2, len("haystack: "))]
         status = app.query_one("#find-status", Static)
-        deadline = time.monotonic() + 60
-        while not raw.hits and time.monotonic() < deadline:
-            await pilot.pause(0.05)
-        line = text.count("\n", 0, text.index("Needle"))
-        assert raw.hits == [(line, len('    "name": "'))]
-        assert text_of(status).startswith("1 of 1")
-        gaps = [later - earlier for earlier, later in itertools.pairwise(ticks)]
-        assert len(gaps) > 5 and max(gaps) < 0.3, [round(g, 3) for g in gaps]  # the event loop ran all along
+        await wait_until(pilot, lambda: text_of(status).startswith("1 of 1"), what="the counter")
+        moments = [started, *(t for t in ticks if started < t < ended), ended]
+        gaps = [later - earlier for earlier, later in itertools.pairwise(moments)]
+        assert max(gaps) < (ended - started) / 4, (round(ended - started, 3), [round(g, 3) for g in gaps])
 
 
 async def test_esc_on_the_raw_text_without_a_search_still_cancels(demo: Demo, tmp_path: Path) -> None:
@@ -218,10 +227,10 @@ async def test_esc_on_the_raw_text_without_a_search_still_cancels(demo: Demo, tm
         app.query_one("#json-tree", JsonTree).focus()
         await pilot.press("2")
         await settle(pilot)
-        demo.qseow.faults.latency = 3
+        demo.qseow.faults.latency = 60  # far longer than any loaded machine takes to press Esc
         assert app.focused is app.query_one("#raw", RawSearchView)
         await pilot.press("f5")
-        await pilot.pause(0.3)
+        status = app.query_one("#status-line", Static)
+        await wait_until(pilot, lambda: "Esc cancels" in text_of(status), what="the request running")
         await pilot.press("escape")
-        await pilot.pause()
-        assert "cancelled" in text_of(app.query_one("#status-line", Static))
+        await wait_until(pilot, lambda: "cancelled" in text_of(status), what="the request cancelled")

@@ -7,8 +7,8 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,26 +21,35 @@ pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 
 
 class Terminal:
-    """A detached tmux session running one command."""
+    """A detached session on a private tmux server running one command.
 
-    def __init__(self, command: str, width: int = 100, height: int = 30) -> None:
-        self.name = f"qlik-tui-e2e-{uuid.uuid4().hex[:8]}"
-        subprocess.run([TMUX, "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), command], check=True)  # type: ignore[list-item]
+    Private (its own socket, no ~/.tmux.conf): on a shared server the command would get
+    that server's environment and a person's key bindings, and a person's
+    `tmux kill-server` would end the test."""
+
+    def __init__(self, command: str, socket: Path, width: int = 100, height: int = 30) -> None:
+        self.name = "e2e"
+        self.tmux = [TMUX, "-f", os.devnull, "-S", str(socket)]
+        started = self.run("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), command)
+        assert started.returncode == 0, started.stderr
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """One tmux command on this server."""
+        return subprocess.run([*self.tmux, *args], capture_output=True, text=True)  # type: ignore[list-item]
 
     def screen(self) -> str:
         """The visible text."""
-        done = subprocess.run([TMUX, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)  # type: ignore[list-item]
-        return done.stdout
+        return self.run("capture-pane", "-p", "-t", self.name).stdout
 
     def keys(self, *keys: str) -> None:
         """Type keys (tmux key names such as F5, C-q, Enter)."""
-        subprocess.run([TMUX, "send-keys", "-t", self.name, *keys], check=True)  # type: ignore[list-item]
+        assert self.run("send-keys", "-t", self.name, *keys).returncode == 0, self.screen()
 
     def text(self, text: str) -> None:
         """Type literal text."""
-        subprocess.run([TMUX, "send-keys", "-t", self.name, "-l", text], check=True)  # type: ignore[list-item]
+        assert self.run("send-keys", "-t", self.name, "-l", text).returncode == 0, self.screen()
 
-    def wait_for(self, *needles: str, timeout: float = 30) -> str:
+    def wait_for(self, *needles: str, timeout: float = 60) -> str:
         """Poll the screen until every needle shows (or fail with the last screen)."""
         deadline = time.monotonic() + timeout
         screen = ""
@@ -53,21 +62,28 @@ class Terminal:
 
     def alive(self) -> bool:
         """Whether the session (and so the app) still runs."""
-        return subprocess.run([TMUX, "has-session", "-t", self.name], capture_output=True).returncode == 0  # type: ignore[list-item]
+        return self.run("has-session", "-t", self.name).returncode == 0
 
     def close(self) -> None:
-        subprocess.run([TMUX, "kill-session", "-t", self.name], capture_output=True)  # type: ignore[list-item]
+        self.run("kill-server")
 
 
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
-    env = f"XDG_STATE_HOME={shlex.quote(str(tmp_path / 'state'))} TEXTUAL_ANIMATIONS=none"
+    env = " ".join(
+        f"{name}={shlex.quote(str(tmp_path / folder))}"
+        for name, folder in (("XDG_STATE_HOME", "state"), ("XDG_CONFIG_HOME", "config"))
+    )
+    env += " TEXTUAL_ANIMATIONS=none"
     command = f"env {env} {shlex.quote(sys.executable)} -m qlik_tui demo --dir {shlex.quote(str(tmp_path / 'demo'))}"
-    term = Terminal(command)
+    # A short path: a unix socket's path is limited to about 100 bytes, tmp_path can be longer.
+    socket = Path(tempfile.mkdtemp(prefix="qlik-tui-e2e-")) / "tmux"
+    term = Terminal(command, socket)
     try:
         yield term
     finally:
         term.close()
+        shutil.rmtree(socket.parent, ignore_errors=True)
 
 
 def test_a_person_uses_the_demo(terminal: Terminal) -> None:
@@ -95,7 +111,7 @@ def test_a_person_uses_the_demo(terminal: Terminal) -> None:
     terminal.keys("F2")
     terminal.wait_for("demo-qseow", "[60 items]")
     terminal.keys("C-q")
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60
     while terminal.alive() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not terminal.alive(), terminal.screen()
