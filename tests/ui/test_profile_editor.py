@@ -61,7 +61,7 @@ async def test_a_save_without_a_change_says_nothing_was_written(demo: Demo, tmp_
     async with app.run_test(size=(100, 40)) as pilot:
         await open_editor(pilot)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not isinstance(app.screen, ProfileEditor))
+        await wait_until(pilot, lambda: not isinstance(app.screen, ProfileEditor))
         messages = [n.message for n in app._notifications]
     assert demo.profiles_path.read_bytes() == before
     assert not demo.profiles_path.with_name("profiles.toml.bak").exists()
