@@ -319,12 +319,12 @@ async def test_resizing_under_a_modal_screen_compacts_the_main_footer(demo: Demo
 async def test_the_welcome_screen_offers_only_the_keys_that_work_there(tmp_path: Path, keys: object) -> None:
     from qlik_tui.ui.screens.profile_editor import ProfileEditor
     from qlik_tui.ui.screens.welcome import WelcomeScreen
-    from tests.ui.test_profile_editor import wait_for
+    from tests.ui.conftest import wait_until
 
     path = tmp_path / "cfg" / "profiles.toml"
     app = make_app(path, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen) and app.screen.query(FooterKey))
+        await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen) and app.screen.query(FooterKey))
         # No profile yet: Send, Next profile, Token... did nothing, yet filled the footer.
         active = {b.binding.action for b in app.screen.active_bindings.values()}
         assert {"help", "quit", "new", "leave"} <= active
@@ -332,18 +332,18 @@ async def test_the_welcome_screen_offers_only_the_keys_that_work_there(tmp_path:
         shown = {key.action for key in app.screen.query(FooterKey)}
         assert "send" not in shown and "help" in shown
         await pilot.press("f1")
-        await wait_for(pilot, lambda: isinstance(app.screen, InfoScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, InfoScreen))
         text = str(app.screen.body)  # type: ignore[attr-defined]
         assert "Help: this list" in text and "Send:" not in text and "Next profile" not in text
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen))
         await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, ProfileEditor))
+        await wait_until(pilot, lambda: isinstance(app.screen, ProfileEditor))
         editor = app.screen
         editor.query_one("#f-name", Input).value = "mine"
         editor.query_one("#f-url", Input).value = "https://qlik.mine.local"
         editor.query_one("#f-key", Input).value = str(keys.key_path)  # type: ignore[attr-defined]
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not isinstance(app.screen, (ProfileEditor, WelcomeScreen)))
+        await wait_until(pilot, lambda: not isinstance(app.screen, (ProfileEditor, WelcomeScreen)))
         # With a profile, the keys are back.
-        await wait_for(pilot, lambda: "send" in {key.action for key in app.screen.query(FooterKey)})
+        await wait_until(pilot, lambda: "send" in {key.action for key in app.screen.query(FooterKey)})
