@@ -284,3 +284,15 @@ def test_key_open_to_others_is_a_warning_with_the_fix(tmp_path: Path, keys: Gene
     check = run_cli("profiles", "check", "--profiles", str(profiles))
     assert check.returncode == 0 and f"warning    private key {key} is open to group and others" in check.stdout
     assert stat.S_IMODE(key.stat().st_mode) == 0o644  # warned, never changed behind the user's back
+
+
+def test_a_certificate_named_as_the_key_is_no_secret_to_warn_about(tmp_path: Path, keys: GeneratedKeys) -> None:
+    cert = tmp_path / "cert.pem"
+    shutil.copy(keys.cert_path, cert)
+    cert.chmod(0o644)  # as keygen and every CA leave certificates
+    assert key_file_warning(cert) is None
+    profiles = tmp_path / "p.toml"
+    profiles.write_text(QSEOW.format(key=cert, extra="", claims=CLAIMS))
+    proc = run_cli("token", "--profiles", str(profiles))
+    assert_clean_failure(proc)
+    assert "open to" not in proc.stderr and "found a certificate" in proc.stderr

@@ -11,6 +11,7 @@ import stat
 from pathlib import Path
 
 GROUP_OR_OTHERS = 0o077
+PEM_SCAN = 64 * 1024  # a PEM key is a few kB; what follows is not read
 
 
 def loose_key_mode(path: Path) -> int | None:
@@ -19,9 +20,20 @@ def loose_key_mode(path: Path) -> int | None:
         mode = path.stat().st_mode
     except OSError:
         return None  # a missing or unreadable key is reported, as an error, when it is loaded
-    if not stat.S_ISREG(mode) or not mode & GROUP_OR_OTHERS:
+    if not stat.S_ISREG(mode) or not mode & GROUP_OR_OTHERS or not _holds_private_key(path):
         return None
     return stat.S_IMODE(mode)
+
+
+def _holds_private_key(path: Path) -> bool:
+    """Whether the file's PEM holds a private key: a certificate or public key named as `key`
+    by mistake is reported as such when loaded, and is no secret to warn about."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(PEM_SCAN)
+    except OSError:
+        return False
+    return b"PRIVATE KEY-----" in head
 
 
 def key_file_warning(path: Path) -> str | None:
