@@ -35,7 +35,8 @@ from .model import (
 )
 from .shown import shown as _shown
 from .shown import unknown as _unknown
-from .to_toml import profile_to_toml, profiles_to_toml  # noqa: F401 - importable from here, as before
+from .to_toml import profile_to_toml as profile_to_toml  # importable from here, as before
+from .to_toml import profiles_to_toml as profiles_to_toml
 
 if sys.version_info >= (3, 11):
     import tomllib
