@@ -17,12 +17,27 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from ..errors import KeyFileError
+from ..errors import KeyFileError, SecretError
 from ..file_read import KEY_FILE_LIMIT, read_regular_file
+from ..profiles.model import SecretSource
+from .secrets import resolve_source
 
 # NIST SP 800-131A: RSA under 2048 bits is disallowed for signatures (PyJWT warns on it).
 MIN_RSA_BITS = 2048
 _cache: dict[tuple[str, int, int, str | None], rsa.RSAPrivateKey] = {}
+
+
+def _passphrase(path: Path, source: SecretSource, base_dir: Path) -> str:
+    """The key's passphrase from its source; an unset variable keeps the message people know."""
+    if source.kind == "env" and os.environ.get(str(source.value)) is None:
+        raise KeyFileError(
+            f"{path}: the passphrase variable ${source.value} is not set",
+            f"export {source.value}=... before running, or remove key_passphrase_env if the key is not encrypted",
+        )
+    try:
+        return resolve_source(source, "key_passphrase", base_dir)
+    except SecretError as exc:
+        raise KeyFileError(f"{path}: {exc.message}", exc.hint) from None
 
 
 def _read(path: Path, what: str) -> bytes:
@@ -52,41 +67,44 @@ def _describe_pem(data: bytes) -> str:
     return "no PEM data"
 
 
-def load_private_key(path: Path, passphrase_env: str | None = None) -> rsa.RSAPrivateKey:
-    """Load an RSA private key (PKCS#1 or PKCS#8 PEM), cached until the file changes."""
+def load_private_key(
+    path: Path, passphrase_from: str | SecretSource | None = None, *, base_dir: Path | None = None
+) -> rsa.RSAPrivateKey:
+    """Load an RSA private key (PKCS#1 or PKCS#8 PEM), cached until the file changes.
+
+    `passphrase_from` says where an encrypted key's passphrase is: a SecretSource
+    (`key_passphrase_env/_file/_command`), or the name of an environment variable.
+    File sources resolve against `base_dir` (the profiles folder).
+    """
+    source = SecretSource("env", passphrase_from) if isinstance(passphrase_from, str) else passphrase_from
     try:
         stat = path.stat()
     except OSError:
         stat = None
-    cache_key = (str(path), stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0, passphrase_env)
+    where = source.describe("key_passphrase") if source else None
+    cache_key = (str(path), stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0, where)
     if stat and cache_key in _cache:
         return _cache[cache_key]
     data = _read(path, "private key")
     passphrase: bytes | None = None
-    if passphrase_env:
-        value = os.environ.get(passphrase_env)
-        if value is None:
-            raise KeyFileError(
-                f"{path}: the passphrase variable ${passphrase_env} is not set",
-                f"export {passphrase_env}=... before running, or remove key_passphrase_env if the key is not encrypted",
-            )
-        passphrase = value.encode("utf-8")
+    if source is not None:
+        passphrase = _passphrase(path, source, base_dir or path.parent).encode("utf-8")
     try:
         key = serialization.load_pem_private_key(data, password=passphrase)
     except TypeError as exc:
         if "encrypted" in str(exc) and passphrase is None:
             raise KeyFileError(
                 f"{path}: the private key is encrypted and no passphrase was given",
-                "set key_passphrase_env in the profile to the name of a variable holding the passphrase",
+                "set key_passphrase_env (a variable), key_passphrase_file or key_passphrase_command in the profile",
             ) from None
         raise KeyFileError(
             f"{path}: the private key is not encrypted, but a passphrase was given",
-            "remove key_passphrase_env from the profile",
+            f"remove key_passphrase_{source.kind if source else 'env'} from the profile",
         ) from None
     except ValueError:
         found = _describe_pem(data)
         if passphrase is not None and b"ENCRYPTED" in data:
-            raise KeyFileError(f"{path}: wrong passphrase for the private key", f"check the value of ${passphrase_env}") from None
+            raise KeyFileError(f"{path}: wrong passphrase for the private key", f"check what {where} holds") from None
         hint = {
             "a certificate": "this is the certificate; `key` must name the private key (the certificate goes in `cert`)",
             "a public key": "this is the public key; `key` must name the private key",

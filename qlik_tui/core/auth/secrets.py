@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 from pathlib import Path
 
 from ..errors import SecretError
 from ..file_read import read_regular_file
 from ..profiles.model import BaseProfile, SecretSource, resolve_path
+from .secret_command import run_bounded
 
 COMMAND_TIMEOUT = 10.0  # seconds: a password manager waiting for a PIN must not hang a script
 MAX_SECRET_BYTES = 64 * 1024  # API keys are ~1 kB; anything bigger is not a secret but a mistake
@@ -33,18 +33,24 @@ def secret_source(profile: BaseProfile, name: str) -> SecretSource | None:
 def resolve_secret(profile: BaseProfile, name: str) -> str:
     """The secret `name` of `profile`, read now from its source; SecretError if missing or empty."""
     source = secret_source(profile, name)
-    what = _HOW.get(name, name)
     if source is None:
         raise SecretError(
-            f"profile '{profile.name}' names no place for {what}",
+            f"profile '{profile.name}' names no place for {_HOW.get(name, name)}",
             f'add {name}_env = "VAR", {name}_file = "PATH" or {name}_command = ["prog", "arg"] to the profile',
         )
+    return resolve_source(source, name, profile.base_dir)
+
+
+def resolve_source(source: SecretSource, name: str, base_dir: Path) -> str:
+    """The secret `name` read from `source` (file paths relative to `base_dir`); SecretError if missing or empty."""
+    what = _HOW.get(name, name)
     if source.kind == "env":
         value = os.environ.get(str(source.value))
         if value is None:
             raise SecretError(f"{what}: ${source.value} is not set", f"export {source.value}=... (named by {name}_env)")
+        value = value.splitlines()[0] if value.strip() else ""
     elif source.kind == "file":
-        value = _read_secret_file(resolve_path(str(source.value), profile.base_dir), name, what)
+        value = _read_secret_file(resolve_path(str(source.value), base_dir), name, what)
     else:
         value = _run_secret_command(source, name, what)
     value = value.strip()
@@ -92,26 +98,30 @@ def _run_secret_command(source: SecretSource, name: str, what: str) -> str:
     argv = list(source.value) if isinstance(source.value, tuple) else [str(source.value)]
     shown = source.describe(name)
     try:
-        done = subprocess.run(argv, capture_output=True, timeout=COMMAND_TIMEOUT, stdin=subprocess.DEVNULL, check=False)
+        done = run_bounded(argv, timeout=COMMAND_TIMEOUT, max_stdout=MAX_SECRET_BYTES)
     except FileNotFoundError:
         raise SecretError(f"{what}: {shown}: program not found", f"install {argv[0]} or fix {name}_command") from None
     except PermissionError:
         raise SecretError(f"{what}: {shown}: not executable", f"chmod +x {argv[0]}, or fix {name}_command") from None
-    except subprocess.TimeoutExpired:
-        raise SecretError(
-            f"{what}: {shown} gave no answer within {COMMAND_TIMEOUT:g} s",
-            "does it wait for input (a PIN, a login)? unlock it first",
-        ) from None
     except OSError as exc:
         raise SecretError(f"{what}: {shown} could not run ({exc.strerror})", f"fix {name}_command") from None
+    if done.timed_out:
+        raise SecretError(
+            f"{what}: {shown} gave no answer within {COMMAND_TIMEOUT:g} s (stopped, with what it started)",
+            "does it wait for input (a PIN, a login)? unlock it first",
+        )
+    if done.too_much:
+        raise SecretError(
+            f"{what}: {shown} printed more than {MAX_SECRET_BYTES:,} bytes (stopped)", "the command must print the secret only"
+        )
+    text = done.stdout.decode("utf-8", "replace")
+    first = text.splitlines()[0] if text.strip() else ""
     if done.returncode != 0:
-        # stderr may say why ("not logged in"); its first line only, never stdout (the secret)
+        # stderr may say why ("not logged in"): its first line only, never stdout (the secret), and
+        # not even that line if it repeats what stdout said
         why = done.stderr.decode("utf-8", "replace").strip().splitlines()[:1]
-        detail = f": {why[0][:200]}" if why else ""
+        detail = f": {why[0][:200]}" if why and not (first.strip() and first.strip() in why[0]) else ""
         raise SecretError(
             f"{what}: {shown} failed with exit code {done.returncode}{detail}", f"run {argv[0]} yourself to see why"
         )
-    if len(done.stdout) > MAX_SECRET_BYTES:
-        raise SecretError(f"{what}: {shown} printed {len(done.stdout):,} bytes", "the command must print the secret only")
-    text = done.stdout.decode("utf-8", "replace")
-    return text.splitlines()[0] if text.strip() else ""
+    return first

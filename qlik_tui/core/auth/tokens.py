@@ -77,7 +77,7 @@ def build_claims(profile: Profile, now: float) -> tuple[dict[str, Any], dict[str
 
 def mint(profile: Profile, now: float | None = None) -> MintedToken:
     """Sign a new token for `profile` (the key is loaded once and cached)."""
-    key = load_private_key(profile.key_path, profile.key_passphrase_env)
+    key = load_private_key(profile.key_path, profile.secrets.get("key_passphrase"), base_dir=profile.base_dir)
     header, claims = build_claims(profile, time.time() if now is None else now)
     _require_json(profile, claims)
     extra = {k: v for k, v in header.items() if k not in ("alg", "typ")}
@@ -238,5 +238,5 @@ def check_key_against_cert(profile: Profile) -> bool | None:
     """None when the profile has no cert; else whether the cert is the key's public half."""
     if profile.cert_path is None:
         return None
-    private = load_private_key(profile.key_path, profile.key_passphrase_env)
+    private = load_private_key(profile.key_path, profile.secrets.get("key_passphrase"), base_dir=profile.base_dir)
     return key_matches(private, load_public_key(profile.cert_path))

@@ -91,7 +91,9 @@ def compare_key(profile: Profile, text: str, where: str, fix_server: str) -> lis
         return [Check(DIFFERS, "certificate", f"{where} holds a certificate that cannot be read: {fix_server}")]
     checks: list[Check] = []
     try:
-        ours = _spki(load_private_key(profile.key_path, profile.key_passphrase_env).public_key())
+        ours = _spki(
+            load_private_key(profile.key_path, profile.secrets.get("key_passphrase"), base_dir=profile.base_dir).public_key()
+        )
     except KeyFileError as exc:
         return [Check(DIFFERS, "certificate", f"{exc.message} (the server's key: {held.fingerprint})")]
     if ours == held.spki:

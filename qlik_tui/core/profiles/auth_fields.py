@@ -67,15 +67,30 @@ def read_secrets(raw: dict[str, Any], problems: list[str]) -> dict[str, SecretSo
                 continue
             found[name] = SecretSource("command", argv)
             continue
+        # The value is never quoted in these messages: people paste the secret itself here by mistake.
         if not isinstance(value, str) or not value.strip():
             what = "the name of an environment variable" if source == "env" else "a file path"
-            problems.append(f"key `{key}`: must be {what} in double quotes, not {value!r:.80}")
+            problems.append(f"key `{key}`: must be {what} in double quotes (its value is not shown)")
             continue
-        if source == "env" and not value.replace("_", "a").isalnum():
-            problems.append(f"key `{key}`: {value!r:.80} is not an environment variable name (letters, digits, _)")
+        if _looks_like_jwt(value):
+            problems.append(
+                f"key `{key}`: holds what looks like the secret itself (a JWT; its value is not shown): "
+                f"put it in a variable or an owner-only file and name that here"
+            )
+            continue
+        if source == "env" and not (value.replace("_", "a").isalnum() and value.isascii() and not value[0].isdigit()):
+            problems.append(
+                f"key `{key}`: not an environment variable name (letters, digits, _; its value is not shown): "
+                f'it names the variable that holds the secret, e.g. {name}_env = "QLIK_{name.upper()}", never the secret'
+            )
             continue
         found[name] = SecretSource("env" if source == "env" else "file", value)
     return found
+
+
+def _looks_like_jwt(value: str) -> bool:
+    """An API key pasted where a variable name or a path goes (Qlik's API keys are JWTs)."""
+    return value.startswith("eyJ") and value.count(".") == 2 and "/" not in value and len(value) > 40
 
 
 def _argv(value: Any) -> tuple[str, ...] | None:

@@ -20,6 +20,15 @@ from .auth_fields import allowed_keys, methods_for, owner_of, read_secrets
 from .claims_check import check_cloud_claims, check_qseow_claims
 from .durations import HINT as DURATION_HINT
 from .durations import parse_duration
+from .method_check import (
+    check_certificate_url,
+    check_client_id,
+    check_header_name,
+    check_session_cookie,
+    check_user,
+    inline_secret_problems,
+    require_secret,
+)
 from .model import (
     CLOUD_ALGORITHMS,
     CLOUD_AUTH_METHODS,
@@ -191,8 +200,12 @@ def _build_profile(name: str, raw: dict[str, Any], base_dir: Path, problems: lis
             f"key `auth`: {'QSEoW' if kind == 'qseow' else 'Qlik Cloud'} profiles sign in with {shown}, not {_shown(auth)}"
         )
         return None
-    _check_keys(raw, kind, auth, problems)
+    inline, skip = inline_secret_problems(raw)
+    problems.extend(inline)
+    _check_keys(raw, kind, auth, problems, skip)
     common = _common_fields(name, raw, kind, auth, base_dir, problems)
+    if kind == "qseow" and auth == "certificate" and common["url"]:
+        check_certificate_url(common["url"], problems)
     if auth == "jwt":
         claims = raw.get("claims", {})
         if not isinstance(claims, dict):
@@ -209,17 +222,21 @@ def _build_profile(name: str, raw: dict[str, Any], base_dir: Path, problems: lis
         return CloudProfile(**common, claims=claims, key_id=key_id or "", issuer=issuer or "")
     client_id = ""
     scopes: tuple[str, ...] = ()
+    if auth == "api_key":
+        require_secret(common["secrets"], "api_key", "where the API key is read from", problems)
     if auth == "oauth":
         client_id = _string(raw, "client_id", problems, required="the OAuth client's id from the tenant's OAuth settings") or ""
+        check_client_id(client_id, problems)
+        require_secret(common["secrets"], "client_secret", "where the OAuth client's secret is read from", problems)
         scopes = _scopes(raw.get("scopes", ()), problems)
     return CloudProfile(**common, client_id=client_id, scopes=scopes)
 
 
-def _check_keys(raw: dict[str, Any], kind: str, auth: str, problems: list[str]) -> None:
-    """Unknown keys, and keys of another sign-in method or product, each named."""
+def _check_keys(raw: dict[str, Any], kind: str, auth: str, problems: list[str], skip: set[str]) -> None:
+    """Unknown keys, and keys of another sign-in method or product, each named (`skip`: reported already)."""
     allowed = allowed_keys(kind, auth)
     for key in raw:
-        if key in allowed:
+        if key in allowed or key in skip:
             continue
         owners = owner_of(key, kind)
         if owners and " (" not in owners[0]:
@@ -249,13 +266,16 @@ def _qseow_profile(
         fields["audience"] = _string(raw, "audience", problems) or None
     if auth == "header":
         fields["header_name"] = _string(raw, "header_name", problems, required="the header the virtual proxy trusts") or ""
+        check_header_name(fields["header_name"], problems)
     if auth in ("header", "certificate"):
         fields["user"] = _string(raw, "user", problems, required='the user, "userid" or "DIRECTORY\\\\userid"') or ""
+        check_user(fields["user"], auth, problems)
     if auth == "certificate":
         fields["client_cert"] = _string(raw, "client_cert", problems, required="QMC's exported client.pem")
         fields["client_key"] = _string(raw, "client_key", problems, required="QMC's exported client_key.pem")
     if "session_cookie" in raw:
         fields["session_cookie"] = _string(raw, "session_cookie", problems) or None
+        check_session_cookie(fields["session_cookie"], problems)
     return QseowProfile(**common, **fields)
 
 
@@ -263,9 +283,9 @@ def _scopes(value: Any, problems: list[str]) -> tuple[str, ...]:
     """`scopes` as a list of strings, or one space-separated string as OAuth writes it."""
     if isinstance(value, str):
         return tuple(value.split())
-    if isinstance(value, (list, tuple)) and all(isinstance(v, str) and v.strip() for v in value):
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) and v.strip() and len(v.split()) == 1 for v in value):
         return tuple(value)
-    problems.append(f'key `scopes`: must be a list of strings, e.g. ["user_default"], not {_shown(value)}')
+    problems.append(f'key `scopes`: must be a list of scope names (one word each), e.g. ["user_default"], not {_shown(value)}')
     return ()
 
 
