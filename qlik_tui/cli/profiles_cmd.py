@@ -25,8 +25,10 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
     check = actions.add_parser(
         "check",
         parents=[shared],
-        help="load the key, mint a token, check it against `cert` (every profile when none is named)",
-        description="Load the profile's key, mint a token and verify it against the profile's certificate. "
+        help="check a profile offline per sign-in method (every profile when none is named)",
+        description="Check what can be checked without a network: JWT profiles load the key, mint a token and "
+        "verify it against `cert`; certificate profiles check the certificate matches its key, its dates and the "
+        "CA bundle; API key and OAuth profiles check the secret resolves (never shown) and the API key's expiry. "
         "With no NAME and no -p, check every profile and exit non-zero if any fails.",
     )
     check.add_argument("name", nargs="?", help="profile to check (default: -p; with neither, every profile)")
@@ -118,7 +120,30 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def _check_one(profile: Any, online: bool) -> int:
-    """Key loads, token mints, signature verifies against the certificate: say each (and, online, the server's view)."""
+    """Check what the profile's sign-in method allows offline (and, online, the server's JWT view)."""
+    from ..core.auth.offline_check import check_offline
+    from ..core.terminal_text import visible
+
+    if profile.auth == "jwt":
+        _check_jwt(profile)
+    else:
+        print(visible(f"profile    {profile.name} ({profile.product}, {profile.url}, auth = {profile.auth})"))
+    for finding in check_offline(profile):
+        print(visible(f"{finding.label:<10} {finding.text}"))
+    if profile.tls_verification_off:
+        print("warning    verify_tls = false: the server's identity is not checked")
+    if online and profile.auth == "jwt":
+        from .profile_online import run_online
+
+        return run_online(profile)
+    if online:
+        print(f"online     compares a JWT sign-in's settings with the server's: nothing to compare for auth = {profile.auth}")
+    print("ok")
+    return 0
+
+
+def _check_jwt(profile: Any) -> None:
+    """Key loads, token mints, signature verifies against the certificate: say each."""
     from ..core.auth.key_permissions import key_file_warning
     from ..core.auth.tokens import check_key_against_cert, decode, iso, mint
     from ..core.errors import KeyFileError
@@ -147,11 +172,3 @@ def _check_one(profile: Any, online: bool) -> int:
     else:
         result = decode(minted.token, cert=profile.cert_path)
         print(f"cert       {profile.cert_path}: matches the key; signature {result.signature}")
-    if profile.tls_verification_off:
-        print("warning    verify_tls = false: the server's identity is not checked")
-    if online:
-        from .profile_online import run_online
-
-        return run_online(profile)
-    print("ok")
-    return 0

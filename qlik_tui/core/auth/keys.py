@@ -27,7 +27,7 @@ MIN_RSA_BITS = 2048
 _cache: dict[tuple[str, int, int, str | None], rsa.RSAPrivateKey] = {}
 
 
-def _passphrase(path: Path, source: SecretSource, base_dir: Path) -> str:
+def passphrase_for(path: Path, source: SecretSource, base_dir: Path) -> str:
     """The key's passphrase from its source; an unset variable keeps the message people know."""
     if source.kind == "env" and os.environ.get(str(source.value)) is None:
         raise KeyFileError(
@@ -50,7 +50,7 @@ def _read(path: Path, what: str) -> bytes:
     )
 
 
-def _describe_pem(data: bytes) -> str:
+def describe_pem(data: bytes) -> str:
     """What kind of PEM block a file holds, for error messages."""
     for marker, label in (
         (b"BEGIN CERTIFICATE", "a certificate"),
@@ -88,7 +88,7 @@ def load_private_key(
     data = _read(path, "private key")
     passphrase: bytes | None = None
     if source is not None:
-        passphrase = _passphrase(path, source, base_dir or path.parent).encode("utf-8")
+        passphrase = passphrase_for(path, source, base_dir or path.parent).encode("utf-8")
     try:
         key = serialization.load_pem_private_key(data, password=passphrase)
     except TypeError as exc:
@@ -102,7 +102,7 @@ def load_private_key(
             f"remove key_passphrase_{source.kind if source else 'env'} from the profile",
         ) from None
     except ValueError:
-        found = _describe_pem(data)
+        found = describe_pem(data)
         if passphrase is not None and b"ENCRYPTED" in data:
             raise KeyFileError(f"{path}: wrong passphrase for the private key", f"check what {where} holds") from None
         hint = {
@@ -149,7 +149,7 @@ def load_public_key(path: Path) -> rsa.RSAPublicKey:
                 f"{path}: the public key is damaged", "copy it again, whole, including the BEGIN/END lines"
             ) from None
     else:
-        found = _describe_pem(data)
+        found = describe_pem(data)
         hint = (
             "never share the private key; name the certificate (or public key) here"
             if "private" in found
