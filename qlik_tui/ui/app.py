@@ -161,6 +161,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, App[int]):
         panel.profile = profile
         panel.failure = ""
         panel.token = state.connection.tokens.token if state.connection else None
+        panel.credential = state.connection.credential_info() if state.connection and not profile.signs_jwts else None
         panel.last_event = state.connection.events.history[-1] if state.connection and state.connection.events.history else None
         restore_draft(self.query_one(RequestEditor), self._drafts.get(name))
         view = self.query_one(ResponseView)
@@ -172,7 +173,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, App[int]):
             view.show_idle("No request sent yet for this profile. Pick an endpoint or type a path, then F5.")
         if name in self._in_flight:
             view.show_waiting(self._in_flight[name][1], time.monotonic() - self._in_flight[name][2])
-        if panel.token is None:
+        if panel.token is None and profile.signs_jwts:  # other methods have nothing to mint
             # After the first frame: loading the crypto stack must not delay what people see.
             self.call_after_refresh(self._mint, name)
 

@@ -7,6 +7,7 @@ from textual import work
 
 from ..core.errors import QlikTuiError
 from ..core.events import ConnectionEvent
+from ..core.terminal_text import visible
 from .app_protocol import AppHost
 from .messages import ConnectionEventPosted, TokenReady
 from .screens.simple import TokenScreen, token_text
@@ -58,6 +59,8 @@ class TokenActions(AppHost):
         state = self.workspace.state(message.name)
         if state.connection is not None:
             panel.token = state.connection.tokens.token
+            if not state.profile.signs_jwts:
+                panel.credential = state.connection.credential_info()
 
     def _keep_token_fresh(self) -> None:
         """Re-mint the active profile's token before it expires, so it never shows expired."""
@@ -74,10 +77,24 @@ class TokenActions(AppHost):
     def action_remint(self) -> None:
         """Mint a new token now."""
         if self.workspace and self.workspace.active:
+            if self._not_a_jwt_profile():
+                return
             self._mint(self.workspace.active, now=True)
+
+    def _not_a_jwt_profile(self) -> bool:
+        """Say that the active profile signs in without a JWT (nothing to mint, decode or copy); True if so."""
+        state = self.workspace.state() if self.workspace and self.workspace.active else None
+        if state is None or state.profile.signs_jwts:
+            return False
+        info = state.connection.credential_info() if state.connection else None
+        what = info.label if info else f'auth = "{state.profile.auth}"'
+        self.notify(visible(f"This profile signs in with {what}: qlik-tui mints no token for it."), markup=False)
+        return True
 
     def action_token_details(self) -> None:
         """Show the decoded header and claims (not the token itself)."""
+        if self._not_a_jwt_profile():
+            return
         state = self.workspace.state() if self.workspace and self.workspace.active else None
         token = state.connection.tokens.token if state and state.connection else None
         if token is None:
@@ -91,6 +108,8 @@ class TokenActions(AppHost):
 
     def action_copy_token(self) -> None:
         """ctrl+o, asked for explicitly: the raw token to the terminal's clipboard (OSC 52)."""
+        if self._not_a_jwt_profile():
+            return
         state = self.workspace.state() if self.workspace and self.workspace.active else None
         token = state.connection.tokens.token if state and state.connection else None
         if token is None:

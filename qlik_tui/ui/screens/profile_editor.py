@@ -7,6 +7,7 @@ changed meanwhile) leaves it open with everything typed, and says why.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -26,28 +27,46 @@ from ...core.profiles.loader import parse_toml_text, profile_to_toml, validate_p
 from ...core.profiles.model import Profile, ProfileSet
 from .simple import ConfirmScreen
 
-FIELDS: tuple[tuple[str, str, str, str], ...] = (
-    # key, label, placeholder, which type shows it ("" both)
-    ("url", "URL", "https://host[:port]", ""),
-    ("virtual_proxy", "Virtual proxy", 'prefix, e.g. jwt ("" for the root proxy)', "qseow"),
-    ("key", "Private key", "PEM file (ctrl+g makes a key pair)", ""),
-    ("key_passphrase_env", "Passphrase env", "env var holding the passphrase (optional)", ""),
-    ("cert", "Certificate", "PEM file (optional)", ""),
-    ("key_id", "Key id (kid)", "the IdP's key id", "cloud"),
-    ("issuer", "Issuer (iss)", "the IdP's issuer", "cloud"),
-    ("algorithm", "Algorithm", "RS256 (RS384, RS512 for QSEoW)", ""),
-    ("audience", "Audience", "optional", "qseow"),
-    ("lifetime", "Lifetime", "90, 30m, 1h...", ""),
-    ("ca_bundle", "CA bundle", "optional", ""),
-    ("clock_skew", "Clock skew (s)", "optional, default 5", ""),
-    ("catalog_files", "Catalog files", "OpenAPI files, comma-separated (optional)", ""),
+_JWT = ("qseow:jwt", "cloud:jwt")
+_PASSPHRASE = (*_JWT, "qseow:certificate")
+# Where each secret's source is typed: never the secret itself, only where it is read from.
+SECRET_FIELDS = {"key_passphrase": _PASSPHRASE, "api_key": ("cloud:api_key",), "client_secret": ("cloud:oauth",)}
+SECRET_LABELS = {"key_passphrase": "Passphrase from", "api_key": "API key from", "client_secret": "Secret from"}
+SOURCE_CHOICES = [("variable", "env"), ("file (600)", "file"), ("command", "command")]
+SOURCE_HINTS = {"env": "QLIK_VAR", "file": "~/.secrets/eu (chmod 600)", "command": "pass show qlik/eu"}
+FIELDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    # key, label, placeholder, the "type:auth" pairs that show it (() all)
+    ("url", "URL", "https://host[:port] (certificates: https://host:4242)", ()),
+    ("virtual_proxy", "Virtual proxy", 'prefix, e.g. jwt ("" for the root proxy)', ("qseow:jwt", "qseow:header")),
+    ("header_name", "Header name", "the header the proxy trusts, e.g. X-Qlik-User-Header", ("qseow:header",)),
+    ("user", "User", "userid, or DIRECTORY\\userid", ("qseow:header", "qseow:certificate")),
+    ("client_cert", "Client cert", "QMC's client.pem", ("qseow:certificate",)),
+    ("client_key", "Client key", "QMC's client_key.pem", ("qseow:certificate",)),
+    ("client_id", "Client id", "the OAuth client's id", ("cloud:oauth",)),
+    ("scopes", "Scopes", "optional, e.g. user_default", ("cloud:oauth",)),
+    ("key", "Private key", "PEM file (ctrl+g makes a key pair)", _JWT),
+    ("cert", "Certificate", "PEM file (optional)", _JWT),
+    ("key_id", "Key id (kid)", "the IdP's key id", ("cloud:jwt",)),
+    ("issuer", "Issuer (iss)", "the IdP's issuer", ("cloud:jwt",)),
+    ("algorithm", "Algorithm", "RS256 (RS384, RS512 for QSEoW)", _JWT),
+    ("audience", "Audience", "optional", ("qseow:jwt",)),
+    ("lifetime", "Lifetime", "90, 30m, 1h...", _JWT),
+    ("session_cookie", "Session cookie", "optional: pin the proxy's cookie name", ("qseow:jwt", "qseow:header")),
+    ("ca_bundle", "CA bundle", "optional (certificates: QMC's root.pem)", ()),
+    ("clock_skew", "Clock skew (s)", "optional, default 5", _JWT),
+    ("catalog_files", "Catalog files", "OpenAPI files, comma-separated (optional)", ()),
 )
+METHODS = {
+    "qseow": [("JWT", "jwt"), ("header (virtual proxy)", "header"), ("client certificate (QRS)", "certificate")],
+    "cloud": [("JWT", "jwt"), ("API key", "api_key"), ("OAuth client", "oauth")],
+}
 CLAIM_EXAMPLES = {
     "qseow": 'userDirectory = "LAB"\nuserId = "alice"\n',
     "cloud": 'sub = "alice"\nname = "Alice"\nemail = "alice@example.com"\nemail_verified = true\n',
 }
 # A profile key or claim named in a problem, and the field that holds it.
-_PROBLEM_KEY = re.compile(r"^(?:profile '.*?', )?(?:key `(\w+)`|(name):|(claims?)\b|`(claims)`)")
+_PROBLEM_KEY = re.compile(r"^(?:profile '.*?', )?(?:keys? `(\w+)`|(name):|(claims?)\b|`(claims)`)")
+_SECRET_KEY = re.compile(r"^(api_key|client_secret|key_passphrase)(?:_(?:env|file|command))?$")
 # Saves the profile (name, profile, overwrite) and returns the file's profiles, or raises.
 Saver = Callable[[str, Profile, bool], ProfileSet]
 
@@ -63,6 +82,8 @@ def _typed(key: str, text: str) -> Any:
         return int(text)
     if key == "catalog_files":
         return [part.strip() for part in text.split(",") if part.strip()]
+    if key == "scopes":  # OAuth writes scopes space-separated; people also type commas
+        return text.replace(",", " ").split()
     if key == "url" and text and "://" not in text:
         return f"https://{text}"  # people type the host; the scheme is added, not demanded
     return text
@@ -74,7 +95,23 @@ def field_of(problem: str) -> str | None:
     if match is None:
         return None
     key = next(group for group in match.groups() if group)
+    secret = _SECRET_KEY.match(key)
+    if secret:
+        return f"f-{secret.group(1)}"
     return "f-claims" if key.startswith("claim") else f"f-{key}"
+
+
+def _shows(where: tuple[str, ...], kind: str, auth: str) -> bool:
+    return not where or f"{kind}:{auth}" in where
+
+
+def _secret_source(raw: dict[str, Any], name: str) -> tuple[str, str]:
+    """(source kind, where) of secret `name` in a profile table: ("env", "") when it names none."""
+    for kind in ("env", "file", "command"):
+        value = raw.get(f"{name}_{kind}")
+        if value is not None:
+            return kind, shlex.join(value) if isinstance(value, list) else str(value)
+    return "env", ""
 
 
 class ProfileEditor(ModalScreen["tuple[str, ProfileSet] | None"]):
@@ -100,6 +137,7 @@ class ProfileEditor(ModalScreen["tuple[str, ProfileSet] | None"]):
         )
         self.initial_name = name
         self.kind = str(self.raw.get("type", "qseow"))
+        self.auth = str(self.raw.get("auth", "jwt"))
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="modal-box editor-box") as box:
@@ -112,11 +150,20 @@ class ProfileEditor(ModalScreen["tuple[str, ProfileSet] | None"]):
                 yield Label("Type", classes="field-label")
                 choices = [("QSEoW virtual proxy", "qseow"), ("Qlik Cloud tenant", "cloud")]
                 yield Select(choices, value=self.kind, allow_blank=False, id="f-type", compact=True)
-            for key, label, placeholder, only in FIELDS:
-                with Horizontal(classes=f"field-row only-{only or 'both'}"):
+            with Horizontal(classes="field-row"):
+                yield Label("Sign-in", classes="field-label")
+                yield Select(METHODS[self.kind], value=self.auth, allow_blank=False, id="f-auth", compact=True)
+            for key, label, placeholder, _ in FIELDS:
+                with Horizontal(classes="field-row", id=f"row-{key}"):
                     yield Label(label, classes="field-label")
                     value = _shown(self.raw.get(key, ""))
                     yield Input(value, id=f"f-{key}", placeholder=placeholder, compact=True, select_on_focus=False)
+            for name in SECRET_FIELDS:
+                source, where = _secret_source(self.raw, name)
+                with Horizontal(classes="field-row", id=f"row-{name}"):
+                    yield Label(SECRET_LABELS[name], classes="field-label")
+                    yield Select(SOURCE_CHOICES, value=source, allow_blank=False, id=f"f-{name}-source", compact=True)
+                    yield Input(where, id=f"f-{name}", placeholder=SOURCE_HINTS[source], compact=True, select_on_focus=False)
             with Horizontal(classes="field-row"):
                 yield Label("Verify TLS", classes="field-label")
                 verify = self.raw.get("verify_tls")
@@ -127,7 +174,7 @@ class ProfileEditor(ModalScreen["tuple[str, ProfileSet] | None"]):
                     id="f-verify_tls",
                     compact=True,
                 )
-            yield Label("Claims (TOML: name = value)")
+            yield Label("Claims (TOML: name = value)", id="claims-label")
             claims = self.raw.get("claims")
             yield TextArea(
                 tomli_w.dumps(claims) if claims else CLAIM_EXAMPLES[self.kind], id="f-claims", soft_wrap=False, compact=True
@@ -139,24 +186,42 @@ class ProfileEditor(ModalScreen["tuple[str, ProfileSet] | None"]):
                 yield Button("Cancel (Esc)", id="cancel", compact=True)
 
     def on_mount(self) -> None:
-        self._show_type(self.kind)
+        self._show_fields()
         self.query_one("#f-name", Input).focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id != "f-type" or str(event.value) == self.kind:
+        select_id = str(event.select.id)
+        if select_id.endswith("-source"):
+            field = self.query_one(f"#{select_id.removesuffix('-source')}", Input)
+            field.placeholder = SOURCE_HINTS[str(event.value)]
+            return
+        if select_id == "f-auth":
+            self.auth = str(event.value)
+            self._show_fields()
+            return
+        if select_id != "f-type" or str(event.value) == self.kind:
             return
         claims = self.query_one("#f-claims", TextArea)
         if claims.text == CLAIM_EXAMPLES[self.kind]:  # still the other product's template: not the user's text
             claims.text = CLAIM_EXAMPLES[str(event.value)]
         self.kind = str(event.value)
-        self._show_type(self.kind)
+        methods = METHODS[self.kind]
+        if self.auth not in {value for _, value in methods}:
+            self.auth = "jwt"  # header/certificate are QSEoW's, API keys/OAuth Cloud's
+        self.query_one("#f-auth", Select).set_options(methods)
+        self.query_one("#f-auth", Select).value = self.auth
+        self._show_fields()
 
-    def _show_type(self, kind: str) -> None:
-        other = "cloud" if kind == "qseow" else "qseow"
-        for widget in self.query(f".only-{other}"):
-            widget.display = False
-        for widget in self.query(f".only-{kind}"):
-            widget.display = True
+    def _show_fields(self) -> None:
+        """Only the fields of the chosen product and sign-in method."""
+        for key, _, _, where in FIELDS:
+            self.query_one(f"#row-{key}").display = _shows(where, self.kind, self.auth)
+        for name, where in SECRET_FIELDS.items():
+            self.query_one(f"#row-{name}").display = _shows(where, self.kind, self.auth)
+        jwt = self.auth == "jwt"
+        self.query_one("#claims-label").display = jwt
+        self.query_one("#f-claims").display = jwt
+        self.query_one("#keygen").display = jwt
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {"save": self.action_save, "keygen": self.action_keygen}
@@ -175,16 +240,25 @@ class ProfileEditor(ModalScreen["tuple[str, ProfileSet] | None"]):
         elif name in self.existing and name != self.original_name:
             problems.append(f"name: a profile named '{name}' exists already")
         kind = str(self.query_one("#f-type", Select).value)
+        auth = str(self.query_one("#f-auth", Select).value)
         raw: dict[str, Any] = {"type": kind}
-        for key, _, _, only in FIELDS:
-            if only and only != kind:
+        if auth != "jwt":
+            raw["auth"] = auth
+        for key, _, _, where in FIELDS:
+            if not _shows(where, kind, auth):
                 continue
             value = self.query_one(f"#f-{key}", Input).value.strip()
             if value or key == "virtual_proxy":
                 raw[key] = _typed(key, value)
+        for secret, where in SECRET_FIELDS.items():
+            value = self.query_one(f"#f-{secret}", Input).value.strip()
+            if value and _shows(where, kind, auth):
+                raw[f"{secret}_{self.query_one(f'#f-{secret}-source', Select).value}"] = value
         verify = str(self.query_one("#f-verify_tls", Select).value)
         if verify != "default":
             raw["verify_tls"] = verify == "true"
+        if auth != "jwt":
+            return name, raw, problems
         try:
             raw["claims"] = parse_toml_text(self.query_one("#f-claims", TextArea).text)
         except ValueError as exc:
@@ -239,6 +313,9 @@ class ProfileEditor(ModalScreen["tuple[str, ProfileSet] | None"]):
 
     def action_keygen(self) -> None:
         """Generate a key pair next to the profiles file and fill in the key and certificate paths."""
+        if self.auth != "jwt":
+            self.notify("Key pairs are for JWT sign-in; this method uses files from Qlik (or a secret's source).")
+            return
         name = self.query_one("#f-name", Input).value.strip() or "profile"
         relative = Path("keys") / re.sub(r"[^A-Za-z0-9._-]", "_", name)
         if (self.base_dir / relative / "private.pem").exists():

@@ -1,6 +1,8 @@
-"""The live token: who it speaks for, a countdown to `exp`, and the last connection event.
+"""What signs the requests: who it speaks for, a countdown to expiry, and the last connection event.
 
-The raw token is never shown here; a key opens the decoded claims, another copies it.
+For JWT profiles the minted token (the raw token is never shown here; a key opens the decoded
+claims, another copies it); for the other sign-in methods the connection's `credential_info()`:
+the API key's expiry, the OAuth access token's countdown, the client certificate, the header.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from ...core.auth.credential import CredentialInfo
 from ...core.auth.key_permissions import loose_key_mode
 from ...core.events import PREFIX_IN_PATH, ConnectionEvent
 from ...core.profiles.model import Profile
@@ -23,6 +26,14 @@ if TYPE_CHECKING:
     from ...core.auth.tokens import MintedToken
 
 WARN_SECONDS = 60
+WARN_DAYS = 7  # API keys and certificates: a week's notice
+# What the panel says for a method before its first request (nothing is read until it is needed).
+PENDING = {
+    "api_key": "API key: read at the first request",
+    "oauth": "OAuth client: no access token yet",
+    "certificate": "client certificate: loaded at the first request",
+    "header": "header authentication",
+}
 
 
 def countdown(seconds: float) -> str:
@@ -34,12 +45,22 @@ def countdown(seconds: float) -> str:
     return text if seconds > 0 else f"expired {text} ago"
 
 
+def long_countdown(seconds: float) -> str:
+    """countdown() up to two days, then '89 days' / 'expired 3 days ago'."""
+    days = int(abs(seconds) // 86400)
+    if days < 2:
+        return countdown(seconds)
+    return f"{days} days" if seconds > 0 else f"expired {days} days ago"
+
+
 class TokenPanel(Static):
     """Shows the active profile's token; updated every second."""
 
     token: reactive[MintedToken | None] = reactive(None, always_update=True)
     profile: reactive[Profile | None] = reactive(None, always_update=True)
     last_event: reactive[ConnectionEvent | None] = reactive(None, always_update=True)
+    # what signs the requests of a profile that does not sign in with a JWT (None before any request)
+    credential: reactive[CredentialInfo | None] = reactive(None, always_update=True)
     failure: reactive[str] = reactive("")
 
     def __init__(self, clock: Callable[[], float] = time.time, **kwargs: Any) -> None:
@@ -53,7 +74,11 @@ class TokenPanel(Static):
     def watch_token(self, _: Any) -> None:
         self.refresh_text()
 
-    def watch_profile(self, _: Any) -> None:
+    def watch_profile(self, profile: Profile | None) -> None:
+        self.border_title = "Token" if profile is None or profile.signs_jwts else "Sign-in"
+        self.refresh_text()
+
+    def watch_credential(self, _: Any) -> None:
         self.refresh_text()
 
     def watch_last_event(self, event: ConnectionEvent | None) -> None:
@@ -74,6 +99,8 @@ class TokenPanel(Static):
         if self.failure:
             text.append(self.failure + "\n", style="bold")
             self.add_class("-expired")
+        elif profile is not None and not profile.signs_jwts:
+            self._credential_text(text, profile)
         elif token is None:
             text.append("no token yet\n")
         else:
@@ -85,10 +112,43 @@ class TokenPanel(Static):
             text.append("⏱ " + countdown(left) + "\n", style="bold")
             text.append(f"issued  {iso(token.issued_at)[11:19]} UTC\nexpires {iso(token.expires_at)[11:19]} UTC\n")
         # Stat'd on every redraw (once a second): a chmod in another terminal clears it live.
-        mode = loose_key_mode(profile.key_path) if profile is not None else None
-        if profile is not None and mode is not None:
-            text.append(f"⚠ key mode {mode:04o}: chmod 600 {visible(str(profile.key_path))}\n", style="bold")
+        key_path = _private_key_path(profile)
+        mode = loose_key_mode(key_path) if key_path is not None else None
+        if key_path is not None and mode is not None:
+            text.append(f"⚠ key mode {mode:04o}: chmod 600 {visible(str(key_path))}\n", style="bold")
         if self.last_event is not None:
             at = iso(self.last_event.at)[11:19]
             text.append(f"{at} {self.last_event.describe()}", style="italic")
         self.update(text)
+
+    def _credential_text(self, text: Text, profile: Profile) -> None:
+        """The credential of a profile that does not sign in with a JWT: label, expiry, details."""
+        info = self.credential
+        if info is None:
+            text.append(PENDING.get(profile.auth, profile.auth) + "\n")
+            if profile.auth == "header":
+                text.append(visible(f"{getattr(profile, 'header_name', '')}: {getattr(profile, 'user', '')}") + "\n")
+            return
+        text.append(visible(info.label) + "\n")
+        left = info.seconds_left(self.clock())
+        if left is not None and info.expires_at is not None:
+            short = info.kind == "oauth"  # an access token lives minutes; keys and certificates months
+            lifetime = (info.expires_at - info.issued_at) if info.issued_at else 300.0
+            if left <= 0:
+                self.add_class("-expired")
+            elif left <= (min(WARN_SECONDS, lifetime * 0.2) if short else WARN_DAYS * 86400):
+                self.add_class("-warning")
+            text.append("⏱ " + (countdown(left) if short else long_countdown(left)) + "\n", style="bold")
+            when = iso(info.expires_at)
+            text.append(f"expires {when[11:19] if short else when[:10]}{' UTC' if short else ''}\n")
+        for line in info.details[:3]:  # the panel is small: what matters first
+            text.append(visible(line) + "\n")
+
+
+def _private_key_path(profile: Profile | None) -> Any:
+    """The private key file the profile reads (the JWT key, or a client certificate's key), if any."""
+    if profile is None:
+        return None
+    if profile.signs_jwts:
+        return profile.key_path
+    return getattr(profile, "client_key_path", None)
