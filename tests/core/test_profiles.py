@@ -35,7 +35,10 @@ def test_loads_both_kinds(profiles_file: Path, keys: GeneratedKeys) -> None:
 
 def test_example_file_is_valid() -> None:
     ps = load_profiles(Path(__file__).parents[2] / "profiles.example.toml")
-    assert set(ps.names()) == {"prod", "eu"}
+    assert ps.names() == ["prod", "eu", "header", "qrs", "eu-key", "eu-m2m"] and not ps.broken
+    # one commented example per sign-in method
+    methods = {f"{p.type}:{p.auth}" for p in ps.profiles.values()}
+    assert methods == {"qseow:jwt", "qseow:header", "qseow:certificate", "cloud:jwt", "cloud:api_key", "cloud:oauth"}
 
 
 def test_relative_and_env_paths(tmp_path: Path, keys: GeneratedKeys, monkeypatch: pytest.MonkeyPatch) -> None:
