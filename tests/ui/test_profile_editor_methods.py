@@ -115,3 +115,45 @@ async def test_editing_an_existing_header_profile_shows_its_values(tmp_path: Pat
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not isinstance(app.screen, ProfileEditor), what="the editor to close")
     assert path.read_text() == HEADER.replace('"X-User"', '"X-Qlik-User-Header"')
+
+
+async def test_keys_without_a_field_survive_an_edit(tmp_path: Path) -> None:
+    path = tmp_path / "profiles.toml"
+    path.write_text(HEADER + 'session_cache = false\n\n[profiles.hdr.vars]\napp_id = "f9e8"  # the sales app\n')
+    app = make_app(path, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        editor = await open_editor(pilot, "f3")
+        editor.query_one("#f-user", Input).value = "bob"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ProfileEditor), what="the editor to close")
+    profile = load_profiles(path).profiles["hdr"]
+    assert profile.user == "bob" and profile.vars == {"app_id": "f9e8"} and profile.session_cache is False
+    assert 'app_id = "f9e8"  # the sales app' in path.read_text()
+
+
+async def test_palette_check_of_an_api_key_profile_shows_the_offline_findings(tmp_path: Path) -> None:
+    from textual.command import CommandPalette
+    from textual.widgets import OptionList
+
+    from qlik_tui.ui.screens.profile_check import ProfileCheckScreen
+
+    path = tmp_path / "profiles.toml"
+    path.write_text('[profiles.eu]\ntype = "cloud"\nauth = "api_key"\nurl = "https://t.invalid"\napi_key_file = "eu.key"\n')
+    (tmp_path / "eu.key").write_text("not-a-jwt-secret\n")
+    (tmp_path / "eu.key").chmod(0o600)
+    app = make_app(path, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"check profile eu")
+
+        def offered() -> bool:
+            options = app.screen.query_one(OptionList)
+            return options.option_count > 0 and "Check profile eu" in str(options.get_option_at_index(0).prompt)
+
+        await wait_until(pilot, offered, what="the palette entry")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ProfileCheckScreen))
+        body = app.screen.query_one("#profile-check-body", Static)
+        await wait_until(pilot, lambda: "is not a Qlik API key" in str(body.render()), what="the finding")
+        assert "not-a-jwt-secret" not in str(body.render())

@@ -1,8 +1,11 @@
 """Palette action "Check profile NAME against the server": the `profiles check --online`
-comparison, shown in a box as it arrives (the same core function as the CLI)."""
+comparison, shown in a box as it arrives (the same core function as the CLI). Profiles that
+do not sign in with a JWT get `profiles check`'s offline findings (certificate, CA bundle,
+secret source, expiry): the server has no JWT settings to compare for them."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -19,6 +22,7 @@ from ...core.errors import QlikTuiError
 from ...core.terminal_text import visible
 
 if TYPE_CHECKING:
+    from ...core.auth.offline_check import Finding
     from ...core.http.connection import Connection
     from ...core.http.profile_probe import ProbeReport
     from ...core.workspace import Workspace
@@ -50,6 +54,18 @@ def report_text(report: ProbeReport) -> Text:
     return text
 
 
+def findings_text(auth: str, findings: list[Finding]) -> Text:
+    """The offline check's findings, one per line, then the verdict."""
+    text = Text()
+    for finding in findings:
+        text.append(f"{'!' if finding.warning else '✓'} {finding.label}: ", style="italic" if finding.warning else "bold")
+        text.append(visible(finding.text) + "\n")
+    warnings = sum(1 for f in findings if f.warning)
+    verdict = f"Offline checks pass ({warnings} warning(s))." if warnings else "Offline checks pass."
+    text.append(f"\n{verdict} auth = {auth}: there are no JWT settings on the server to compare.", style="bold")
+    return text
+
+
 class ProfileCheckScreen(ModalScreen[None]):
     """Compare one profile with its server; Esc or q closes."""
 
@@ -58,10 +74,13 @@ class ProfileCheckScreen(ModalScreen[None]):
     class Checked(Message):
         """The comparison is done (or failed with `error`)."""
 
-        def __init__(self, report: ProbeReport | None, error: QlikTuiError | None = None) -> None:
+        def __init__(
+            self, report: ProbeReport | None, error: QlikTuiError | None = None, findings: list[Finding] | None = None
+        ) -> None:
             super().__init__()
             self.report = report
             self.error = error
+            self.findings = findings
 
     def __init__(self, profile_name: str, connection: Connection) -> None:
         super().__init__()
@@ -83,6 +102,13 @@ class ProfileCheckScreen(ModalScreen[None]):
         from ...core.http.profile_probe import probe  # deferred: only this action needs it
 
         try:
+            if not self.connection.profile.signs_jwts:
+                from ...core.auth.offline_check import check_offline
+
+                # a thread: a secret command may take seconds, the screen must not freeze meanwhile
+                found = await asyncio.to_thread(lambda: list(check_offline(self.connection.profile)))
+                self.post_message(self.Checked(None, findings=found))
+                return
             self.post_message(self.Checked(await probe(self.connection)))
         except QlikTuiError as exc:
             self.post_message(self.Checked(None, exc))
@@ -91,6 +117,8 @@ class ProfileCheckScreen(ModalScreen[None]):
         body = self.query_one("#profile-check-body", Static)
         if message.report is not None:
             body.update(report_text(message.report))
+        elif message.findings is not None:
+            body.update(findings_text(self.connection.profile.auth, message.findings))
         elif message.error is not None:
             body.update(Text("\n".join(visible(line) for line in message.error.lines())))
 
@@ -115,7 +143,8 @@ def check_commands(workspace: Workspace | None, push: Callable[[ProfileCheckScre
         "qseow": "claim names, audience, certificate, session cookie, host allow list, clock, TLS",
         "cloud": "issuer, key id, certificate, clock, TLS",
     }
+    offline = "offline: certificate and key, CA bundle, secret source, expiry"
     return [
-        (f"Check profile {name} against the server", compared[profile.type], opener(name))
+        (f"Check profile {name} against the server", compared[profile.type] if profile.signs_jwts else offline, opener(name))
         for name, profile in workspace.profile_set.profiles.items()
     ]

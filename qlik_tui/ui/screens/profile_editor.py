@@ -257,6 +257,9 @@ class ProfileEditor(ModalScreen["tuple[str, ProfileSet] | None"]):
         verify = str(self.query_one("#f-verify_tls", Select).value)
         if verify != "default":
             raw["verify_tls"] = verify == "true"
+        for kept in ("vars", "session_cache"):  # keys the form has no field for: kept as they are, never dropped
+            if kept in self.raw:
+                raw[kept] = self.raw[kept]
         if auth != "jwt":
             return name, raw, problems
         try:
