@@ -48,11 +48,11 @@ def run_list(args: argparse.Namespace) -> int:
     default = profile_set.default
     if args.json:
         rows: list[dict[str, Any]] = [
-            {"name": n, "type": p.type, "url": p.url, "default": n == default, "problems": []}
+            {"name": n, "type": p.type, "auth": p.auth, "url": p.url, "default": n == default, "problems": []}
             for n, p in profile_set.profiles.items()
         ]
         rows += [
-            {"name": n, "type": None, "url": None, "default": n == default, "problems": problems}
+            {"name": n, "type": None, "auth": None, "url": None, "default": n == default, "problems": problems}
             for n, problems in profile_set.broken.items()
         ]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -65,7 +65,8 @@ def run_list(args: argparse.Namespace) -> int:
         mark = "*" if name == default else " "
         where = profile.url + (f"/{profile.virtual_proxy}" if profile.type == "qseow" and profile.virtual_proxy else "")
         warn = "  (TLS verification off)" if profile.tls_verification_off else ""
-        print(visible(f"{mark} {name:<{width}}  {profile.type:<5}  {where}{warn}"))
+        method = f"  [{profile.auth}]" if profile.auth != "jwt" else ""  # JWT, the default, goes unsaid
+        print(visible(f"{mark} {name:<{width}}  {profile.type:<5}  {where}{method}{warn}"))
     for name, problems in profile_set.broken.items():
         mark = "*" if name == default else " "
         count = plural(len(problems), "problem")

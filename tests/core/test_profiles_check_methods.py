@@ -174,3 +174,12 @@ def test_header_profile_says_what_it_sends(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "header     X-Qlik-User-Header: alice on every request to https://qs.example.com/hdr" in proc.stdout
     assert "nothing to compare for auth = header" in proc.stdout
+
+
+def test_profiles_list_names_the_method(tmp_path: Path) -> None:
+    example = Path(__file__).parents[2] / "profiles.example.toml"
+    text = run_cli("profiles", "list", "--profiles", str(example)).stdout.splitlines()
+    assert text[0].startswith("* prod ") and "[" not in text[0]
+    assert text[3].startswith("  qrs ") and text[3].endswith("https://qliksense.example.com:4242  [certificate]")
+    rows = json.loads(run_cli("profiles", "list", "--json", "--profiles", str(example)).stdout)
+    assert [r["auth"] for r in rows] == ["jwt", "jwt", "header", "certificate", "api_key", "oauth"]
