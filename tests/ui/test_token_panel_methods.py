@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 
 from qlik_tui.core.auth.credential import CredentialInfo
-from qlik_tui.core.profiles.model import CloudProfile, QseowProfile
+from qlik_tui.core.profiles.model import CloudProfile, QseowProfile, SecretSource
 from qlik_tui.ui.widgets.token_panel import TokenPanel
 
 from .conftest import make_app, settle, wait_until
@@ -28,9 +28,12 @@ async def test_api_key_expiry_in_days_and_a_week_warning(tmp_path: Path) -> None
     app = PanelApp()
     async with app.run_test(size=(80, 24)) as pilot:
         panel = app.query_one(TokenPanel)
-        panel.profile = CloudProfile(name="eu", url="https://t", base_dir=tmp_path, auth="api_key")
+        panel.profile = CloudProfile(
+            name="eu", url="https://t", base_dir=tmp_path, auth="api_key", secrets={"api_key": SecretSource("env", "EU_KEY")}
+        )
         await pilot.pause()
-        assert panel.border_title == "Sign-in" and "API key: read at the first request" in text(panel)
+        assert panel.border_title == "Sign-in"
+        assert text(panel) == "API key\nread at the first request\nfrom $EU_KEY (api_key_env)\n"
         panel.credential = CredentialInfo("api_key", "API key for 64f1a2", expires_at=NOW + 90 * 86400 + 60)
         await pilot.pause()
         assert "API key for 64f1a2\n⏱ 90 days\nexpires 2027-04-15" in text(panel)
@@ -105,6 +108,6 @@ async def test_app_mints_nothing_for_other_methods_and_says_so(tmp_path: Path) -
         await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: any("mints no token" in str(n.message) for n in app._notifications))
         await pilot.press("f2")
-        await wait_until(pilot, lambda: "API key: read at the first request" in text(panel), what="the API key profile")
+        await wait_until(pilot, lambda: "from $NOT_SET_ANYWHERE (api_key_env)" in text(panel), what="the API key profile")
         await settle(pilot)
         assert panel.token is None and not panel.failure

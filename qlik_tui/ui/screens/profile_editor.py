@@ -148,7 +148,7 @@ class ProfileEditor(ModalScreen["tuple[str, ProfileSet] | None"]):
                 yield Input(self.initial_name, id="f-name", compact=True, placeholder="e.g. prod")
             with Horizontal(classes="field-row"):
                 yield Label("Type", classes="field-label")
-                choices = [("QSEoW virtual proxy", "qseow"), ("Qlik Cloud tenant", "cloud")]
+                choices = [("QSEoW (Qlik Sense Enterprise)", "qseow"), ("Qlik Cloud tenant", "cloud")]
                 yield Select(choices, value=self.kind, allow_blank=False, id="f-type", compact=True)
             with Horizontal(classes="field-row"):
                 yield Label("Sign-in", classes="field-label")

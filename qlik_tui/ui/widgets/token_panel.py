@@ -29,7 +29,7 @@ WARN_SECONDS = 60
 WARN_DAYS = 7  # API keys and certificates: a week's notice
 # What the panel says for a method before its first request (nothing is read until it is needed).
 PENDING = {
-    "api_key": "API key: read at the first request",
+    "api_key": "read at the first request",
     "oauth": "OAuth client: no access token yet",
     "certificate": "client certificate: loaded at the first request",
     "header": "header authentication",
@@ -126,6 +126,9 @@ class TokenPanel(Static):
         info = self.credential
         if info is None:
             text.append(PENDING.get(profile.auth, profile.auth) + "\n")
+            source = profile.secrets.get("api_key") if profile.auth == "api_key" else None
+            if source is not None:  # where it will come from (never the key)
+                text.append(visible(f"from {source.describe('api_key')}") + "\n")
             if profile.auth == "header":
                 text.append(visible(f"{getattr(profile, 'header_name', '')}: {getattr(profile, 'user', '')}") + "\n")
             return
