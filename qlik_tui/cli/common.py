@@ -87,11 +87,12 @@ def selected_profile(args: argparse.Namespace) -> Profile:
     Warnings go to stderr, one line each: other profiles that are broken (so a typo in one
     never goes unnoticed while the others keep working), and a private key others can read.
     """
-    from ..core.auth.key_permissions import key_file_warning
+    from ..core.auth.key_permissions import key_file_warning, private_key_path
 
     profile_set = load_set(args)
     profile = pick_profile(profile_set, getattr(args, "profile", None))
-    for line in (broken_warning(profile_set, profile.name), key_file_warning(profile.key_path)):
+    key_path = private_key_path(profile)
+    for line in (broken_warning(profile_set, profile.name), key_file_warning(key_path) if key_path else None):
         if line:
             warn(line)
     return profile

@@ -111,3 +111,20 @@ async def test_app_mints_nothing_for_other_methods_and_says_so(tmp_path: Path) -
         await wait_until(pilot, lambda: "from $NOT_SET_ANYWHERE (api_key_env)" in text(panel), what="the API key profile")
         await settle(pilot)
         assert panel.token is None and not panel.failure
+
+
+async def test_a_client_key_open_to_others_is_flagged(tmp_path: Path) -> None:
+    key = tmp_path / "client_key.pem"
+    key.write_text("-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n")
+    key.chmod(0o644)
+    app = PanelApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(TokenPanel)
+        panel.profile = QseowProfile(
+            name="qrs", url="https://qs:4242", base_dir=tmp_path, auth="certificate", user="D\\u", client_key="client_key.pem"
+        )
+        await pilot.pause()
+        assert f"⚠ key mode 0644: chmod 600 {key}" in text(panel)
+        key.chmod(0o600)
+        panel.refresh_text()
+        assert "key mode" not in text(panel)

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..profiles.model import Profile
 
 GROUP_OR_OTHERS = 0o077
 PEM_SCAN = 64 * 1024  # a PEM key is a few kB; what follows is not read
@@ -43,3 +47,10 @@ def key_file_warning(path: Path) -> str | None:
         return None
     who = " and ".join(w for w, bits in (("group", 0o070), ("others", 0o007)) if mode & bits)
     return f"private key {path} is open to {who} (mode {mode:04o}): run chmod 600 {path}"
+
+
+def private_key_path(profile: Profile) -> Path | None:
+    """The private key file a profile reads: the JWT signing key, or a client certificate's key; None otherwise."""
+    if profile.signs_jwts:
+        return profile.key_path
+    return getattr(profile, "client_key_path", None)

@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from ...core.auth.credential import CredentialInfo
-from ...core.auth.key_permissions import loose_key_mode
+from ...core.auth.key_permissions import loose_key_mode, private_key_path
 from ...core.events import PREFIX_IN_PATH, ConnectionEvent
 from ...core.profiles.model import Profile
 from ...core.terminal_text import visible
@@ -112,7 +112,7 @@ class TokenPanel(Static):
             text.append("⏱ " + countdown(left) + "\n", style="bold")
             text.append(f"issued  {iso(token.issued_at)[11:19]} UTC\nexpires {iso(token.expires_at)[11:19]} UTC\n")
         # Stat'd on every redraw (once a second): a chmod in another terminal clears it live.
-        key_path = _private_key_path(profile)
+        key_path = private_key_path(profile) if profile is not None else None
         mode = loose_key_mode(key_path) if key_path is not None else None
         if key_path is not None and mode is not None:
             text.append(f"⚠ key mode {mode:04o}: chmod 600 {visible(str(key_path))}\n", style="bold")
@@ -146,12 +146,3 @@ class TokenPanel(Static):
             text.append(f"expires {when[11:19] if short else when[:10]}{' UTC' if short else ''}\n")
         for line in info.details[:3]:  # the panel is small: what matters first
             text.append(visible(line) + "\n")
-
-
-def _private_key_path(profile: Profile | None) -> Any:
-    """The private key file the profile reads (the JWT key, or a client certificate's key), if any."""
-    if profile is None:
-        return None
-    if profile.signs_jwts:
-        return profile.key_path
-    return getattr(profile, "client_key_path", None)
