@@ -147,3 +147,9 @@ def test_key_passphrase_from_a_file_or_command(tmp_path: Path, keys: GeneratedKe
     fresh.write_bytes(pem)
     with pytest.raises(KeyFileError, match="others can read"):
         load_private_key(fresh, SecretSource("file", "pass"), base_dir=tmp_path)
+
+
+def test_a_command_that_closes_its_output_before_exiting_is_not_killed(tmp_path: Path) -> None:
+    """coreutils close stdout/stderr and then exit: killing in between turned success into exit -9."""
+    code = f"import os, time; os.write(1, {SECRET!r}.encode() + bytes([10])); os.close(1); os.close(2); time.sleep(0.3)"
+    assert resolve_secret(profile(tmp_path, SecretSource("command", (PY, "-c", code))), "api_key") == SECRET

@@ -62,7 +62,14 @@ def run_bounded(argv: list[str], *, timeout: float, max_stdout: int) -> CommandR
                 break
             # Short waits: the exit is polled between them, so pipes a helper holds never make us wait.
             too_much = _read_ready(selector, out, err, min(left, 0.05), max_stdout)
-    _kill_group(process)
+    if not (timed_out or too_much):
+        # Both pipes closed is not the end: a program may close them before it exits (coreutils
+        # does), and killing it in that window would turn its success into "killed".
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            timed_out = True
+    _kill_group(process)  # whatever it started and left behind
     try:
         code = process.wait(timeout=2)
     except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL does not wait for anyone
