@@ -195,3 +195,19 @@ def test_hand_written_file_keeps_its_comments_through_a_save(tmp_path: Path) -> 
     assert "user = 'INTERNAL\\sa_api'" in saved and 'ca_bundle = "certs/root2.pem"' in saved
     assert after.profiles["eu"] == before.profiles["eu"]
     assert after.profiles["qrs"] == edited
+
+
+@pytest.mark.parametrize("client_id", ["abc def", "clïent"])
+def test_client_id_is_one_ascii_word(tmp_path: Path, client_id: str) -> None:
+    found = problems(
+        tmp_path, f'type = "cloud"\nauth = "oauth"\nurl = "https://t"\nclient_id = "{client_id}"\nclient_secret_env = "S"\n'
+    )
+    assert len(found) == 1 and found[0].startswith("key `client_id`") and "copy the id again" in found[0]
+
+
+def test_key_passphrase_env_keeps_working(tmp_path: Path) -> None:
+    profile = loads(
+        tmp_path,
+        'type = "qseow"\nurl = "https://q"\nkey = "k.pem"\nkey_passphrase_env = "QS_PASS"\n[profiles.p.claims]\nuserId = "a"\n',
+    )
+    assert profile.key_passphrase_env == "QS_PASS" and profile.secrets["key_passphrase"] == SecretSource("env", "QS_PASS")

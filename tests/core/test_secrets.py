@@ -153,3 +153,22 @@ def test_a_command_that_closes_its_output_before_exiting_is_not_killed(tmp_path:
     """coreutils close stdout/stderr and then exit: killing in between turned success into exit -9."""
     code = f"import os, time; os.write(1, {SECRET!r}.encode() + bytes([10])); os.close(1); os.close(2); time.sleep(0.3)"
     assert resolve_secret(profile(tmp_path, SecretSource("command", (PY, "-c", code))), "api_key") == SECRET
+
+
+def test_a_jwt_profile_mints_with_a_passphrase_from_a_command(tmp_path: Path, keys: GeneratedKeys) -> None:
+    from qlik_tui.core.auth.tokens import decode, mint
+    from qlik_tui.core.profiles.loader import load_profiles
+
+    key = load_private_key(keys.key_path)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.BestAvailableEncryption(b"cmd-pass")
+    )
+    (tmp_path / "enc.pem").write_bytes(pem)
+    (tmp_path / "profiles.toml").write_text(
+        f'[profiles.p]\ntype = "qseow"\nurl = "https://q"\nkey = "enc.pem"\ncert = "{keys.cert_path}"\n'
+        f"key_passphrase_command = [{PY!r}, '-c', 'print(\"cmd-pass\")']\n"
+        '[profiles.p.claims]\nuserDirectory = "LAB"\nuserId = "alice"\n'
+    )
+    profile = load_profiles(tmp_path / "profiles.toml").profiles["p"]
+    token = mint(profile)
+    assert decode(token.token, cert=keys.cert_path).signature == "verified"
