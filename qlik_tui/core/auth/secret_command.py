@@ -35,6 +35,8 @@ def run_bounded(argv: list[str], *, timeout: float, max_stdout: int) -> CommandR
 
     Raises OSError (FileNotFoundError, PermissionError...) when the program cannot start.
     """
+    if os.name != "posix":  # pragma: no cover - Windows cannot select() on pipes: the plain way, bounded in time
+        return _run_plain(argv, timeout=timeout, max_stdout=max_stdout)
     process = subprocess.Popen(
         argv,
         stdin=subprocess.DEVNULL,
@@ -79,6 +81,15 @@ def run_bounded(argv: list[str], *, timeout: float, max_stdout: int) -> CommandR
     if timed_out or too_much:
         code = None
     return CommandResult(code, bytes(out), bytes(err), timed_out=timed_out, too_much=too_much)
+
+
+def _run_plain(argv: list[str], *, timeout: float, max_stdout: int) -> CommandResult:  # pragma: no cover - Windows
+    try:
+        done = subprocess.run(argv, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False)
+    except subprocess.TimeoutExpired:
+        return CommandResult(None, b"", b"", timed_out=True)
+    too_much = len(done.stdout) > max_stdout
+    return CommandResult(None if too_much else done.returncode, done.stdout, done.stderr[:STDERR_KEEP], too_much=too_much)
 
 
 def _read_ready(selector: selectors.BaseSelector, out: bytearray, err: bytearray, wait: float, cap: int) -> bool:
