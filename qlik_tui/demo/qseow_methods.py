@@ -16,7 +16,9 @@ from .virtual_proxy import VirtualProxy
 
 HEADER_PROXY = VirtualProxy("hdr", "header", header_name="X-Qlik-Demo-User")  # dynamic directory: DIR\id
 COOKIE_PROXY = VirtualProxy("custom", "jwt", cookie_header="QlikSessionCustom")
-EXTRA_PROXIES = (HEADER_PROXY, COOKIE_PROXY)
+# The same header with a static user directory: the header holds the user id alone.
+STATIC_HEADER_PROXY = VirtualProxy("hdrstatic", "header", header_name="X-Qlik-Demo-User", header_directory="DEMO")
+EXTRA_PROXIES = (HEADER_PROXY, COOKIE_PROXY, STATIC_HEADER_PROXY)
 METHOD_PROFILES = ("demo-qseow-header", "demo-qseow-cert", "demo-qseow-cookie")
 
 
