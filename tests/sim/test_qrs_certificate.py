@@ -28,6 +28,8 @@ COUNT = Request.build("GET", "/qrs/app/count")
 async def test_certificate_profile_reads_the_site(demo: Demo) -> None:
     async with open_connection(profile(demo, "demo-qseow-cert")) as conn:
         assert isinstance(conn, CertificateConnection)
+        before = conn.credential_info()  # the token panel shows it before anything is sent
+        assert before is not None and before.label == "client certificate CN=QlikClient"
         for _ in range(3):
             response = await conn.send(COUNT)
             assert response.ok, response.error
@@ -59,6 +61,12 @@ async def test_simulator_answers_400_to_a_malformed_user_and_refuses_no_certific
     async with httpx.AsyncClient(verify=context) as client:
         answer = await client.get(url, headers=headers)
     assert answer.status_code == 400 and answer.text == BAD_USER_TEXT
+    good = {"X-Qlik-User": "UserDirectory=DEMO; UserId=alice"}
+    async with httpx.AsyncClient(verify=context) as client:
+        unequal = await client.get(url, headers={**good, "X-Qlik-Xrfkey": "ABCDEFGHIJKLMNOP"})
+        allowed = await client.get(url, headers={**good, "X-Qlik-Xrfkey": "abcdefghijklmnop"})
+    assert unequal.status_code == 403 and "XSRF prevention check failed" in unequal.text
+    assert allowed.status_code == 200
     # Without a certificate the server ends the handshake with an alert (read, not raced by a write).
     bare = ssl.create_default_context(cafile=str(qmc / "root.pem"))
     with socket.create_connection(("127.0.0.1", demo.qrs_port_server.port), timeout=5) as raw:

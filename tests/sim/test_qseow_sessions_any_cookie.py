@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+
 from qlik_tui.core.events import SESSION_COOKIE_MISSING, SESSION_LOST, SESSION_STARTED
 from qlik_tui.core.http.connections import open_connection
 from qlik_tui.core.http.types import Request
@@ -97,3 +101,12 @@ async def test_a_cookie_set_before_signing_in_is_not_the_session(demo: Demo) -> 
             assert (await conn.send(Request.build("GET", path))).ok
         assert conn.session_names == {"QlikSessionCustom-HTTP"}  # type: ignore[attr-defined]
     assert demo.qseow.session_count("custom") == 1
+
+
+@pytest.mark.parametrize(("name", "prefix"), [("demo-qseow-header", "hdr"), ("demo-qseow-cookie", "custom")])
+async def test_concurrent_first_requests_share_one_sign_in(demo: Demo, name: str, prefix: str) -> None:
+    async with open_connection(profile(demo, name)) as conn:
+        responses = await asyncio.gather(*(conn.send(Request.build("GET", p)) for p in PATHS * 3))
+        assert all(r.ok for r in responses), [r.error for r in responses if not r.ok]
+        assert conn.events.count(SESSION_STARTED) == 1
+    assert demo.qseow.session_count(prefix) == 1

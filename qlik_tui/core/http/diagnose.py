@@ -84,7 +84,7 @@ def from_exception(
             f"{target}: the server stopped answering (timed out after {timeout:g} s)",
             "the server may be overloaded; try again, or ask for less (a filter, a smaller page)",
         )
-    refusal = tls_refusal(exc, f"{text} {tls_alert or ''}", profile, target, cert_names)
+    refusal = tls_refusal(text, tls_alert, profile, target, cert_names)
     if refusal is not None:
         return refusal
     verify = verify_error(exc)

@@ -108,7 +108,7 @@ _CLOSED_WORDS = ("broken pipe", "reset", "eof", "brokenresource", "without sendi
 
 
 async def handshake_alert(
-    exc: BaseException, profile: Profile, verify: ssl.SSLContext | bool, timeout: float = 3.0
+    exc: BaseException, profile: Profile, verify: ssl.SSLContext | bool, timeout: float = 3.0, listen: float = 1.0
 ) -> str | None:
     """What the server says when it drops a TLS connection with no answer: its alert, or "closed".
 
@@ -116,7 +116,8 @@ async def handshake_alert(
     the client's side of the handshake, so the request races its alert and often only
     "broken pipe" arrives. One more connection that only listens reads the alert itself.
     """
-    if verify_error(exc) is not None or urlsplit(profile.url).scheme != "https":
+    # Only QSEoW has a port that wants client certificates (QRS, 4242).
+    if verify_error(exc) is not None or urlsplit(profile.url).scheme != "https" or profile.type != "qseow":
         return None
     seen: list[BaseException] = []
     current: BaseException | None = exc
@@ -138,7 +139,8 @@ async def handshake_alert(
         reader, writer = await asyncio.wait_for(
             asyncio.open_connection(url.hostname, url.port or 443, ssl=context, server_hostname=url.hostname), timeout
         )
-        data = await asyncio.wait_for(reader.read(1), timeout)
+        # The alert follows the handshake at once; a server that accepted us waits for a request.
+        data = await asyncio.wait_for(reader.read(1), listen)
         return "closed" if not data else None
     except ssl.SSLError as alert:
         return str(alert)[:200]

@@ -10,7 +10,7 @@ import ssl
 
 from ..auth.client_cert import ClientCertificate, client_tls_context, load_client_certificate
 from ..auth.credential import CredentialInfo
-from ..errors import RequestFailed
+from ..errors import QlikTuiError, RequestFailed
 from ..profiles.model import QseowProfile
 from .connection import Connection, Progress, tls_verify
 from .qseow import new_xrfkey
@@ -54,8 +54,15 @@ class CertificateConnection(Connection):
         return client_tls_context(tls_verify(self.profile), self.certificate)
 
     def credential_info(self) -> CredentialInfo | None:
-        """The client certificate's subject and expiry (None until it has been loaded)."""
+        """The client certificate's subject and expiry (None while it cannot be loaded)."""
         cert = self._certificate
+        source = self.profile.secrets.get("key_passphrase")
+        if cert is None and (source is None or source.kind == "env"):
+            # Files only (a passphrase command may wait for a PIN: that waits for the first request).
+            try:
+                cert = self.certificate
+            except QlikTuiError:
+                return None  # the request says why, with its hint
         if cert is None:
             return None
         return CredentialInfo(

@@ -3,7 +3,6 @@ a client certificate the site refuses, and server certificates that name the mac
 
 from __future__ import annotations
 
-import ssl
 from urllib.parse import urlsplit
 
 from ..errors import RequestFailed
@@ -20,7 +19,6 @@ _CERT_REFUSED = (
     "DECRYPT_ERROR",
     "HANDSHAKE_FAILURE",
 )
-_CLOSED = ("broken pipe", "connection reset", "eof occurred", "unexpected eof", "brokenresource")
 HINT_CLIENT_CERT = (
     "use client.pem and client_key.pem exported by this site's QMC (its root.pem signed them); "
     "a certificate from another site, a re-created root or an expired one is refused"
@@ -32,12 +30,17 @@ def _uses_client_cert(profile: Profile) -> bool:
 
 
 def tls_refusal(
-    exc: BaseException, text: str, profile: Profile, target: str, cert_names: list[str] | None
+    text: str, alert: str | None, profile: Profile, target: str, cert_names: list[str] | None
 ) -> RequestFailed | None:
-    """A message and hint for the QSEoW certificate cases, or None for any other failure."""
+    """A message and hint for the QSEoW certificate cases, or None for any other failure.
+
+    `text` is the failure as the request saw it; `alert` what a second, listening connection
+    heard (peer_cert.handshake_alert): the server's TLS alert, "closed", or None.
+    """
     if cert_names is not None:
         return _name_mismatch(profile, target, cert_names)
-    if any(word in text for word in _CERT_REQUIRED):
+    heard = f"{text} {alert or ''}"
+    if any(word in heard for word in _CERT_REQUIRED):
         if _uses_client_cert(profile):
             return RequestFailed(
                 f"{target}: the server refused the TLS handshake: it got no client certificate", HINT_CLIENT_CERT
@@ -47,14 +50,10 @@ def tls_refusal(
             "this is QRS's certificate port (4242): use auth = \"certificate\" with QMC's client_cert and client_key, "
             "or the proxy's port (443) with a virtual proxy",
         )
-    if _uses_client_cert(profile) and urlsplit(profile.url).scheme == "https":
-        lowered = text.lower()
-        if any(word in text for word in _CERT_REFUSED) or (
-            not isinstance(exc, ssl.SSLCertVerificationError) and any(word in lowered for word in _CLOSED)
-        ):
-            # A refused certificate often shows only as a closed connection: the alert is lost
-            # when TLS 1.3 finishes the client's side of the handshake before the server checks.
-            return RequestFailed(f"{target}: the server refused the TLS handshake with this client certificate", HINT_CLIENT_CERT)
+    if _uses_client_cert(profile) and (alert == "closed" or any(word in heard for word in _CERT_REFUSED)):
+        # A refused certificate often shows only as a closed connection: the alert is lost
+        # when TLS 1.3 finishes the client's side of the handshake before the server checks.
+        return RequestFailed(f"{target}: the server refused the TLS handshake with this client certificate", HINT_CLIENT_CERT)
     return None
 
 
