@@ -13,7 +13,7 @@ import time
 
 from ..core.auth.tokens import iso
 from ..core.errors import BodyTooLarge, RequestFailed, TimeLimitExceeded
-from ..core.events import PREFIX_IN_PATH, RATE_LIMITED, RELOGIN_BACKOFF, ConnectionEvent
+from ..core.events import PREFIX_IN_PATH, RATE_LIMITED, RELOGIN_BACKOFF, SESSION_COOKIE_MISSING, ConnectionEvent
 from ..core.http.connections import open_connection
 from ..core.http.deadline import Deadline
 from ..core.http.diagnose import pretty_json_or_text
@@ -93,7 +93,7 @@ def _for_the_cli(exc: RequestFailed) -> RequestFailed:
 
 def _say_without_verbose(event: ConnectionEvent) -> None:
     """Without -v, only what the user must know: waits (429, re-login back-off) and warnings."""
-    if event.kind == PREFIX_IN_PATH:
+    if event.kind in (PREFIX_IN_PATH, SESSION_COOKIE_MISSING):
         _stderr(f"qlik-tui: warning: {visible(event.detail)}")
     elif event.kind in ALWAYS_SAID:
         _stderr(f"qlik-tui: {visible(event.describe())}")

@@ -23,13 +23,20 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
         parents=[shared],
         help="try everything against a built-in Qlik simulator (QSEoW + Qlik Cloud)",
         description="Generate keys, start a simulated QSEoW virtual proxy and Qlik Cloud tenant on loopback, write a "
-        "profiles file (demo-qseow, demo-cloud) and open the TUI on it; --serve only serves.",
+        "profiles file (demo-qseow, demo-cloud, and one per other sign-in) and open the TUI on it; --serve only serves.",
     )
     p.add_argument("--serve", action="store_true", help="only serve: print the profiles file path, then the URLs, until Ctrl-C")
     p.add_argument("--dir", metavar="DIR", help=f"folder for keys, certificates and profiles.toml (default {default_demo_dir()})")
     p.add_argument("--http", action="store_true", help="plain HTTP instead of HTTPS with a private CA")
     p.add_argument("--qseow-port", type=int, default=0, metavar="PORT", help="QSEoW simulator port (default: a free one)")
     p.add_argument("--cloud-port", type=int, default=0, metavar="PORT", help="Qlik Cloud simulator port (default: a free one)")
+    p.add_argument(
+        "--qrs-port",
+        type=int,
+        default=0,
+        metavar="PORT",
+        help="QRS client-certificate port, 4242 on a site (default: a free one)",
+    )
     p.add_argument("--lifetime", default="5m", metavar="DURATION", help="token lifetime in the demo profiles (default 5m)")
     p.add_argument("--apps", type=int, default=60, metavar="N", help="apps on the QSEoW site (default 60)")
     p.add_argument(
@@ -73,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         tls=not args.http,
         qseow_port=args.qseow_port,
         cloud_port=args.cloud_port,
+        qrs_port=args.qrs_port,
         lifetime=args.lifetime,
         openapi_path=openapi,
         app_count=args.apps,
@@ -84,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         if exc.filename is None:  # a socket, not a file: the port is taken or not ours to bind
             raise UsageError(
                 f"cannot start the simulator: {exc.strerror or exc}",
-                "a port may be in use: leave --qseow-port/--cloud-port out to pick free ones",
+                "a port may be in use: leave --qseow-port/--cloud-port/--qrs-port out to pick free ones",
             ) from None
         raise UsageError(
             f"{exc.filename}: cannot write the demo files ({exc.strerror})", "choose a folder you can write with --dir"
@@ -94,6 +102,10 @@ def run(args: argparse.Namespace) -> int:
             print(demo.profiles_path, flush=True)
             print(f"QSEoW virtual proxy  {demo.qseow_server.url}/jwt/qrs/...   (profile demo-qseow)", flush=True)
             print(f"Qlik Cloud tenant    {demo.cloud_server.url}/api/v1/...   (profile demo-cloud)", flush=True)
+            print(f"QSEoW header auth    {demo.qseow_server.url}/hdr/qrs/...   (profile demo-qseow-header)", flush=True)
+            print(f"QSEoW own cookie     {demo.qseow_server.url}/custom/qrs/...   (profile demo-qseow-cookie)", flush=True)
+            if demo.qrs_port_server is not None:
+                print(f"QRS with certificate {demo.qrs_port_server.url}/qrs/...   (profile demo-qseow-cert)", flush=True)
             print(f"try: qlik-tui call --profiles {demo.profiles_path} GET /qrs/app/count", flush=True)
             print("serving until Ctrl-C", file=sys.stderr, flush=True)
             try:

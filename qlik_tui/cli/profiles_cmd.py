@@ -150,6 +150,10 @@ def _check_jwt(profile: Any) -> None:
     from ..core.errors import KeyFileError
     from ..core.terminal_text import visible
 
+    if not profile.signs_jwts:
+        from .profile_methods import check_method
+
+        return check_method(profile, online)
     print(visible(f"profile    {profile.name} ({profile.product}, {profile.url})"))
     minted = mint(profile)
     print(f"key        {profile.key_path}: loaded")

@@ -16,6 +16,7 @@ RATE_LIMITED = "rate limited"
 RELOGIN_BACKOFF = "re-login back-off"
 REDIRECTED = "redirected"
 PREFIX_IN_PATH = "prefix in path"  # a warning: the CLI prints it even without -v
+SESSION_COOKIE_MISSING = "session cookie missing"  # the pinned session_cookie was not set
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,15 @@ from .control import WithControl
 from .faults import Faults
 from .http_server import RunningServer
 from .qrs_data import generate as generate_site
+from .qrs_port_sim import QrsPortSimulator
+from .qseow_methods import EXTRA_PROXIES, METHOD_PROFILES, method_profiles, start_qrs_port
 from .qseow_sim import QseowConfig, QseowSimulator
 from .tls import make_ca_and_server_cert, server_context
 
 DEMO_KEY_ID = "demo-key-1"
 DEMO_ISSUER = "https://qlik-tui.demo/issuer"
 QSEOW_USER = ("DEMO", "alice", "Alice Andersson")
-DEMO_PROFILES = ("demo-qseow", "demo-cloud")
+DEMO_PROFILES = ("demo-qseow", "demo-cloud", *METHOD_PROFILES)
 
 
 @dataclass
@@ -39,6 +41,7 @@ class DemoOptions:
     tls: bool = True
     qseow_port: int = 0
     cloud_port: int = 0
+    qrs_port: int = 0  # QRS with client certificates (4242 on a real site)
     lifetime: str = "5m"
     openapi_path: Path | None = None
     app_count: int = 60
@@ -56,11 +59,15 @@ class Demo:
     cloud: CloudSimulator
     qseow_server: RunningServer
     cloud_server: RunningServer
+    qrs_port: QrsPortSimulator | None = None
+    qrs_port_server: RunningServer | None = None
 
     def stop(self) -> None:
-        """Stop both servers."""
+        """Stop every server."""
         self.qseow_server.stop()
         self.cloud_server.stop()
+        if self.qrs_port_server is not None:
+            self.qrs_port_server.stop()
 
     def __enter__(self) -> Demo:
         return self
@@ -88,6 +95,7 @@ def start_demo(options: DemoOptions) -> Demo:
             prefix="jwt",
             openapi_path=options.openapi_path,
             certificate_pem=(keys_dir / "cert.pem").read_text(),
+            extra_proxies=EXTRA_PROXIES,
         ),
         generate_site(app_count=options.app_count, jwt_users=[QSEOW_USER]),
         faults=options.faults,
@@ -101,11 +109,14 @@ def start_demo(options: DemoOptions) -> Demo:
     )
     qseow_server = RunningServer(WithControl(qseow), port=options.qseow_port, tls=tls)
     cloud_server = RunningServer(WithControl(cloud), port=options.cloud_port, tls=tls)
+    qrs_port, qrs_port_server = start_qrs_port(folder / "qmc", qseow, options.faults, options.qrs_port)
     profiles_path = folder / "profiles.toml"
     doc = demo_profiles(qseow_server.url, cloud_server.url, ca_path, options.lifetime)
+    tls_keys: dict[str, Any] = {"ca_bundle": str(ca_path)} if ca_path else {}
+    doc["profiles"].update(method_profiles(qseow_server.url, qrs_port_server.url, tls_keys, doc["profiles"]["demo-qseow"]))
     doc["profiles"].update(_kept_profiles(profiles_path))
     atomic_write(profiles_path, tomli_w.dumps(doc).encode())
-    return Demo(profiles_path, qseow, cloud, qseow_server, cloud_server)
+    return Demo(profiles_path, qseow, cloud, qseow_server, cloud_server, qrs_port, qrs_port_server)
 
 
 def _kept_profiles(path: Path) -> dict[str, Any]:

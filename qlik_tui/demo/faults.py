@@ -71,6 +71,7 @@ class Stats:
     requests: int = 0
     jwt_logins: int = 0  # tokens accepted (QSEoW: new sessions; Cloud: /login/jwt-session)
     refused_tokens: int = 0
+    header_logins: int = 0  # QSEoW header-authentication proxies: new sessions
     csrf_fetches: int = 0
     xrfkeys: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)

@@ -25,6 +25,7 @@ from .jwt_check import Refused, verify
 from .qrs_data import QrsStore, _user
 from .qrs_routes import QrsRoutes
 from .settings_data import public_key_pem, virtual_proxies
+from .virtual_proxy import VirtualProxy, header_identity, known_user, proxy_for
 
 XSRF_TEXT = "XSRF prevention check failed. Possible XSRF discovered."
 _XRFKEY = re.compile(r"[0-9a-zA-Z]{16}")
@@ -51,6 +52,8 @@ class QseowConfig:
     serve_openapi: bool = True  # False: /qrs/about/openapi/* answers 404, as on older servers
     certificate_pem: str = ""  # the JWT certificate pasted in the QMC ("": the public key's PEM)
     attribute_map: tuple[tuple[str, str], ...] = (("name", "name"), ("email", "email"), ("groups", "group"))
+    # more virtual proxies on the same site (header authentication, other cookie names)
+    extra_proxies: tuple[VirtualProxy, ...] = ()
 
 
 @dataclass
@@ -58,6 +61,7 @@ class _Session:
     user: dict[str, Any]
     last_used: float
     uses: int = 0
+    prefix: str = ""  # the virtual proxy that made it: a session belongs to one proxy
 
 
 @dataclass
@@ -97,9 +101,10 @@ class QseowSimulator:
         base = self.config.session_cookie_header or f"X-Qlik-Session-{self.config.prefix or 'root'}"
         return base + ("-HTTP" if scheme == "http" else "")
 
-    def session_count(self) -> int:
-        """Live proxy sessions (Qlik allows a user about 5 in parallel)."""
-        return len(self._sessions)
+    def session_count(self, prefix: str | None = None) -> int:
+        """Live proxy sessions, of one virtual proxy when `prefix` is given (Qlik allows a user about 5)."""
+        with self._lock:
+            return sum(1 for s in self._sessions.values() if prefix is None or s.prefix == prefix)
 
     def drop_sessions(self) -> None:
         """Forget every session, as a proxy restart would."""
@@ -117,24 +122,30 @@ class QseowSimulator:
             return SimResponse(429, b"", [("Retry-After", str(self.faults.retry_after))])
         if self.faults.take("server_errors"):
             return SimResponse.text(503, "<html><body><h1>Service Unavailable</h1></body></html>", "text/html")
-        prefix = f"/{self.config.prefix}" if self.config.prefix else ""
+        extra = proxy_for(req.path, self.config.extra_proxies)
+        name = extra.prefix if extra else self.config.prefix
+        prefix = f"/{name}" if name else ""
         if req.path.startswith(LOGIN_PATH):
             return SimResponse.text(200, LOGIN_PAGE, "text/html; charset=utf-8")
         if prefix and not (req.path == prefix or req.path.startswith(prefix + "/")):
             # Not our prefix: the root proxy answers, and it wants a forms login.
             return SimResponse(302, b"", [("Location", f"{LOGIN_PATH}?targetId={uuid.uuid4()}")])
         inner = req.path[len(prefix) :] or "/"
+        cookie = extra.cookie_name(req.scheme) if extra else self.cookie_name(req.scheme)
         session_headers: list[tuple[str, str]] = []
-        user = self._session_user(req)
+        user = self._session_user(req, cookie, name)
         if user is None:
-            user, refusal = self._jwt_user(req)
+            if extra is not None and extra.auth == "header":
+                user, refusal = self._header_user(req, extra)
+            else:
+                user, refusal = self._jwt_user(req)
             if user is None:
                 return SimResponse.text(401, refusal)
             sid = secrets.token_hex(16)
             with self._lock:
-                self._sessions[sid] = _Session(user=user, last_used=time.time())
+                self._sessions[sid] = _Session(user=user, last_used=time.time(), prefix=name)
             secure = "; Secure" if req.scheme == "https" else ""
-            session_headers.append(("Set-Cookie", f"{self.cookie_name(req.scheme)}={sid}; Path=/; HttpOnly{secure}"))
+            session_headers.append(("Set-Cookie", f"{cookie}={sid}; Path=/; HttpOnly{secure}"))
         if not inner.startswith("/qrs/") and inner != "/qrs":
             return SimResponse(404, b"", session_headers)
         key_param, key_header = req.arg("xrfkey"), req.header("x-qlik-xrfkey")
@@ -155,13 +166,13 @@ class QseowSimulator:
         response.headers.extend(session_headers)
         return response
 
-    def _session_user(self, req: SimRequest) -> dict[str, Any] | None:
-        sid = req.cookies.get(self.cookie_name(req.scheme))
+    def _session_user(self, req: SimRequest, cookie: str, prefix: str) -> dict[str, Any] | None:
+        sid = req.cookies.get(cookie)
         if not sid:
             return None
         with self._lock:
             session = self._sessions.get(sid)
-            if session is None:
+            if session is None or session.prefix != prefix:
                 return None
             now = time.time()
             if now - session.last_used > self.config.session_idle_seconds:
@@ -211,6 +222,21 @@ class QseowSimulator:
             self.stats.count("refused_tokens")
             return None, "Unauthorized: user is inactive"
         self.stats.count("jwt_logins")
+        return user, ""
+
+    def _header_user(self, req: SimRequest, proxy: VirtualProxy) -> tuple[dict[str, Any] | None, str]:
+        """The user a header-authentication proxy trusts: only users the site knows, and active."""
+        identity, refusal = header_identity(req, proxy)
+        if identity is None:
+            self.stats.count("refused_tokens")
+            return None, refusal
+        with self._lock:
+            user = known_user(self.store.objects["user"], *identity)
+        if user is None or user.get("inactive") or user.get("blacklisted"):
+            self.stats.count("refused_tokens")
+            why = "is not a user of this site" if user is None else "is inactive"
+            return None, f"Unauthorized: {identity[0]}\\{identity[1]} {why}"
+        self.stats.count("header_logins")
         return user, ""
 
     def _find_or_create_user(self, directory: str, user_id: str, name: str) -> dict[str, Any]:

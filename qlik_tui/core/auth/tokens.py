@@ -77,6 +77,12 @@ def build_claims(profile: Profile, now: float) -> tuple[dict[str, Any], dict[str
 
 def mint(profile: Profile, now: float | None = None) -> MintedToken:
     """Sign a new token for `profile` (the key is loaded once and cached)."""
+    if not profile.signs_jwts:
+        # Without this, the empty `key` of such a profile read as the profiles folder.
+        raise TokenError(
+            f"profile '{profile.name}' signs in with auth = \"{profile.auth}\": qlik-tui mints no JWT for it",
+            "tokens are only for JWT profiles; `qlik-tui call` and the TUI sign in the profile's own way",
+        )
     key = load_private_key(profile.key_path, profile.secrets.get("key_passphrase"), base_dir=profile.base_dir)
     header, claims = build_claims(profile, time.time() if now is None else now)
     _require_json(profile, claims)

@@ -24,7 +24,7 @@ from ..events import RATE_LIMITED, EventBus
 from ..profiles.model import Profile
 from .deadline import Deadline, current_deadline
 from .diagnose import cut_short, diagnose, from_exception, unusable_redirect, where
-from .peer_cert import dates_of_refused_certificate
+from .peer_cert import dates_of_refused_certificate, handshake_alert, names_of_mismatched_certificate
 from .rate_limit import MAX_RATE_LIMIT_WAITS, MAX_RETRY_AFTER, human_seconds, parse_retry_after, retry_after_seconds
 from .redact import redact_url
 from .types import Request, Response
@@ -130,6 +130,7 @@ class Connection:
         self.tokens = TokenCache(profile, self.events, clock)
         self._sleep = sleep
         self._client: httpx.AsyncClient | None = None
+        self._tls: ssl.SSLContext | bool = True  # what the client verifies with (set with the client)
         self.max_body: int | None = None  # bytes; None: no cap (the TUI sets one)
         self.freeze_gc_after_parse = False  # a long-running TUI sets this (see _parse_quietly)
 
@@ -137,14 +138,19 @@ class Connection:
     def client(self) -> httpx.AsyncClient:
         """The keep-alive client, created on first use (TLS settings are checked then)."""
         if self._client is None:
+            self._tls = self.tls_context()
             self._client = httpx.AsyncClient(
-                verify=tls_verify(self.profile),
+                verify=self._tls,
                 timeout=httpx.Timeout(self.timeout, connect=min(10.0, self.timeout)),
                 follow_redirects=False,
                 headers={"User-Agent": f"qlik-tui/{__version__}"},
                 event_hooks={"response": [_note_redirect]},
             )
         return self._client
+
+    def tls_context(self) -> ssl.SSLContext | bool:
+        """How TLS checks the server (and, for client certificates, what it presents)."""
+        return tls_verify(self.profile)
 
     async def aclose(self) -> None:
         """Close the HTTP client (sessions on the server simply time out)."""
@@ -287,11 +293,15 @@ class Connection:
             raise unusable_redirect(status, location, self.profile) from None
         except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
             cert_dates = await dates_of_refused_certificate(exc, self.profile)
+            cert_names = await names_of_mismatched_certificate(exc, self.profile)
+            alert = await handshake_alert(exc, self.profile, self._tls)
             if not isinstance(exc, httpx.HTTPError):
                 wrapped = httpx.ConnectError(str(exc))
                 wrapped.__cause__ = exc  # keeps the ssl error (and its verify_code) in the chain
                 exc = wrapped
-            raise from_exception(exc, self.profile, self.timeout, cert_dates=cert_dates) from None
+            raise from_exception(
+                exc, self.profile, self.timeout, cert_dates=cert_dates, cert_names=cert_names, tls_alert=alert
+            ) from None
         length = http_response.headers.get("content-length")
         total = int(length) if length and length.isdigit() else None
         chunks = _Buffer()

@@ -7,11 +7,14 @@ from typing import Any
 from ..profiles.model import CloudProfile, Profile
 from .cloud import CloudConnection
 from .connection import Connection
+from .qrs_certificate import CertificateConnection
 from .qseow import QseowConnection
 
 
 def open_connection(profile: Profile, **kwargs: Any) -> Connection:
-    """A QseowConnection or CloudConnection for `profile` (no network traffic yet)."""
+    """The connection class for the profile's product and sign-in method (no network traffic yet)."""
     if isinstance(profile, CloudProfile):
         return CloudConnection(profile, **kwargs)
-    return QseowConnection(profile, **kwargs)
+    if profile.auth == "certificate":
+        return CertificateConnection(profile, **kwargs)
+    return QseowConnection(profile, **kwargs)  # jwt and header

@@ -19,7 +19,9 @@ import httpx
 from ..errors import JsonUnreadable, RequestFailed
 from ..json.pretty import pretty
 from ..profiles.model import Profile, QseowProfile
+from .method_hints import qseow_method_failure
 from .peer_cert import EXPIRED, NOT_YET_VALID, verify_error
+from .tls_hints import tls_refusal
 from .types import Response
 
 CLOCK_TOLERANCE = 5.0  # seconds: Qlik Cloud's default clock tolerance
@@ -54,12 +56,20 @@ def where(profile: Profile) -> str:
 
 
 def from_exception(
-    exc: Exception, profile: Profile, timeout: float, *, cert_dates: tuple[datetime, datetime] | None = None
+    exc: Exception,
+    profile: Profile,
+    timeout: float,
+    *,
+    cert_dates: tuple[datetime, datetime] | None = None,
+    cert_names: list[str] | None = None,
+    tls_alert: str | None = None,
 ) -> RequestFailed:
     """A transport exception (DNS, refused, TLS, timeout, protocol) as a RequestFailed.
 
     `cert_dates` (not before, not after) are the server certificate's, when verification
-    failed on its dates and they could be read.
+    failed on its dates and they could be read; `cert_names` its names, when verification
+    failed because none of them is the host in `url`; `tls_alert` what the server said when
+    it dropped the connection during TLS (see peer_cert.handshake_alert).
     """
     target = where(profile)
     # httpx wraps h11's error, which wraps its own: the same words three times over
@@ -74,6 +84,9 @@ def from_exception(
             f"{target}: the server stopped answering (timed out after {timeout:g} s)",
             "the server may be overloaded; try again, or ask for less (a filter, a smaller page)",
         )
+    refusal = tls_refusal(text, tls_alert, profile, target, cert_names)
+    if refusal is not None:
+        return refusal
     verify = verify_error(exc)
     if verify is not None and verify.verify_code == EXPIRED:
         when = f" on {cert_dates[1]:%Y-%m-%d %H:%M} UTC" if cert_dates else ""
@@ -259,6 +272,10 @@ def diagnose(response: Response, profile: Profile) -> RequestFailed | None:
     """None for a usable answer; otherwise what went wrong and what to do."""
     status = response.status
     is_qseow = isinstance(profile, QseowProfile)
+    if isinstance(profile, QseowProfile) and profile.auth != "jwt" and (status >= 300 or response.is_html):
+        method_failure = qseow_method_failure(response, profile, qlik_error_detail(response) if status >= 300 else "")
+        if method_failure is not None:
+            return method_failure
     if 200 <= status < 300:
         if response.is_html:
             return RequestFailed(

@@ -1,6 +1,11 @@
-"""QSEoW: a JWT virtual proxy. Bearer until the proxy sets its session cookie, then the
-cookie (every JWT login is a new proxy session, and Qlik allows a user only about five).
-A fresh random Xrfkey on every request."""
+"""QSEoW: a JWT or header-authentication virtual proxy. The JWT (or the trusted header) until
+the proxy sets its session cookie, then the cookie (every login is a new proxy session, and
+Qlik allows a user only about five). A fresh random Xrfkey on every request.
+
+The session cookie is whatever the proxy sets on the first authenticated answer: its name is
+the virtual proxy's "session cookie header name", free text in the QMC. A profile may pin it
+(`session_cookie`).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,14 @@ import asyncio
 import secrets
 import string
 
+from ..auth.credential import CredentialInfo
 from ..auth.tokens import MintedToken
-from ..events import PREFIX_IN_PATH, SESSION_LOST, SESSION_STARTED
+from ..events import PREFIX_IN_PATH, SESSION_COOKIE_MISSING, SESSION_LOST, SESSION_STARTED
 from ..profiles.model import QseowProfile
 from .connection import Connection, Progress
 from .types import Request, Response
 
-SESSION_COOKIE_PREFIX = "X-Qlik-Session"
+SESSION_COOKIE_PREFIX = "X-Qlik-Session"  # Qlik's convention; any name works (see session_names)
 _XRF_ALPHABET = string.ascii_letters + string.digits
 # What follows a virtual proxy prefix: a path starting /<prefix>/<one of these> was typed with
 # the prefix in it (a prefix that is itself named "qrs" still leaves /qrs/about alone).
@@ -39,6 +45,11 @@ class QseowConnection(Connection):
         super().__init__(profile, **kwargs)  # type: ignore[arg-type]
         self._session_lock = asyncio.Lock()
         self._prefix_warned: set[str] = set()
+        # Names of the cookies that make the session: the pinned one, or those the proxy set on
+        # the answer that signed in. Empty before a sign-in (a restored session may fill it).
+        pinned = profile.session_cookie
+        # Over plain http Qlik appends -HTTP to the configured name: the QMC's value works either way.
+        self.session_names: set[str] = {pinned, f"{pinned}-HTTP"} if pinned else set()
 
     def url_for(self, request: Request, xrfkey: str) -> str:
         """url + /prefix + path + ?query&xrfkey=K (any xrfkey the user gave is replaced)."""
@@ -58,38 +69,73 @@ class QseowConnection(Connection):
             self.events.emit(PREFIX_IN_PATH, f"{path} already holds the virtual proxy prefix '{prefix}': sent as /{rest}")
         return f"/{rest}"
 
+    def _is_session(self, name: str) -> bool:
+        if self.session_names:
+            return name in self.session_names
+        # Nothing learnt yet (cookies restored from an earlier run): Qlik's conventional name.
+        return name.startswith(SESSION_COOKIE_PREFIX)
+
     def session_cookie(self) -> str | None:
-        """The proxy's session cookie value, whatever the admin named it."""
-        for cookie in self.client.cookies.jar:
-            if cookie.name.startswith(SESSION_COOKIE_PREFIX) and cookie.value:
-                return cookie.value
-        return None
+        """The proxy's session cookie value(s), whatever the admin named the cookie; None without one."""
+        values = sorted(f"{c.name}={c.value}" for c in self.client.cookies.jar if c.value and self._is_session(c.name))
+        return ";".join(values) or None
 
     def drop_session(self) -> None:
         """Forget the proxy session cookie."""
         for cookie in list(self.client.cookies.jar):
-            if cookie.name.startswith(SESSION_COOKIE_PREFIX):
+            if self._is_session(cookie.name):
                 self.client.cookies.jar.clear(cookie.domain, cookie.path, cookie.name)
 
-    async def _attempt(self, request: Request, token: MintedToken | None, progress: Progress | None) -> Response:
+    def credential_info(self) -> CredentialInfo | None:
+        """The JWT in use, or the trusted header for a header-authentication proxy."""
+        if self.profile.auth == "header":
+            return CredentialInfo(
+                "header",
+                f"header authentication: {self.profile.header_name}: {self.profile.user}",
+                details=(f"virtual proxy /{self.profile.virtual_proxy}", "the session cookie carries later requests"),
+            )
+        return super().credential_info()
+
+    async def _attempt(self, request: Request, sign_in: dict[str, str] | None, progress: Progress | None) -> Response:
         key = new_xrfkey()
         headers = {"X-Qlik-Xrfkey": key, "Accept": "application/json", **dict(request.headers)}
         if request.body is not None and not any(k.lower() == "content-type" for k in headers):
             headers["Content-Type"] = "application/json"
-        if token is not None:
-            headers["Authorization"] = f"Bearer {token.token}"
+        if sign_in is not None:
+            headers.update(sign_in)
         return await self.transmit(request.method, self.url_for(request, key), headers, request.body, progress)
+
+    def _sign_in_headers(self, token: MintedToken | None) -> dict[str, str]:
+        """What signs in: the trusted header (header proxies) or the JWT as a Bearer."""
+        if self.profile.auth == "header":
+            return {self.profile.header_name: self.profile.user}
+        assert token is not None
+        return {"Authorization": f"Bearer {token.token}"}
+
+    async def _sign_in_token(self) -> MintedToken | None:
+        return None if self.profile.auth == "header" else await self.tokens.get()
 
     @staticmethod
     def unauthenticated(response: Response) -> bool:
         """401, a redirect (to a login page), or an HTML page where the QRS answers JSON."""
         return response.status == 401 or 300 <= response.status < 400 or (200 <= response.status < 300 and response.is_html)
 
-    async def _send_fresh(self, request: Request, token: MintedToken, progress: Progress | None) -> Response:
-        # Called with the session lock held: this request carries the JWT and starts the session.
-        response = await self._attempt(request, token, progress)
+    async def _send_fresh(self, request: Request, token: MintedToken | None, progress: Progress | None) -> Response:
+        # Called with the session lock held: this request signs in and starts the session.
+        response = await self._attempt(request, self._sign_in_headers(token), progress)
+        if self.unauthenticated(response):
+            return response
+        set_names = [v.split("=", 1)[0].strip() for k, v in response.headers if k.lower() == "set-cookie"]
+        pinned = self.profile.session_cookie
+        if pinned:
+            if not self.session_names & set(set_names) and not self.events.count(SESSION_COOKIE_MISSING):
+                shown = ", ".join(sorted(set(set_names))[:5]) or "none"
+                self.events.emit(SESSION_COOKIE_MISSING, f"no cookie named {pinned} (session_cookie) was set; set: {shown}")
+        elif set_names:
+            self.session_names = {n for n in set_names if n}
         if self.session_cookie():
-            self.events.emit(SESSION_STARTED, "proxy session cookie set")
+            names = ", ".join(sorted(self.session_names))
+            self.events.emit(SESSION_STARTED, f"proxy session cookie {names} set")
         return response
 
     async def send_authenticated(self, request: Request, progress: Progress | None) -> Response:
@@ -104,7 +150,7 @@ class QseowConnection(Connection):
                 if cookie:
                     response = await self._attempt(request, None, progress)
                 else:
-                    used_token = await self.tokens.get()
+                    used_token = await self._sign_in_token()
                     response = await self._send_fresh(request, used_token, progress)
         if not self.unauthenticated(response):
             return response
@@ -116,6 +162,10 @@ class QseowConnection(Connection):
             if current:
                 self.drop_session()
                 self.events.emit(SESSION_LOST, f"proxy answered {response.status}")
+            if self.profile.auth == "header":
+                if not cookie:
+                    return response  # the header itself was refused: sending it again changes nothing
+                return await self._send_fresh(request, None, progress)
             stale = used_token or self.tokens.token
             expired = stale is not None and not self.tokens.is_fresh(stale)
             token = await self.tokens.replace(stale, "after expiry" if expired else f"after {response.status}")
