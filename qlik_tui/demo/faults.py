@@ -72,6 +72,9 @@ class Stats:
     jwt_logins: int = 0  # tokens accepted (QSEoW: new sessions; Cloud: /login/jwt-session)
     refused_tokens: int = 0
     csrf_fetches: int = 0
+    oauth_token_fetches: int = 0  # POST /oauth/token, whatever the answer
+    bearer_requests: int = 0  # /api/v1 calls carrying an API key or access token
+    refused_bearers: int = 0
     xrfkeys: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

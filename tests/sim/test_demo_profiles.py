@@ -19,7 +19,7 @@ def test_profiles_added_to_the_demo_file_survive_the_next_start(tmp_path: Path) 
         old_url = load_profiles(first.profiles_path).profiles["demo-qseow"].url
     with start_demo(options) as second:
         profiles = load_profiles(second.profiles_path).profiles
-    assert list(profiles) == ["demo-qseow", "demo-cloud", "mine"]
+    assert list(profiles) == ["demo-qseow", "demo-cloud", "demo-cloud-apikey", "demo-cloud-oauth", "mine"]
     assert profiles["mine"].url == "https://mine" and profiles["demo-qseow"].url != old_url
 
 
@@ -28,5 +28,5 @@ def test_a_broken_demo_file_is_kept_as_bak_before_it_is_rebuilt(tmp_path: Path) 
     folder.mkdir()
     (folder / "profiles.toml").write_text("[profiles.mine\n")
     with start_demo(DemoOptions(folder, tls=False, faults=Faults())) as demo:
-        assert load_profiles(demo.profiles_path).names() == ["demo-qseow", "demo-cloud"]
+        assert load_profiles(demo.profiles_path).names() == ["demo-qseow", "demo-cloud", "demo-cloud-apikey", "demo-cloud-oauth"]
     assert (folder / "profiles.toml.bak").read_text() == "[profiles.mine\n"
