@@ -23,7 +23,8 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
         parents=[shared],
         help="try everything against a built-in Qlik simulator (QSEoW + Qlik Cloud)",
         description="Generate keys, start a simulated QSEoW virtual proxy and Qlik Cloud tenant on loopback, write a "
-        "profiles file (demo-qseow, demo-cloud) and open the TUI on it; --serve only serves.",
+        "profiles file (demo-qseow, demo-cloud, demo-cloud-apikey, demo-cloud-oauth) and open the TUI on it; "
+        "--serve only serves.",
     )
     p.add_argument("--serve", action="store_true", help="only serve: print the profiles file path, then the URLs, until Ctrl-C")
     p.add_argument("--dir", metavar="DIR", help=f"folder for keys, certificates and profiles.toml (default {default_demo_dir()})")
@@ -93,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
         if args.serve:
             print(demo.profiles_path, flush=True)
             print(f"QSEoW virtual proxy  {demo.qseow_server.url}/jwt/qrs/...   (profile demo-qseow)", flush=True)
-            print(f"Qlik Cloud tenant    {demo.cloud_server.url}/api/v1/...   (profile demo-cloud)", flush=True)
+            cloud_profiles = "demo-cloud, demo-cloud-apikey, demo-cloud-oauth"
+            print(f"Qlik Cloud tenant    {demo.cloud_server.url}/api/v1/...   (profiles {cloud_profiles})", flush=True)
             print(f"try: qlik-tui call --profiles {demo.profiles_path} GET /qrs/app/count", flush=True)
             print("serving until Ctrl-C", file=sys.stderr, flush=True)
             try:

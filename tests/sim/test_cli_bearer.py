@@ -103,3 +103,21 @@ def test_token_fetches_an_oauth_access_token(demo: Demo) -> None:
     no_secrets(demo, proc)
     decoded = cli(demo, "token", "-p", "demo-cloud-oauth", "--decode")
     assert decoded.returncode == 0 and "OAuth access token" in decoded.stdout
+
+
+def test_profiles_check_reads_the_secret_and_the_key_offline_and_online(demo: Demo) -> None:
+    offline = cli(demo, "profiles", "check", "demo-cloud-apikey")
+    assert offline.returncode == 0, offline.stderr
+    assert "secret     API key from file secrets/api-key (api_key_file): read" in offline.stdout
+    assert "api key    for alice (user)" in offline.stdout and offline.stdout.rstrip().endswith("ok")
+    online = cli(demo, "profiles", "check", "demo-cloud-oauth", "--online")
+    assert online.returncode == 0, online.stdout + online.stderr
+    assert "sign-in: the server accepts" in online.stdout and demo.cloud.stats.oauth_token_fetches == 1
+    no_secrets(demo, offline)
+    no_secrets(demo, online)
+
+
+def test_profiles_check_fails_an_expired_api_key(demo: Demo) -> None:
+    proc = cli(demo, "profiles", "check", "demo-cloud-apikey", env=_key_env(demo, "api-key-expired"))
+    assert_clean_failure(proc)
+    assert "expired on" in proc.stderr and demo.cloud.stats.requests == 0
