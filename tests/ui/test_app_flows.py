@@ -81,7 +81,7 @@ async def test_switch_profile_and_back_keeps_everything(demo: Demo, tmp_path: Pa
         for _ in range(10):  # on through the other demo profiles (one per sign-in method) back to the first
             await pilot.press("f2")
             await settle(pilot)
-            if "demo-qseow " in app.title:
+            if app.title.endswith(" demo-qseow"):
                 break
         assert app.query_one("#path", Input).value == "/qrs/app/count"
         assert app.query_one("#json-tree", JsonTree).root.data.value == {"value": 60}  # type: ignore[union-attr]
