@@ -14,6 +14,7 @@ import json
 import secrets
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -29,6 +30,7 @@ API_KEY_AUDIENCE = "qlik.api"
 TOKEN_ISSUER = "qlik.api"
 ALGORITHM = "ES384"
 MAX_FORM = 16 * 1024  # bytes of a token request body the tenant reads
+TOKEN_LIMIT_PER_MINUTE = 100  # /oauth/token is a tier-2 endpoint (x-qlik-tier: 100 a minute)
 
 
 class BearerRefused(Exception):
@@ -57,6 +59,7 @@ class BearerAuthority:
     _revoked: set[str] = field(default_factory=set)
     _access: dict[str, str] = field(default_factory=dict)  # jti -> subject
     clients: dict[str, OAuthClient] = field(default_factory=dict)
+    _token_requests: deque[float] = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _sign(self, claims: dict[str, Any]) -> str:
@@ -128,6 +131,12 @@ class BearerAuthority:
         """POST /oauth/token with client credentials."""
         if req.method != "POST":
             return error(405, "HTTP-405", "Method Not Allowed")
+        with self._lock:
+            while self._token_requests and now - self._token_requests[0] > 60:
+                self._token_requests.popleft()
+            if len(self._token_requests) >= TOKEN_LIMIT_PER_MINUTE:
+                return error(429, "HTTP-429", "Too Many Requests", "token requests are limited", [("Retry-After", "60")])
+            self._token_requests.append(now)
         form = _form(req)
         if form is None:
             return error(400, "OAUTH-1", "invalid_request", "the body must be form-encoded or JSON, at most 16 kB")

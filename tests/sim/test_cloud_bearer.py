@@ -233,3 +233,27 @@ def test_the_simulator_refuses_bearers_at_the_jwt_login(demo: Demo) -> None:
     form = {"grant_type": "client_credentials", "client_id": "c", "client_secret": "nope"}
     refused = httpx.post(f"{demo.cloud_server.url}/oauth/token", data=form)
     assert refused.status_code == 401 and refused.json()["errors"][0]["title"] == "invalid_client"
+
+
+async def test_a_token_endpoint_that_stays_rate_limited_ends_in_one_message(demo: Demo) -> None:
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    demo.cloud.faults.retry_after = 1
+    demo.cloud.faults.rate_limit = 50
+    async with bearer(profile(demo, "demo-cloud-oauth"), sleep=sleep) as conn:
+        with pytest.raises(RequestFailed) as caught:
+            await conn.send(Request.build("GET", "/api/v1/spaces"))
+    assert caught.value.status == 429 and "rate-limiting the token request" in caught.value.message
+    assert waits and len(waits) == len([p for p in demo.cloud.stats.paths if p == "/oauth/token"]) - 1
+
+
+def test_the_simulated_token_endpoint_allows_100_requests_a_minute(demo: Demo) -> None:
+    import httpx
+
+    form = {"grant_type": "client_credentials", "client_id": "demo-m2m-client", "client_secret": "wrong"}
+    with httpx.Client(base_url=demo.cloud_server.url) as client:
+        statuses = [client.post("/oauth/token", data=form).status_code for _ in range(101)]
+    assert statuses[:100] == [401] * 100 and statuses[100] == 429
