@@ -257,3 +257,12 @@ def test_the_simulated_token_endpoint_allows_100_requests_a_minute(demo: Demo) -
     with httpx.Client(base_url=demo.cloud_server.url) as client:
         statuses = [client.post("/oauth/token", data=form).status_code for _ in range(101)]
     assert statuses[:100] == [401] * 100 and statuses[100] == 429
+
+
+@pytest.mark.parametrize("name", ["demo-cloud-apikey", "demo-cloud-oauth"])
+async def test_an_untrusted_tenant_certificate_is_explained_not_a_traceback(tls_demo: Demo, name: str) -> None:
+    async with bearer(variant(tls_demo, name, drop=("ca_bundle",))) as conn:
+        with pytest.raises(RequestFailed) as caught:
+            await conn.send(Request.build("GET", "/api/v1/spaces"))
+    assert "certificate" in caught.value.message.lower() and "ca_bundle" in caught.value.hint
+    assert tls_demo.cloud.stats.requests == 0  # nothing reached the tenant: no secret went out
