@@ -266,3 +266,11 @@ async def test_an_untrusted_tenant_certificate_is_explained_not_a_traceback(tls_
             await conn.send(Request.build("GET", "/api/v1/spaces"))
     assert "certificate" in caught.value.message.lower() and "ca_bundle" in caught.value.hint
     assert tls_demo.cloud.stats.requests == 0  # nothing reached the tenant: no secret went out
+
+
+async def test_a_403_for_an_oauth_client_points_at_its_scopes(demo: Demo) -> None:
+    demo.cloud.faults.deny_settings = 1  # reading identity providers needs TenantAdmin
+    async with bearer(profile(demo, "demo-cloud-oauth")) as conn:
+        response = await conn.send(Request.build("GET", "/api/v1/identity-providers"))
+    assert response.status == 403 and response.error is not None and "scopes" in response.error.hint
+    assert demo.cloud.stats.oauth_token_fetches == 1  # a 403 is no reason for a new token

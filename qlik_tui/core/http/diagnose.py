@@ -319,6 +319,9 @@ def diagnose(response: Response, profile: Profile) -> RequestFailed | None:
                 "the virtual proxy's host allow list may not include the host name in `url`, or the user lacks access",
                 status,
             )
+        if profile.auth == "oauth":
+            hint = "the OAuth client's scopes (`scopes` in the profile) or its user's roles do not cover this call"
+            return RequestFailed(f"403 Forbidden{suffix}", hint, status)
         return RequestFailed(f"403 Forbidden{suffix}", "the user lacks the role or permission for this call", status)
     if status == 400 and b"request header is incorrect" in response.body[:20000].lower():
         return RequestFailed(
