@@ -101,7 +101,8 @@ def run(args: argparse.Namespace) -> int:
         if args.serve:
             print(demo.profiles_path, flush=True)
             print(f"QSEoW virtual proxy  {demo.qseow_server.url}/jwt/qrs/...   (profile demo-qseow)", flush=True)
-            print(f"Qlik Cloud tenant    {demo.cloud_server.url}/api/v1/...   (profile demo-cloud)", flush=True)
+            cloud_profiles = "demo-cloud, demo-cloud-apikey, demo-cloud-oauth"
+            print(f"Qlik Cloud tenant    {demo.cloud_server.url}/api/v1/...   (profiles {cloud_profiles})", flush=True)
             print(f"QSEoW header auth    {demo.qseow_server.url}/hdr/qrs/...   (profile demo-qseow-header)", flush=True)
             print(f"QSEoW own cookie     {demo.qseow_server.url}/custom/qrs/...   (profile demo-qseow-cookie)", flush=True)
             if demo.qrs_port_server is not None:

@@ -155,6 +155,10 @@ def _check_jwt(profile: Any) -> None:
 
         return check_method(profile, online)
     print(visible(f"profile    {profile.name} ({profile.product}, {profile.url})"))
+    if profile.auth in ("api_key", "oauth"):
+        from .profile_check_bearer import check_bearer_profile
+
+        return check_bearer_profile(profile, online)
     minted = mint(profile)
     print(f"key        {profile.key_path}: loaded")
     permissions = key_file_warning(profile.key_path)

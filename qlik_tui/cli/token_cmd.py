@@ -1,4 +1,4 @@
-"""`qlik-tui token`: mint a token for a profile, or decode any token."""
+"""`qlik-tui token`: mint a token for a profile (or print the Bearer an API-key or OAuth profile sends), or decode any token."""
 
 from __future__ import annotations
 
@@ -6,26 +6,36 @@ import argparse
 import json
 from typing import Any
 
+PROFILE_CREDENTIAL = ""  # `--decode` with no TOKEN: decode what the profile sends
+
 
 def register(sub: Any, shared: argparse.ArgumentParser) -> None:
     """Add the `token` sub-command."""
     p = sub.add_parser(
         "token",
         parents=[shared],
-        help="mint a JWT for a profile (or --decode one)",
-        description="Print a freshly minted JWT for the profile on stdout, or decode a token and judge it by the "
-        "rules of the Qlik product it is for (exit 0: Qlik would accept it, 1: it breaks a rule, 2: not a JWT).",
+        help="mint a JWT for a profile, print its API key or OAuth access token (or --decode one)",
+        description="Print a freshly minted JWT for the profile on stdout (an API-key profile: its key; an OAuth "
+        "profile: a fetched access token), or decode a token and judge it by the rules of the Qlik product it is for "
+        "(exit 0: Qlik would accept it, 1: it breaks a rule, 2: not a JWT). --decode without TOKEN decodes the profile's.",
     )
     p.add_argument("--json", action="store_true", help="print header, claims and expiry as JSON (with the token)")
-    p.add_argument("--decode", metavar="TOKEN", help="decode TOKEN instead of minting ('-' reads it from stdin)")
+    p.add_argument(
+        "--decode",
+        metavar="TOKEN",
+        nargs="?",
+        const=PROFILE_CREDENTIAL,
+        help="decode TOKEN instead of minting ('-' reads it from stdin; no TOKEN: the profile's own)",
+    )
     p.add_argument("--cert", metavar="FILE", help="with --decode: check the signature with this certificate or public key")
     p.add_argument("--jwks", metavar="FILE", help="with --decode: check the signature with the JWKS key matching `kid`")
     p.add_argument("--audience", metavar="AUD", help="with --decode: check that `aud` equals AUD")
     p.add_argument("--issuer", metavar="ISS", help="with --decode: check that `iss` equals ISS")
     p.add_argument(
         "--product",
-        choices=("qseow", "cloud"),
-        help="with --decode: judge the token by this product's rules (default: Cloud when `aud` is Qlik Cloud's, else QSEoW)",
+        choices=("qseow", "cloud", "api_key", "oauth"),
+        help="with --decode: judge the token by these rules (default: an API key or access token by its `iss`; "
+        "Cloud when `aud` is Qlik Cloud's; else QSEoW)",
     )
     p.set_defaults(run=run)
 
@@ -45,6 +55,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--cert and --jwks both name a key: pass one", "--cert for a PEM certificate, --jwks for a JWKS file")
     from .token_report import decode_and_report
 
+    if args.decode == PROFILE_CREDENTIAL:
+        from .common import selected_profile
+        from .token_bearer import profile_credential
+
+        profile = selected_profile(args)
+        args.decode = profile_credential(profile)
+        if args.product is None:
+            args.product = profile.auth if profile.auth in ("api_key", "oauth") else profile.type
     return decode_and_report(args)
 
 
@@ -53,6 +71,10 @@ def _mint(args: argparse.Namespace) -> int:
     from .common import selected_profile
 
     profile = selected_profile(args)
+    if not profile.signs_jwts:
+        from .token_bearer import print_bearer
+
+        return print_bearer(profile, args.json)
     minted = mint(profile)
     if args.json:
         doc = {

@@ -17,6 +17,10 @@ RELOGIN_BACKOFF = "re-login back-off"
 REDIRECTED = "redirected"
 PREFIX_IN_PATH = "prefix in path"  # a warning: the CLI prints it even without -v
 SESSION_COOKIE_MISSING = "session cookie missing"  # the pinned session_cookie was not set
+OAUTH_TOKEN_FETCHED = "access token fetched"  # OAuth client credentials: a new access token
+BEARER_REFUSED = "bearer refused"  # Qlik Cloud answered 401 to an API key or access token
+SESSION_RESTORED = "session restored"  # taken from the per-user session cache
+CACHED_SESSION_REFUSED = "cached session refused"  # ... and refused: dropped, signed in again once
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Login checks every rule of QLIK.md section 2 (kid, iss, aud, subType, boolean
 email_verified, jti replay, exp - nbf <= 3600, 5 s tolerance); API calls need the session
-cookies, and every non-GET the CSRF token.
+cookies, and every non-GET the CSRF token. A Bearer (API key or OAuth access token, see
+cloud_bearer_sim.py) is taken on /api/v1 instead, with no session and no CSRF.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
+from .cloud_bearer_sim import BearerAuthority, BearerRefused
 from .cloud_data import CloudStore, cloud_user
 from .cloud_routes import CloudRoutes, error
 from .faults import Faults, Stats
@@ -64,6 +66,7 @@ class CloudSimulator:
 
     def __post_init__(self) -> None:
         self.routes = CloudRoutes(self.store)
+        self.bearers = BearerAuthority(self.store.tenant["id"])
 
     def drop_sessions(self) -> None:
         """Forget every session."""
@@ -83,8 +86,14 @@ class CloudSimulator:
             return error(503, "HTTP-503", "Service Unavailable")
         if req.path == "/login/jwt-session":
             return self._login(req) if req.method == "POST" else error(405, "HTTP-405", "Method Not Allowed")
+        if req.path == "/oauth/token":
+            self.stats.count("oauth_token_fetches")
+            return self.bearers.token_endpoint(req, time.time() + self.faults.clock_offset)
         if not req.path.startswith("/api/v1/"):
             return SimResponse.text(404, "<html><body>Not Found</body></html>", "text/html")
+        auth = req.header("authorization") or ""
+        if auth.lower().startswith("bearer "):
+            return self._with_bearer(req, auth[7:].strip())
         session = self._session(req)
         if session is None:
             return error(401, "HTTP-401", "Unauthorized", "no valid session: log in with POST /login/jwt-session")
@@ -99,6 +108,25 @@ class CloudSimulator:
         if req.path.rstrip("/") == "/api/v1/identity-providers" and req.method == "GET":
             return self._identity_providers(req)
         return self.routes.handle(req, session.user)
+
+    def _with_bearer(self, req: SimRequest, token: str) -> SimResponse:
+        """An API call signed by an API key or access token: no session, no CSRF."""
+        self.stats.count("bearer_requests")
+        try:
+            subject = self.bearers.check(token, req.origin, time.time() + self.faults.clock_offset)
+        except BearerRefused as exc:
+            self.stats.count("refused_bearers")
+            return error(401, "HTTP-401", "Unauthorized", str(exc))
+        if self.faults.take("refuse_tokens"):
+            self.stats.count("refused_bearers")
+            return error(401, "HTTP-401", "Unauthorized", "token refused (fault switch)")
+        canned = self.faults.canned(req.path)
+        if canned is not None:
+            return SimResponse(canned[0], canned[2], [("Content-Type", canned[1])])
+        if req.path.rstrip("/") == "/api/v1/identity-providers" and req.method == "GET":
+            return self._identity_providers(req)
+        user = self._user_for({"sub": subject, "name": subject, "email": f"{subject.replace(':', '-')}@example.com"})
+        return self.routes.handle(req, user)
 
     def _identity_providers(self, req: SimRequest) -> SimResponse:
         if self.faults.deny_settings:

@@ -6,6 +6,7 @@ the suite checks.
 
 from __future__ import annotations
 
+import secrets
 import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ import tomli_w
 from ..core.auth.keys import generate_keypair, load_public_key
 from ..core.profiles.loader import parse_toml_text
 from ..core.profiles.safe_files import atomic_write
+from .cloud_bearer_sim import OAuthClient
 from .cloud_data import generate as generate_tenant
 from .cloud_sim import CloudConfig, CloudSimulator
 from .control import WithControl
@@ -30,7 +32,9 @@ from .tls import make_ca_and_server_cert, server_context
 DEMO_KEY_ID = "demo-key-1"
 DEMO_ISSUER = "https://qlik-tui.demo/issuer"
 QSEOW_USER = ("DEMO", "alice", "Alice Andersson")
-DEMO_PROFILES = ("demo-qseow", "demo-cloud", *METHOD_PROFILES)
+DEMO_OAUTH_CLIENT = "demo-m2m-client"
+DEMO_OAUTH_SCOPES = ("user_default", "admin_classic")
+DEMO_PROFILES = ("demo-qseow", "demo-cloud", "demo-cloud-apikey", "demo-cloud-oauth", *METHOD_PROFILES)
 
 
 @dataclass
@@ -46,6 +50,7 @@ class DemoOptions:
     openapi_path: Path | None = None
     app_count: int = 60
     faults: Faults = field(default_factory=Faults)
+    access_token_lifetime: int = 600  # seconds an OAuth access token lives (short: the countdown shows)
     tls_context: ssl.SSLContext | None = None  # tests pass trustme's; else a private CA is made
     ca_path: Path | None = None
 
@@ -107,6 +112,7 @@ def start_demo(options: DemoOptions) -> Demo:
         generate_tenant(),
         faults=options.faults,
     )
+    _bearer_secrets(cloud, folder / "secrets", options.access_token_lifetime)
     qseow_server = RunningServer(WithControl(qseow), port=options.qseow_port, tls=tls)
     cloud_server = RunningServer(WithControl(cloud), port=options.cloud_port, tls=tls)
     qrs_port, qrs_port_server = start_qrs_port(folder / "qmc", qseow, options.faults, options.qrs_port)
@@ -117,6 +123,27 @@ def start_demo(options: DemoOptions) -> Demo:
     doc["profiles"].update(_kept_profiles(profiles_path))
     atomic_write(profiles_path, tomli_w.dumps(doc).encode())
     return Demo(profiles_path, qseow, cloud, qseow_server, cloud_server, qrs_port, qrs_port_server)
+
+
+def _bearer_secrets(cloud: CloudSimulator, folder: Path, token_lifetime: int) -> None:
+    """Issue the demo tenant's API keys and OAuth client, and keep their secrets in 0600 files.
+
+    `api-key` is the profile's; `api-key-expired` and `api-key-revoked` are there to try what
+    qlik-tui says about them (point api_key_file at one).
+    """
+    authority = cloud.bearers
+    authority.token_lifetime = token_lifetime
+    secret = secrets.token_urlsafe(32)
+    authority.register(OAuthClient(DEMO_OAUTH_CLIENT, secret, DEMO_OAUTH_SCOPES, subject="oauth:demo-m2m-client"))
+    revoked = authority.issue_api_key("alice")
+    authority.revoke(revoked)
+    for name, value in (
+        ("api-key", authority.issue_api_key("alice")),
+        ("api-key-expired", authority.issue_api_key("alice", lifetime=-86400)),
+        ("api-key-revoked", revoked),
+        ("oauth-client-secret", secret),
+    ):
+        atomic_write(folder / name, f"{value}\n".encode())  # 0600, in a 0700 folder
 
 
 def _kept_profiles(path: Path) -> dict[str, Any]:
@@ -169,6 +196,16 @@ def demo_profiles(qseow_url: str, cloud_url: str, ca_path: Path | None, lifetime
                     "email_verified": True,
                     "groups": ["Analysts"],
                 },
+            },
+            "demo-cloud-apikey": {"type": "cloud", "url": cloud_url, "auth": "api_key", "api_key_file": "secrets/api-key", **tls},
+            "demo-cloud-oauth": {
+                "type": "cloud",
+                "url": cloud_url,
+                "auth": "oauth",
+                "client_id": DEMO_OAUTH_CLIENT,
+                "client_secret_file": "secrets/oauth-client-secret",
+                "scopes": ["user_default"],
+                **tls,
             },
         },
     }

@@ -73,6 +73,9 @@ class Stats:
     refused_tokens: int = 0
     header_logins: int = 0  # QSEoW header-authentication proxies: new sessions
     csrf_fetches: int = 0
+    oauth_token_fetches: int = 0  # POST /oauth/token, whatever the answer
+    bearer_requests: int = 0  # /api/v1 calls carrying an API key or access token
+    refused_bearers: int = 0
     xrfkeys: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

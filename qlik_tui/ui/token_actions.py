@@ -31,8 +31,8 @@ class TokenActions(AppHost):
     async def _mint(self, name: str, now: bool = False) -> None:
         self._connection_listener(name)
         connection = self.workspace.state(name).connect()  # type: ignore[union-attr]
-        if not connection.profile.signs_jwts:
-            return  # header, certificate...: nothing to mint; the request signs in its own way
+        if not connection.profile.signs_jwts and not now:
+            return  # API keys and OAuth clients mint nothing: the first request signs in (ctrl+r says why)
         try:
             token = await (connection.tokens.mint_now() if now else connection.token())
         except QlikTuiError as exc:

@@ -30,7 +30,12 @@ CLOUD_TOLERANCE = 5  # seconds: a Qlik Cloud IdP's default clock tolerance
 MILLISECONDS_FROM = 10**11  # a Unix time past this (year 5138) is milliseconds, not seconds
 SHORT_LIFETIME = 60
 CLOUD_REQUIRED = ("iss", "aud", "sub", "subType", "name", "email", "email_verified", "jti", "iat", "nbf", "exp")
-PRODUCT_NAMES = {"cloud": "Qlik Cloud", "qseow": "QSEoW"}
+PRODUCT_NAMES = {
+    "cloud": "Qlik Cloud",
+    "qseow": "QSEoW",
+    "api_key": "Qlik Cloud (API key)",
+    "oauth": "Qlik Cloud (OAuth access token)",
+}
 _NO_CLAIM_CHECKS: Any = {"verify_exp": False, "verify_nbf": False, "verify_iat": False, "verify_aud": False, "verify_iss": False}
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 # Servers cap request headers: 8 KiB is a common default (nginx, Node), 64 KiB beyond any default.
@@ -268,15 +273,27 @@ def lint(
     bare = bare[7:].strip() if bare.lower().startswith("bearer ") else bare
     if jwks is not None:
         decoded = DecodedToken(header, claims, decoded.state, _signature_with_jwks(bare, header, jwks), decoded.audience)
+    from .bearer_lint import access_token_findings, api_key_findings, bearer_kind  # it imports Finding from here
+
     aud = claims.get("aud")
     is_cloud_aud = aud == CLOUD_AUDIENCE or (isinstance(aud, list) and CLOUD_AUDIENCE in aud)
-    if product is None:
+    issued_by_qlik = bearer_kind(claims)
+    if product is None and issued_by_qlik is not None:
+        product = issued_by_qlik
+        reason = f"`iss` is {claims.get('iss')} (a Bearer Qlik issued, not a token you mint)"
+    elif product is None:
         product = "cloud" if is_cloud_aud else "qseow"
         reason = f"`aud` is {CLOUD_AUDIENCE}" if is_cloud_aud else "`aud` is not Qlik Cloud's (--product cloud: judge as Cloud)"
     else:
         reason = f"--product {product}"
     now = time.time() if now is None else now
     findings = _shape_findings(bare)
+    if product in ("api_key", "oauth"):
+        # Qlik signed it: only the tenant can check the signature, and the JWT-login rules do not apply.
+        findings += api_key_findings(header, claims) if product == "api_key" else access_token_findings(claims)
+        findings += _lifetime_findings(claims, product, now)
+        findings.sort(key=lambda f: f.level != ERROR)
+        return TokenVerdict(decoded, product, reason, findings)
     alg = header.get("alg")
     allowed = CLOUD_ALGORITHMS if product == "cloud" else QSEOW_ALGORITHMS
     if alg not in allowed:

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..profiles.model import CloudProfile, Profile
 from .cloud import CloudConnection
+from .cloud_bearer import CloudBearerConnection
 from .connection import Connection
 from .qrs_certificate import CertificateConnection
 from .qseow import QseowConnection
@@ -14,6 +15,8 @@ from .qseow import QseowConnection
 def open_connection(profile: Profile, **kwargs: Any) -> Connection:
     """The connection class for the profile's product and sign-in method (no network traffic yet)."""
     if isinstance(profile, CloudProfile):
+        if profile.auth in ("api_key", "oauth"):
+            return CloudBearerConnection(profile, **kwargs)
         return CloudConnection(profile, **kwargs)
     if profile.auth == "certificate":
         return CertificateConnection(profile, **kwargs)

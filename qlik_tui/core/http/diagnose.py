@@ -42,6 +42,15 @@ HINT_CLOUD_LOGIN = (
     "certificate (`qlik-tui profiles check`), and the claims (email_verified must be a boolean)"
 )
 
+HINT_API_KEY_401 = (
+    "the tenant does not accept this API key: it is unknown (another tenant's? cut short when copied?), revoked, "
+    "or expired; generate a new one in the tenant (profile menu > Settings > API keys)"
+)
+HINT_OAUTH_401 = (
+    "a newly fetched access token was refused too: check that the OAuth client still exists, and its scopes "
+    "(`scopes` in the profile) allow this API"
+)
+
 
 def where(profile: Profile) -> str:
     """host:port of the profile's server, for messages (shortened: a URL may be absurdly long)."""
@@ -308,6 +317,10 @@ def diagnose(response: Response, profile: Profile) -> RequestFailed | None:
         if is_qseow:
             hint = token_refused_hint(response, detail, HINT_QSEOW_401)
             return RequestFailed(f"401 Unauthorized: the virtual proxy refused the token{suffix}", hint, status)
+        if profile.auth == "api_key":
+            return RequestFailed(f"401 Unauthorized: Qlik Cloud refused the API key{suffix}", HINT_API_KEY_401, status)
+        if profile.auth == "oauth":
+            return RequestFailed(f"401 Unauthorized: Qlik Cloud refused the access token{suffix}", HINT_OAUTH_401, status)
         hint = token_refused_hint(response, detail, HINT_CLOUD_LOGIN)
         return RequestFailed(f"401 Unauthorized: Qlik Cloud refused the session{suffix}", hint, status)
     if status == 403:
@@ -323,6 +336,9 @@ def diagnose(response: Response, profile: Profile) -> RequestFailed | None:
                 "the virtual proxy's host allow list may not include the host name in `url`, or the user lacks access",
                 status,
             )
+        if profile.auth == "oauth":
+            hint = "the OAuth client's scopes (`scopes` in the profile) or its user's roles do not cover this call"
+            return RequestFailed(f"403 Forbidden{suffix}", hint, status)
         return RequestFailed(f"403 Forbidden{suffix}", "the user lacks the role or permission for this call", status)
     if status == 400 and b"request header is incorrect" in response.body[:20000].lower():
         return RequestFailed(

@@ -48,7 +48,7 @@ class ProbeReport:
 
 def _sign_in_request(connection: Connection) -> Request:
     # Something every signed-in user may read: the sign-in is then tested on its own.
-    if isinstance(connection, CloudConnection):
+    if isinstance(connection.profile, CloudProfile):  # any sign-in method
         return Request.build("GET", "/api/v1/users/me")
     return Request.build("GET", "/qrs/about")
 
