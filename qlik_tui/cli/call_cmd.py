@@ -69,7 +69,7 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
         help=f"time limit for the whole request: connect, reads, 429 waits, re-logins, pages (default {DEFAULT_MAX_TIME:g})",
     )
     # --max-body is a global option (shared with the TUI), so it works before or after `call`
-    global_options.add_options(p, 1, (global_options.MAX_BODY,))
+    global_options.add_options(p, 1, (global_options.MAX_BODY, global_options.NO_SESSION_CACHE))
     p.add_argument("-v", "--verbose", action="store_true", help="print the request and token/session events on stderr")
     p.set_defaults(run=run)
 

@@ -101,11 +101,17 @@ def _say_without_verbose(event: ConnectionEvent) -> None:
 
 async def run_calls(profile: Profile, request: Request, args: argparse.Namespace) -> int:
     """Send once, or every --watch seconds; exit 0 only if the last response was usable."""
-    connection = open_connection(profile, timeout=args.timeout)
+    from ..core.auth.session_cache import SessionCache
+
+    # The kept session (one login for many runs) unless --no-session-cache says otherwise.
+    sessions = None if args.no_session_cache else SessionCache()
+    connection = open_connection(profile, timeout=args.timeout, sessions=sessions)
     connection.max_body = int(args.max_body * 1024 * 1024)
     if args.verbose:
-        connection.events.subscribe(lambda e: _stderr(f"qlik-tui: {visible(_event_line(e))}"))
         _stderr(f"qlik-tui: {visible(profile.name)}: {visible(request.label())}")
+        for event in connection.events.history:  # what happened on opening (a session restored)
+            _stderr(f"qlik-tui: {visible(_event_line(event))}")
+        connection.events.subscribe(lambda e: _stderr(f"qlik-tui: {visible(_event_line(e))}"))
     else:  # waits and warnings are said without -v too
         connection.events.subscribe(_say_without_verbose)
     code = 0

@@ -16,6 +16,9 @@ RATE_LIMITED = "rate limited"
 RELOGIN_BACKOFF = "re-login back-off"
 REDIRECTED = "redirected"
 PREFIX_IN_PATH = "prefix in path"  # a warning: the CLI prints it even without -v
+SESSION_RESTORED = "session restored"  # a session kept from an earlier run (the session cache)
+CACHED_SESSION_REFUSED = "cached session refused"  # ... that the server no longer knows: signing in again
+SESSION_CACHE = "session cache"  # a kept session discarded (profile changed, unreadable file)
 
 
 @dataclass(frozen=True)

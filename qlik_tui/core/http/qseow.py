@@ -7,11 +7,13 @@ from __future__ import annotations
 import asyncio
 import secrets
 import string
+from typing import Any
 
 from ..auth.tokens import MintedToken
-from ..events import PREFIX_IN_PATH, SESSION_LOST, SESSION_STARTED
+from ..events import PREFIX_IN_PATH, SESSION_STARTED
 from ..profiles.model import QseowProfile
 from .connection import Connection, Progress
+from .session_state import cookies_state, restore_cookies
 from .types import Request, Response
 
 SESSION_COOKIE_PREFIX = "X-Qlik-Session"
@@ -71,6 +73,17 @@ class QseowConnection(Connection):
             if cookie.name.startswith(SESSION_COOKIE_PREFIX):
                 self.client.cookies.jar.clear(cookie.domain, cookie.path, cookie.name)
 
+    def session_state(self) -> dict[str, Any] | None:
+        """The proxy's cookies (by name, value, domain, path) while there is a session."""
+        if self._client is None or not self.session_cookie():
+            return None
+        return {"cookies": cookies_state(self.client.cookies.jar)}
+
+    def restore_session(self, state: dict[str, Any]) -> None:
+        """Put a kept proxy session's cookies back (sent instead of a new JWT)."""
+        restore_cookies(self.client.cookies.jar, state.get("cookies"))
+        self.restored_session = self.session_cookie()
+
     async def _attempt(self, request: Request, token: MintedToken | None, progress: Progress | None) -> Response:
         key = new_xrfkey()
         headers = {"X-Qlik-Xrfkey": key, "Accept": "application/json", **dict(request.headers)}
@@ -115,8 +128,10 @@ class QseowConnection(Connection):
                 return await self._attempt(request, None, progress)
             if current:
                 self.drop_session()
-                self.events.emit(SESSION_LOST, f"proxy answered {response.status}")
+                self.session_refused(current, f"proxy answered {response.status}")
             stale = used_token or self.tokens.token
+            if stale is None:  # a kept session was refused before any JWT was minted
+                return await self._send_fresh(request, await self.tokens.get(), progress)
             expired = stale is not None and not self.tokens.is_fresh(stale)
             token = await self.tokens.replace(stale, "after expiry" if expired else f"after {response.status}")
             return await self._send_fresh(request, token, progress)
