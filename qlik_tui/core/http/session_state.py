@@ -51,7 +51,7 @@ def restore_cookies(jar: CookieJar, items: Any) -> int:
     if not isinstance(items, list) or len(items) > MAX_COOKIES:
         raise ValueError("cookies: not a list")
     now = time.time()
-    restored = 0
+    cookies = []  # every cookie checked before any is used: a bad file restores nothing
     for item in items:
         if not isinstance(item, dict):
             raise ValueError("cookie: not an object")
@@ -63,7 +63,7 @@ def restore_cookies(jar: CookieJar, items: Any) -> int:
         if expires is not None and expires <= now:
             continue
         host_only = item.get("host_only", True) is not False
-        jar.set_cookie(
+        cookies.append(
             Cookie(
                 version=0,
                 name=name,
@@ -83,8 +83,9 @@ def restore_cookies(jar: CookieJar, items: Any) -> int:
                 rest={"HttpOnly": ""},
             )
         )
-        restored += 1
-    return restored
+    for cookie in cookies:
+        jar.set_cookie(cookie)
+    return len(cookies)
 
 
 def clean_token(value: Any, limit: int = 4096) -> str | None:
