@@ -58,9 +58,10 @@ class Demo:
     cloud_server: RunningServer
 
     def stop(self) -> None:
-        """Stop both servers."""
+        """Stop both servers (and remove the app files uploaded to the QSEoW one)."""
         self.qseow_server.stop()
         self.cloud_server.stop()
+        self.qseow.routes.app_files.close()
 
     def __enter__(self) -> Demo:
         return self
