@@ -57,8 +57,10 @@ class AppFiles:
     def route(self, req: SimRequest, parts: list[str]) -> SimResponse | None:
         """Answer an upload, export or download path (`parts` after /qrs); None for any other path."""
         low = [p.lower() for p in parts]
-        if low[:2] == ["app", "upload"] and len(low) == 2:
-            return self.upload(req) if req.method == "POST" else SimResponse.text(405, "Method Not Allowed")
+        if low[:2] == ["app", "upload"] and len(low) in (2, 3) and low[2:] in ([], ["replace"]):
+            if req.method != "POST":
+                return SimResponse.text(405, "Method Not Allowed")
+            return self.upload(req) if len(low) == 2 else self.replace(req)
         if len(low) == 4 and low[0] == "app" and low[2] == "export":
             if req.method == "POST":
                 return self.export(parts[1], parts[3])
@@ -69,28 +71,55 @@ class AppFiles:
             return self.download(parts[3], parts[2])
         return None
 
-    def upload(self, req: SimRequest) -> SimResponse:
-        """Store the body as a new app named by `name`."""
-        name = req.arg("name")
-        if not name:
-            return SimResponse.text(400, "The parameter 'name' is required")
+    @staticmethod
+    def _refusal(req: SimRequest) -> SimResponse | None:
+        """Why an upload body is refused (wrong type, empty), None when it is an app."""
         content_type = (req.header("content-type") or "").split(";")[0].strip().lower()
         if content_type != APP_TYPE:
             return SimResponse.text(415, f"Unsupported Media Type: send the app as {APP_TYPE}")
         if req.body_size == 0:
             return SimResponse.text(400, "The request body is empty: no app to import")
-        app = make_app(random.Random(), 10_000 + self.uploads, *self._make_app_inputs())
-        app.update(name=name, published=False, stream=None, fileSize=req.body_size, publishTime="1753-01-01T00:00:00.000Z")
-        with self._file(app["id"]).open("wb") as out:
+        return None
+
+    def _store(self, req: SimRequest, app_id: str) -> None:
+        with self._file(app_id).open("wb") as out:
             if req.body_file is not None:
                 req.body_file.seek(0)
                 shutil.copyfileobj(req.body_file, out, CHUNK)
             else:
                 out.write(req.body)
         with self._lock:
-            self.store.objects["app"].append(app)
             self.uploads += 1
             self.bytes_stored += req.body_size
+
+    def upload(self, req: SimRequest) -> SimResponse:
+        """Store the body as a new app named by `name`."""
+        name = req.arg("name")
+        if not name:
+            return SimResponse.text(400, "The parameter 'name' is required")
+        refused = self._refusal(req)
+        if refused is not None:
+            return refused
+        app = make_app(random.Random(), 10_000 + self.uploads, *self._make_app_inputs())
+        app.update(name=name, published=False, stream=None, fileSize=req.body_size, publishTime="1753-01-01T00:00:00.000Z")
+        self._store(req, app["id"])
+        with self._lock:
+            self.store.objects["app"].append(app)
+        return SimResponse.json(201, app)
+
+    def replace(self, req: SimRequest) -> SimResponse:
+        """Replace the content of the app `targetappid` with the body."""
+        target = req.arg("targetappid") or ""
+        if not _GUID.fullmatch(target):
+            return SimResponse.text(400, "The parameter 'targetappid' must be an app id (a GUID)")
+        app = self._app(target)
+        if app is None:
+            return SimResponse(404)
+        refused = self._refusal(req)
+        if refused is not None:
+            return refused
+        self._store(req, app["id"])
+        app["fileSize"] = req.body_size
         return SimResponse.json(201, app)
 
     def _make_app_inputs(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:

@@ -196,3 +196,25 @@ def test_a_binary_answer_is_refused_on_a_terminal_and_exact_in_a_pipe(demo: Demo
     assert on_tty.returncode == 2
     assert b"the response is binary (262,144 bytes, application/octet-stream)" in on_tty.stderr
     assert b"-o FILE" in on_tty.stderr and b"Traceback" not in on_tty.stderr
+
+
+def test_upload_needs_a_name_and_the_app_type_and_replace_swaps_the_content(demo: Demo, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.qvf", tmp_path / "b.qvf"
+    first.write_bytes(b"\x00first" * 1000)
+    second.write_bytes(b"\x00second" * 2000)
+    proc = call(demo, "POST", "/qrs/app/upload", "-q", "name=X", "-d", f"@{first}")  # sent as octet-stream
+    assert proc.returncode == 4 and "415" in proc.stderr
+    proc = call(demo, "POST", "/qrs/app/upload", "-H", APP_TYPE, "-d", f"@{first}")
+    assert proc.returncode == 4 and "'name' is required" in proc.stdout
+    app = upload(demo, first, "X")
+    proc = call(demo, "POST", "/qrs/app/upload/replace", "-q", f"targetappid={app['id']}", "-H", APP_TYPE, "-d", f"@{second}")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["fileSize"] == second.stat().st_size
+    token = str(uuid.uuid4())
+    ticket = json.loads(call(demo, "POST", f"/qrs/app/{app['id']}/export/{token}").stdout)
+    back = tmp_path / "back.qvf"
+    assert call(demo, "GET", f"/qrs/download/app/{app['id']}/{token}/X.qvf", "-o", str(back)).returncode == 0
+    assert back.read_bytes() == second.read_bytes()
+    ended = call(demo, "DELETE", f"/qrs/app/{app['id']}/export/{token}")
+    assert ended.returncode == 0 and json.loads(ended.stdout)["cancelled"] is True
+    assert call(demo, "GET", ticket["downloadPath"], "-o", str(tmp_path / "gone.qvf")).returncode == 4  # ticket ended
