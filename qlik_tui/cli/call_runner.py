@@ -56,7 +56,8 @@ def print_response(response: Response, args: argparse.Namespace) -> None:
     """Headers (with -i) on stderr, body on stdout, error and hint on stderr."""
     if args.include:
         _stderr(
-            f"HTTP {response.status} {visible(response.reason)}  ({response.elapsed * 1000:.0f} ms, {len(response.body):,} bytes)"
+            f"HTTP {response.status} {visible(response.reason)}  ({response.elapsed * 1000:.0f} ms, "
+            f"{len(response.body) if response.saved is None else response.saved:,} bytes)"
         )
         for name, value in redact_headers(response.headers):
             _stderr(f"{visible(name)}: {visible(value)}")

@@ -74,10 +74,13 @@ class QseowConnection(Connection):
                 self.client.cookies.jar.clear(cookie.domain, cookie.path, cookie.name)
 
     def session_state(self) -> dict[str, Any] | None:
-        """The proxy's cookies (by name, value, domain, path) while there is a session."""
-        if self._client is None or not self.session_cookie():
+        """The proxy's cookies (by name, value, domain, path) while there is a session, and
+        which of them is the session cookie (its name is the proxy's choice)."""
+        value = self.session_cookie() if self._client is not None else None
+        if not value:
             return None
-        return {"cookies": cookies_state(self.client.cookies.jar)}
+        name = next((c.name for c in self.client.cookies.jar if c.value == value), None)
+        return {"cookies": cookies_state(self.client.cookies.jar), "session_cookie": name}
 
     def restore_session(self, state: dict[str, Any]) -> None:
         """Put a kept proxy session's cookies back (sent instead of a new JWT)."""
