@@ -242,3 +242,14 @@ def test_a_cache_folder_of_another_shape_is_not_used(demo: Demo) -> None:
     assert call(demo, "demo-qseow").returncode == 0
     assert demo.qseow.stats.jwt_logins == 2 and folder.read_text() == "not a folder"
     os.unlink(folder)
+
+
+def test_kept_sessions_over_tls_carry_their_secure_cookies(tls_demo: Demo) -> None:
+    for _ in range(3):
+        for name in PATHS:
+            proc = call(tls_demo, name)
+            assert proc.returncode == 0, proc.stderr
+    assert tls_demo.qseow.stats.jwt_logins == 1 and tls_demo.cloud.stats.jwt_logins == 1
+    docs = [json.loads(f.read_text()) for f in cache_files()]
+    assert docs and all(c["secure"] is True for d in docs for c in d["state"]["cookies"])
+    assert any(c["name"] == "X-Qlik-Session-jwt" for d in docs for c in d["state"]["cookies"])  # no -HTTP over TLS
