@@ -12,7 +12,6 @@ import gc
 import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -21,18 +20,7 @@ from ..auth.credential import CredentialInfo
 from ..auth.token_cache import TokenCache
 from ..auth.tokens import MintedToken
 from ..errors import BodyTooLarge, RequestFailed, TimeLimitExceeded
-from ..events import (
-    CACHED_SESSION_REFUSED,
-    CSRF_REFRESHED,
-    LOGGED_IN,
-    RATE_LIMITED,
-    SESSION_CACHE,
-    SESSION_LOST,
-    SESSION_RESTORED,
-    SESSION_STARTED,
-    ConnectionEvent,
-    EventBus,
-)
+from ..events import RATE_LIMITED, EventBus
 from ..profiles.model import Profile
 from .deadline import Deadline, current_deadline
 from .diagnose import cut_short, diagnose, from_exception, unusable_redirect, where
@@ -40,20 +28,14 @@ from .download import current_download
 from .peer_cert import dates_of_refused_certificate
 from .rate_limit import MAX_RATE_LIMIT_WAITS, MAX_RETRY_AFTER, human_seconds, parse_retry_after, retry_after_seconds
 from .redact import redact_url
+from .session_keeping import SessionKeeping
 from .types import FileBody, Request, RequestBody, Response
-
-if TYPE_CHECKING:
-    from ..auth.session_cache import SessionCache
 
 Progress = Callable[[int, "int | None"], None]
 Sleep = Callable[[float], Awaitable[None]]
 DEFAULT_TIMEOUT = 60.0
 THREAD_PARSE_BYTES = 256 * 1024
 _REDIRECT_KEY = "qlik_tui_redirect"
-# Events after which the session is worth keeping (again); sign-in classes add their own.
-SESSION_SAVED_AFTER = {SESSION_STARTED, LOGGED_IN, CSRF_REFRESHED}
-# Events after which the kept session may be stale: written again (or removed) at close.
-SESSION_CHANGED_BY = {*SESSION_SAVED_AFTER, SESSION_LOST, CACHED_SESSION_REFUSED}
 
 
 class _Buffer:
@@ -133,7 +115,7 @@ def _refuse_dot_segments(url: str) -> None:
         )
 
 
-class Connection:
+class Connection(SessionKeeping):
     """Send requests for one profile; re-mint and re-authenticate as needed."""
 
     def __init__(
@@ -152,9 +134,6 @@ class Connection:
         self._client: httpx.AsyncClient | None = None
         self.max_body: int | None = None  # bytes; None: no cap (the TUI sets one)
         self.freeze_gc_after_parse = False  # a long-running TUI sets this (see _parse_quietly)
-        self.session_cache: SessionCache | None = None
-        self.restored_session: str | None = None  # the session id a cache gave us, while it is in use
-        self._session_changed = False
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -169,61 +148,9 @@ class Connection:
             )
         return self._client
 
-    def session_state(self) -> dict[str, Any] | None:
-        """What is worth keeping of the server session (JSON-able), None when nothing is.
-
-        Cookies, a CSRF token, an OAuth access token: never a JWT qlik-tui can mint again, a
-        key, an API key or a client secret. The sign-in classes that keep sessions override it.
-        """
-        return None
-
-    def restore_session(self, state: dict[str, Any]) -> None:
-        """Take back what `session_state` gave (ValueError when it is not that); base: nothing."""
-
-    def keep_sessions_in(self, cache: SessionCache) -> None:
-        """Use `cache`: restore the profile's kept session now, save it whenever it changes."""
-        self.session_cache = cache
-        loaded = cache.load(self.profile)
-        if loaded.note:
-            self.events.emit(SESSION_CACHE, loaded.note)
-        if loaded.state is not None:
-            try:
-                self.restore_session(loaded.state)
-            except (ValueError, TypeError, KeyError):
-                self.restored_session = None
-                cache.forget(self.profile)
-                self.events.emit(SESSION_CACHE, "unreadable cached session ignored")
-            else:
-                if self.restored_session:
-                    self.events.emit(SESSION_RESTORED, "kept from an earlier run")
-        self.events.subscribe(self._on_session_event)
-
-    def _on_session_event(self, event: ConnectionEvent) -> None:
-        if event.kind in SESSION_CHANGED_BY:
-            self._session_changed = True
-        if event.kind in SESSION_SAVED_AFTER:
-            self.save_session()
-
-    def save_session(self) -> None:
-        """Write the session to the cache now (when there is a cache); an empty one is forgotten."""
-        if self.session_cache is not None and self._client is not None:
-            self.session_cache.save(self.profile, self.session_state())
-
-    def session_refused(self, session: str | None, detail: str) -> None:
-        """Say that `session` was refused: a kept one quietly, any other as a lost session."""
-        if session is not None and session == self.restored_session:
-            self.restored_session = None
-            if self.session_cache is not None:
-                self.session_cache.forget(self.profile)
-            self.events.emit(CACHED_SESSION_REFUSED, detail)
-        else:
-            self.events.emit(SESSION_LOST, detail)
-
     async def aclose(self) -> None:
         """Close the HTTP client, keeping the session for the next run when there is a cache."""
-        if self._session_changed:
-            self.save_session()
-            self._session_changed = False
+        self.save_session_if_changed()
         if self._client is not None:
             await self._client.aclose()
             self._client = None
