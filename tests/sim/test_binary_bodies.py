@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import pty
+import stat
 import subprocess
 import sys
 import uuid
@@ -218,3 +219,33 @@ def test_upload_needs_a_name_and_the_app_type_and_replace_swaps_the_content(demo
     ended = call(demo, "DELETE", f"/qrs/app/{app['id']}/export/{token}")
     assert ended.returncode == 0 and json.loads(ended.stdout)["cancelled"] is True
     assert call(demo, "GET", ticket["downloadPath"], "-o", str(tmp_path / "gone.qvf")).returncode == 4  # ticket ended
+
+
+def test_a_download_shows_progress_on_a_terminal_and_gets_the_umask_mode(demo: Demo, tmp_path: Path) -> None:
+    app_id = demo.qseow.store.objects["app"][1]["id"]
+    token = str(uuid.uuid4())
+    path = json.loads(call(demo, "POST", f"/qrs/app/{app_id}/export/{token}").stdout)["downloadPath"]
+    target = tmp_path / "app.qvf"
+    args = [*CLI, "--profiles", str(demo.profiles_path), "-p", "demo-qseow", "GET", path, "-o", str(target)]
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run(args, stdout=subprocess.PIPE, stderr=follower, timeout=60)
+        os.close(follower)
+        said = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal's other side is closed and drained
+                break
+            if not chunk:
+                break
+            said += chunk
+    finally:
+        os.close(leader)
+    assert proc.returncode == 0 and proc.stdout == b""
+    assert b"0.2 of 0.2 MB (100%)" in said and b"saved 262,144 bytes" in said
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask  # an app is not a secret: the usual mode
+    piped = call(demo, "GET", path, "-o", str(tmp_path / "quiet.qvf"))
+    assert piped.returncode == 0 and "MB" not in piped.stderr  # no progress line into a pipe or log
