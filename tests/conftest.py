@@ -10,6 +10,17 @@ import pytest
 from qlik_tui.core.auth.keys import GeneratedKeys, generate_keypair
 
 
+@pytest.fixture(autouse=True)
+def private_runtime_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test (and the `qlik-tui` processes it starts) keeps server sessions in its own
+    folder: never the person's real session cache, never another test's sessions. Not inside
+    `tmp_path`, which some tests expect to find empty."""
+    folder = tmp_path_factory.mktemp("xdg-runtime")
+    folder.chmod(0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def keys(tmp_path_factory: pytest.TempPathFactory) -> GeneratedKeys:
     """One real 2048-bit key pair and certificate for the whole run (4096 is slow to make)."""

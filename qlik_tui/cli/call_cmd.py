@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import os
-import stat
 import sys
-from pathlib import Path
 from typing import Any
 
 from . import global_options
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
-MAX_REQUEST_BODY = 64 * 1024 * 1024  # a JSON body to send; more is a mistake (or /dev/zero)
 DEFAULT_MAX_TIME = 600.0
 DEFAULT_MAX_BODY_MB = 1024.0
 MIN_WATCH = 0.1
@@ -40,7 +35,20 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
         metavar="KEY=VALUE",
         help="query parameter (repeatable; URL-encoded for you)",
     )
-    p.add_argument("-d", "--data", metavar="JSON|@FILE", help="request body: JSON text, @FILE, or @- for stdin")
+    p.add_argument(
+        "-d",
+        "--data",
+        metavar="JSON|@FILE|-",
+        help="request body: JSON text; @FILE sent exactly as it is, streamed from disk (Content-Type from -H, else JSON "
+        "when it is JSON, else application/octet-stream); - (or @-) for standard input",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="stream a successful response body to FILE as it is (an app export, a data file); never overwrites without --force",
+    )
+    p.add_argument("--force", action="store_true", help="with -o: replace FILE if it exists")
     p.add_argument(
         "-H", "--header", action="append", default=[], metavar="'Name: value'", help="extra request header (repeatable)"
     )
@@ -69,7 +77,7 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
         help=f"time limit for the whole request: connect, reads, 429 waits, re-logins, pages (default {DEFAULT_MAX_TIME:g})",
     )
     # --max-body is a global option (shared with the TUI), so it works before or after `call`
-    global_options.add_options(p, 1, (global_options.MAX_BODY,))
+    global_options.add_options(p, 1, (global_options.MAX_BODY, global_options.NO_SESSION_CACHE))
     p.add_argument("-v", "--verbose", action="store_true", help="print the request and token/session events on stderr")
     p.set_defaults(run=run)
 
@@ -91,55 +99,6 @@ def parse_headers(items: list[str]) -> list[tuple[str, str]]:
     from ..core.http.request_parts import parse_header_item
 
     return [parse_header_item(item, f"-H {item!r}") for item in items]
-
-
-def _read_capped(source: str, data: str) -> bytes:
-    """A regular file (or stdin for '-'), at most MAX_REQUEST_BODY bytes: never a FIFO that
-    blocks forever or a device like /dev/zero that never ends."""
-    from ..core.errors import UsageError
-
-    too_big = UsageError(
-        f"-d {data}: more than {MAX_REQUEST_BODY // 1048576} MB", "a request body is JSON of a sensible size; check the file"
-    )
-    if source == "-":
-        from .common import read_stdin
-
-        return read_stdin(MAX_REQUEST_BODY, f"-d {data}")
-    path = Path(source).expanduser()
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise UsageError(
-                f"-d {data}: not a regular file (a folder, pipe or device)", "give a JSON file, or pipe it in with -d @-"
-            )
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_REQUEST_BODY + 1)
-    except OSError as exc:
-        raise UsageError(f"-d {data}: cannot read ({exc.strerror})", "check the file name") from None
-    if len(raw) > MAX_REQUEST_BODY:
-        raise too_big
-    return raw
-
-
-def read_body(data: str | None) -> bytes | None:
-    """-d JSON, -d @FILE or -d @-: checked to be JSON so a typo never reaches the server."""
-    from ..core.errors import UsageError
-
-    if data is None:
-        return None
-    if data.startswith("@"):
-        try:
-            text = _read_capped(data[1:], data).decode("utf-8")
-        except UnicodeDecodeError:
-            raise UsageError(f"-d {data}: not UTF-8 text", "the body must be JSON text") from None
-    else:
-        text = data
-    try:
-        json.loads(text)
-    except ValueError as exc:
-        raise UsageError(
-            f"-d: the body is not valid JSON ({exc})", 'quote it for the shell: -d \'{"name": "x"}\', or use -d @file.json'
-        ) from None
-    return text.encode("utf-8")
 
 
 def check_utf8(args: argparse.Namespace) -> None:
@@ -198,7 +157,8 @@ def run(args: argparse.Namespace) -> int:
     if args.max_pages < 1 or (args.count is not None and args.count < 1):
         raise UsageError("--max-pages and --count must be at least 1", "e.g. --max-pages 20")
     check_path(args.path, "PATH")
-    request = Request.build(method, args.path, parse_query(args.query), read_body(args.data), parse_headers(args.header))
+    check_output(args)
+    query, headers = parse_query(args.query), parse_headers(args.header)
     profile = selected_profile(args)
     if profile.tls_verification_off:
         print(
@@ -207,6 +167,21 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.all_pages and profile.type == "qseow":
         print("qlik-tui: note: QRS lists are not paged; --all-pages is ignored", file=sys.stderr)
+    from .call_body import request_body
     from .call_runner import run_calls
 
-    return asyncio.run(run_calls(profile, request, args))
+    with request_body(args.data, headers) as (body, content_type):
+        if content_type is not None:
+            headers.append(("Content-Type", content_type))
+        request = Request.build(method, args.path, query, body, headers)
+        return asyncio.run(run_calls(profile, request, args))
+
+
+def check_output(args: argparse.Namespace) -> None:
+    """-o goes with one plain request: not --watch, not --all-pages (pages are joined as JSON)."""
+    from ..core.errors import UsageError
+
+    if args.force and not args.output:
+        raise UsageError("--force goes with -o FILE", "qlik-tui call GET /path -o out.bin --force")
+    if args.output and (args.watch is not None or args.all_pages):
+        raise UsageError("-o FILE takes one response: not with --watch or --all-pages", "leave one of them out")

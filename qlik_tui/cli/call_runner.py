@@ -10,13 +10,16 @@ import argparse
 import asyncio
 import sys
 import time
+from collections.abc import Callable
 
 from ..core.auth.tokens import iso
-from ..core.errors import BodyTooLarge, RequestFailed, TimeLimitExceeded
+from ..core.errors import BodyTooLarge, RequestFailed, TimeLimitExceeded, UsageError
 from ..core.events import PREFIX_IN_PATH, RATE_LIMITED, RELOGIN_BACKOFF, SESSION_COOKIE_MISSING, ConnectionEvent
+from ..core.http.body_sniff import is_binary
 from ..core.http.connections import open_connection
 from ..core.http.deadline import Deadline
 from ..core.http.diagnose import pretty_json_or_text
+from ..core.http.download import Download, current_download
 from ..core.http.redact import redact_headers
 from ..core.http.types import Request, Response
 from ..core.profiles.model import Profile
@@ -43,16 +46,33 @@ def write_text(text: str) -> None:
     sys.stdout.buffer.flush()
 
 
+def _write_bytes(body: bytes) -> None:
+    sys.stdout.flush()
+    sys.stdout.buffer.write(body)
+    sys.stdout.buffer.flush()
+
+
 def print_response(response: Response, args: argparse.Namespace) -> None:
     """Headers (with -i) on stderr, body on stdout, error and hint on stderr."""
     if args.include:
         _stderr(
-            f"HTTP {response.status} {visible(response.reason)}  ({response.elapsed * 1000:.0f} ms, {len(response.body):,} bytes)"
+            f"HTTP {response.status} {visible(response.reason)}  ({response.elapsed * 1000:.0f} ms, "
+            f"{len(response.body) if response.saved is None else response.saved:,} bytes)"
         )
         for name, value in redact_headers(response.headers):
             _stderr(f"{visible(name)}: {visible(value)}")
         _stderr("")
-    if response.body:
+    if response.saved is not None:
+        pass  # the body went to the -o file
+    elif response.body and is_binary(response.content_type, response.body):
+        if sys.stdout.isatty():
+            raise UsageError(
+                f"the response is binary ({len(response.body):,} bytes, {visible(response.content_type or 'no type')}): "
+                "not printed on the terminal",
+                "save it with -o FILE (or redirect stdout to a file)",
+            )
+        _write_bytes(response.body)  # a pipe or a file gets the exact bytes
+    elif response.body:
         if args.raw and not sys.stdout.isatty():
             sys.stdout.flush()
             sys.stdout.buffer.write(response.body)  # exact bytes for a pipe or a file
@@ -101,24 +121,36 @@ def _say_without_verbose(event: ConnectionEvent) -> None:
 
 async def run_calls(profile: Profile, request: Request, args: argparse.Namespace) -> int:
     """Send once, or every --watch seconds; exit 0 only if the last response was usable."""
-    connection = open_connection(profile, timeout=args.timeout)
+    from ..core.auth.session_cache import SessionCache
+
+    # The kept session (one login for many runs) unless --no-session-cache says otherwise.
+    sessions = None if args.no_session_cache else SessionCache()
+    connection = open_connection(profile, timeout=args.timeout, sessions=sessions)
     connection.max_body = int(args.max_body * 1024 * 1024)
     if args.verbose:
-        connection.events.subscribe(lambda e: _stderr(f"qlik-tui: {visible(_event_line(e))}"))
         _stderr(f"qlik-tui: {visible(profile.name)}: {visible(request.label())}")
+        for event in connection.events.history:  # what happened on opening (a session restored)
+            _stderr(f"qlik-tui: {visible(_event_line(event))}")
+        connection.events.subscribe(lambda e: _stderr(f"qlik-tui: {visible(_event_line(e))}"))
     else:  # waits and warnings are said without -v too
         connection.events.subscribe(_say_without_verbose)
+    download = _download(args)
     code = 0
     try:
         sent = refused = 0
         while True:
             started = time.monotonic()
+            token = current_download.set(download)
             try:
                 response = await connection.send(
                     request, all_pages=args.all_pages, max_pages=args.max_pages, deadline=Deadline.after(args.max_time)
                 )
             except RequestFailed as exc:
                 raise _for_the_cli(exc) from None
+            finally:
+                current_download.reset(token)
+            if download is not None:
+                _finish_download(download, response)
             sent += 1
             if args.watch is not None:
                 count = f"/{args.count}" if args.count else ""
@@ -140,7 +172,52 @@ async def run_calls(profile: Profile, request: Request, args: argparse.Namespace
     except asyncio.CancelledError:  # pragma: no cover - Ctrl-C in a watch loop
         return 130
     finally:
+        if download is not None:
+            download.discard()  # whatever was not saved under the name (an error, Ctrl-C)
         await connection.aclose()
+
+
+def _download(args: argparse.Namespace) -> Download | None:
+    """The -o target, checked before anything is sent; a progress line when stderr is a terminal."""
+    if not args.output:
+        return None
+    from pathlib import Path
+
+    download = Download(
+        Path(args.output).expanduser(), force=args.force, progress=_progress_line() if sys.stderr.isatty() else None
+    )
+    try:
+        download.check_target()
+    except RequestFailed as exc:
+        raise UsageError(exc.message, exc.hint) from None
+    return download
+
+
+def _progress_line() -> Callable[[int, int | None], None]:
+    """Bytes received (of the total when known), redrawn at most ten times a second."""
+    last = 0.0
+
+    def show(done: int, total: int | None) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last < 0.1 and done != total:
+            return
+        last = now
+        of = f" of {total / 1048576:,.1f} MB ({done * 100 // total}%)" if total else " MB"
+        print(f"\rqlik-tui: {done / 1048576:,.1f}{of}   ", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _finish_download(download: Download, response: Response) -> None:
+    """A usable answer gets the file its name; anything else leaves the name untouched."""
+    if download.progress is not None:
+        print(file=sys.stderr)  # end the progress line
+    if response.ok and response.saved is not None:
+        download.commit()
+        _stderr(f"qlik-tui: saved {response.saved:,} bytes to {visible(str(download.target))}")
+    else:
+        download.discard()
 
 
 def _event_line(event: ConnectionEvent) -> str:

@@ -53,15 +53,23 @@ MAX_BODY = GlobalOption(
     metavar="MB",
     type=float,
 )
+NO_SESSION_CACHE = GlobalOption(
+    ("--no-session-cache",),
+    "no_session_cache",
+    "neither use nor keep server sessions between runs (this run signs in afresh)",
+    False,
+    flag=True,
+)
 # Only the TUI (no command) and `demo` open a screen; elsewhere these are refused, not ignored.
 TUI_OPTIONS = (
     GlobalOption(("--request",), "request", "preload the request editor, e.g. 'GET /qrs/app/full'", metavar="'METHOD PATH'"),
     GlobalOption(("--no-mouse",), "no_mouse", "do not capture the mouse (keeps the terminal's own selection)", False, flag=True),
     MAX_BODY,
+    NO_SESSION_CACHE,
 )
 TUI_COMMANDS = (None, "demo")
 # TUI options that a command shares, typed before or after it (`call` caps bodies too).
-ALSO_FOR = {"max_body": ("call",)}
+ALSO_FOR = {"max_body": ("call",), "no_session_cache": ("call",)}
 # Commands that take the global options but cannot use one: refused with the reason.
 NOT_FOR = {
     ("keygen", "profiles"): "keygen writes a new key and certificate; it reads no profiles file",

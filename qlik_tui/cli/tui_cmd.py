@@ -28,4 +28,5 @@ def launch(path: Path, args: argparse.Namespace, home: Path | None = None) -> in
         mouse=not args.no_mouse,
         max_body=int(max_body * 1024 * 1024) or None,
         home=home,
+        keep_sessions=not args.no_session_cache,
     )

@@ -19,8 +19,9 @@ PREFIX_IN_PATH = "prefix in path"  # a warning: the CLI prints it even without -
 SESSION_COOKIE_MISSING = "session cookie missing"  # the pinned session_cookie was not set
 OAUTH_TOKEN_FETCHED = "access token fetched"  # OAuth client credentials: a new access token
 BEARER_REFUSED = "bearer refused"  # Qlik Cloud answered 401 to an API key or access token
-SESSION_RESTORED = "session restored"  # taken from the per-user session cache
-CACHED_SESSION_REFUSED = "cached session refused"  # ... and refused: dropped, signed in again once
+SESSION_RESTORED = "session restored"  # a session kept from an earlier run (the session cache)
+CACHED_SESSION_REFUSED = "cached session refused"  # ... that the server no longer knows: signing in again
+SESSION_CACHE = "session cache"  # a kept session discarded (profile changed, unreadable file)
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,13 @@ class History:
         """Append one entry (secrets masked); trims the file now and then."""
         query = redact_query(request.query)
         entry = HistoryEntry(
-            time.time(), request.method, mask_jwts(request.path), query, _safe_body(request.body), status, elapsed
+            time.time(),
+            request.method,
+            mask_jwts(request.path),
+            query,
+            _safe_body(request.body if isinstance(request.body, bytes) else None),
+            status,
+            elapsed,
         )
         private_folder(self.path.parent)
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)

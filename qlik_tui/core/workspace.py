@@ -22,6 +22,7 @@ MAX_TRAIL = 50
 TRAIL_BYTES = 64 * 1024 * 1024  # bodies kept for Backspace; a 100 MB answer is not kept
 
 if TYPE_CHECKING:
+    from .auth.session_cache import SessionCache
     from .http.connection import Connection
 
 
@@ -38,6 +39,7 @@ class ProfileState:
     clock: Callable[[], float] = time.time
     catalog: list[Endpoint] | None = None
     seen: SeenIds = field(default_factory=SeenIds)
+    sessions: SessionCache | None = None  # where sessions are kept between runs (None: not kept)
     trail: list[tuple[Request, Response]] = field(default_factory=list)
 
     def remember(self, request: Request, response: Response | None, error: Exception | None) -> None:
@@ -63,7 +65,7 @@ class ProfileState:
         if self.connection is None:
             from .http.connections import open_connection  # deferred: httpx and the crypto stack load on first use
 
-            self.connection = open_connection(self.profile, clock=self.clock)
+            self.connection = open_connection(self.profile, clock=self.clock, sessions=self.sessions)
         return self.connection
 
 
@@ -76,6 +78,7 @@ class Workspace:
     active: str | None = None
     clock: Callable[[], float] = time.time
     states: dict[str, ProfileState] = field(default_factory=dict)
+    sessions: SessionCache | None = None  # the session cache, shared with `qlik-tui call`
     _closing: set[asyncio.Future[None]] = field(default_factory=set, repr=False)
 
     def __post_init__(self) -> None:
@@ -89,7 +92,7 @@ class Workspace:
             raise KeyError("no profiles")
         if name not in self.states:
             profile = self.profile_set.profiles[name]
-            self.states[name] = ProfileState(profile, History(name, self.history_dir), clock=self.clock)
+            self.states[name] = ProfileState(profile, History(name, self.history_dir), clock=self.clock, sessions=self.sessions)
         return self.states[name]
 
     def replace_profiles(self, profile_set: ProfileSet) -> None:

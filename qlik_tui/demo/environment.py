@@ -68,11 +68,12 @@ class Demo:
     qrs_port_server: RunningServer | None = None
 
     def stop(self) -> None:
-        """Stop every server."""
+        """Stop every server (and remove the app files uploaded to the QSEoW one)."""
         self.qseow_server.stop()
         self.cloud_server.stop()
         if self.qrs_port_server is not None:
             self.qrs_port_server.stop()
+        self.qseow.routes.app_files.close()
 
     def __enter__(self) -> Demo:
         return self

@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 import socket
 import ssl
+import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import IO, Any
 from urllib.parse import unquote
+
+SPOOL_ABOVE = 16 * 1024 * 1024  # request bodies bigger than this go to a temp file, not memory
 
 
 @dataclass
@@ -32,6 +35,8 @@ class SimRequest:
     scheme: str
     host: str
     client_host: str
+    body_file: IO[bytes] | None = None  # a big body (then `body` is b""), spooled to a temp file
+    body_size: int = 0
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         """The first query value named `name` (case-insensitive, as QRS treats them)."""
@@ -105,7 +110,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        body_file = None
+        if length > SPOOL_ABOVE:  # an uploaded app: to disk as it arrives
+            body_file = tempfile.TemporaryFile(prefix="qlik-sim-body-")
+            _copy_exactly(self.rfile, body_file, length)
+        body = self.rfile.read(length) if length and body_file is None else b""
         path, _, raw_query = self.path.partition("?")
         cookies: dict[str, str] = {}
         for header in self.headers.get_all("Cookie") or []:
@@ -125,11 +134,16 @@ class _Handler(BaseHTTPRequestHandler):
             scheme=self.server.scheme,
             host=self.headers.get("Host", f"{self.server.server_address[0]}:{self.server.server_address[1]}"),
             client_host=self.client_address[0],
+            body_file=body_file,
+            body_size=length if body_file is not None else len(body),
         )
         try:
             response = self.server.site(request)
         except Exception as exc:  # a simulator bug must show as a 500, not kill the thread
             response = SimResponse.json(500, {"errors": [{"code": "SIM-500", "title": f"simulator error: {exc!r}"}]})
+        finally:
+            if body_file is not None:
+                body_file.close()
         self._write(response)
 
     def _write(self, response: SimResponse) -> None:
@@ -164,6 +178,17 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
+
+
+def _copy_exactly(source: Any, target: IO[bytes], length: int) -> None:
+    """`length` bytes from the socket to `target`, a megabyte at a time (fewer if the client hangs up)."""
+    left = length
+    while left > 0:
+        chunk = source.read(min(left, 1024 * 1024))
+        if not chunk:
+            break
+        target.write(chunk)
+        left -= len(chunk)
 
 
 class _Server(ThreadingHTTPServer):

@@ -14,6 +14,7 @@ from typing import Any
 
 from .faults import Faults
 from .http_server import SimRequest, SimResponse
+from .qrs_app_files import AppFiles
 from .qrs_data import QrsStore, condensed, make_app
 from .qrs_filter import FilterError, apply_orderby, compile_filter
 
@@ -36,6 +37,7 @@ class QrsRoutes:
         self._lock = threading.Lock()
         self._huge: tuple[int, list[dict[str, Any]]] | None = None
         self._body_cache: dict[tuple[int, bool], bytes] = {}
+        self.app_files = AppFiles(store)  # upload, export tickets, downloads
 
     def description(self) -> list[str]:
         """`GET /qrs/about/api/description`: one "METHOD /path" per operation."""
@@ -48,6 +50,10 @@ class QrsRoutes:
             "DELETE /qrs/tag/{id}",
             "POST /qrs/app/{id}/reload",
             "POST /qrs/task/{id}/start",
+            "POST /qrs/app/upload",
+            "POST /qrs/app/{id}/export/{token}",
+            "DELETE /qrs/app/{id}/export/{token}",
+            "GET /qrs/download/app/{id}/{exportticketid}/{localfilename}",
         ]
         return out
 
@@ -59,6 +65,9 @@ class QrsRoutes:
         if parts[0] == "about":
             return self._about(req, parts[1:])
         kind = parts[0].lower()
+        files = self.app_files.route(req, parts)
+        if files is not None:
+            return files
         if req.method == "POST" and len(parts) == 3 and kind in ("app", "task") and parts[2].lower() in ("reload", "start"):
             found = self._find(kind if kind == "app" else "reloadtask", parts[1])
             return SimResponse(204) if found else SimResponse(404)

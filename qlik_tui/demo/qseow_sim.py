@@ -146,6 +146,10 @@ class QseowSimulator:
                 self._sessions[sid] = _Session(user=user, last_used=time.time(), prefix=name)
             secure = "; Secure" if req.scheme == "https" else ""
             session_headers.append(("Set-Cookie", f"{cookie}={sid}; Path=/; HttpOnly{secure}"))
+        if inner.startswith("/tempcontent/"):  # an exported app, served by the proxy itself
+            response = self.routes.app_files.temp_content(inner)
+            response.headers.extend(session_headers)
+            return response
         if not inner.startswith("/qrs/") and inner != "/qrs":
             return SimResponse(404, b"", session_headers)
         key_param, key_header = req.arg("xrfkey"), req.header("x-qlik-xrfkey")

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, TabbedContent, TabPane
 from textual.worker import Worker
 
+from ..core.auth.session_cache import SessionCache
 from ..core.catalog.seen_ids import SeenIds
 from ..core.errors import BodyTooLarge, ProfileError, QlikTuiError
 from ..core.http.types import Request, Response
@@ -76,14 +77,18 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, App[int]):
         history_dir: Path | None = None,
         clock: Callable[[], float] = time.time,
         max_body: int | None = DEFAULT_MAX_BODY,
+        sessions: SessionCache | None = None,
     ) -> None:
         super().__init__()
         self.clock = clock
+        self.sessions = sessions  # kept sessions, shared with `qlik-tui call` (None: not kept)
         self.profiles_path = path
         self.problem = problem
         self.history_dir = history_dir
         self.workspace: Workspace | None = (
-            Workspace(profile_set, history_dir, active, clock) if profile_set is not None and profile_set.profiles else None
+            Workspace(profile_set, history_dir, active, clock, sessions=sessions)
+            if profile_set is not None and profile_set.profiles
+            else None
         )
         self.initial_request = request
         self._drafts: dict[str, Draft] = {}
@@ -137,7 +142,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, App[int]):
             self.exit(2 if self.problem else 0)
             return
         self.problem = None
-        self.workspace = Workspace(result, self.history_dir, clock=self.clock)
+        self.workspace = Workspace(result, self.history_dir, clock=self.clock, sessions=self.sessions)
         self.switch_profile(self.workspace.active or "")
 
     # ---------------------------------------------------------------- profiles

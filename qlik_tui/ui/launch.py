@@ -29,7 +29,14 @@ def load_for_app(path: Path) -> tuple[ProfileSet | None, ProfileError | None]:
 
 
 def run_app(
-    path: Path, *, profile: str | None, request: str | None, mouse: bool, max_body: int | None = None, home: Path | None = None
+    path: Path,
+    *,
+    profile: str | None,
+    request: str | None,
+    mouse: bool,
+    max_body: int | None = None,
+    home: Path | None = None,
+    keep_sessions: bool = True,
 ) -> int:
     """Run the app until it quits; return its exit code. `home`: where the demo saves new profiles."""
     from .app import QlikTuiApp
@@ -45,7 +52,10 @@ def run_app(
         print(f"qlik-tui: no profile named '{profile}' in {path} (profiles: {names})", file=sys.stderr)
         print("hint: pass -p with one of those names", file=sys.stderr)
         return 2
-    app = QlikTuiApp(path, profile_set, active=profile, request=request, problem=problem, max_body=max_body)
+    from ..core.auth.session_cache import SessionCache
+
+    sessions = SessionCache() if keep_sessions else None  # the same cache `qlik-tui call` uses
+    app = QlikTuiApp(path, profile_set, active=profile, request=request, problem=problem, max_body=max_body, sessions=sessions)
     app.home_profiles = home
     code = app.run(mouse=mouse)
     return int(code or 0)

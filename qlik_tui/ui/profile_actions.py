@@ -178,7 +178,7 @@ class ProfileActions(AppHost):
         if self.workspace is None:
             from ..core.workspace import Workspace
 
-            self.workspace = Workspace(new_set, self.history_dir, clock=self.clock)
+            self.workspace = Workspace(new_set, self.history_dir, clock=self.clock, sessions=self.sessions)
         else:
             self.workspace.replace_profiles(new_set)
         if not new_set.profiles:

@@ -285,7 +285,7 @@ def test_huge_stdin_body_is_refused(tmp_path: Path, keys: GeneratedKeys) -> None
                 text=True,
                 timeout=60,
             )
-    assert proc.returncode == 2 and "more than 64 MB" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and "more than 512 MB" in proc.stderr and "Traceback" not in proc.stderr
 
 
 # 7. Input that used to be a traceback

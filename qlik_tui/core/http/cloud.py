@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 from ..auth.tokens import MintedToken
 from ..errors import RequestFailed
-from ..events import CSRF_REFRESHED, LOGGED_IN, RELOGIN_BACKOFF, SESSION_LOST
+from ..events import CSRF_REFRESHED, LOGGED_IN, RELOGIN_BACKOFF
 from ..profiles.model import CloudProfile
 from .cloud_base import MAX_REDIRECTS, CloudBase, next_page_request
 from .connection import Progress
 from .deadline import current_deadline
 from .diagnose import HINT_CLOUD_LOGIN, qlik_error_detail, token_refused_hint
 from .rate_limit import MAX_RATE_LIMIT_WAITS
+from .session_state import clean_token, cookies_state, restore_cookies
 from .types import Request, Response
 
 __all__ = ["MAX_REDIRECTS", "CloudConnection", "next_page_request"]  # next_page_request: its old home
@@ -62,6 +64,22 @@ class CloudConnection(CloudBase):
         self.client.cookies.clear()
         self._csrf = self._csrf_session = None
 
+    def session_state(self) -> dict[str, Any] | None:
+        """The session cookies (eas.sid, _csrfToken and their .sig) and the CSRF header token."""
+        if self._client is None or not self.session_id():
+            return None
+        csrf = self._csrf if self._csrf_session == self.session_id() else None
+        return {"cookies": cookies_state(self.client.cookies.jar), "csrf": csrf}
+
+    def restore_session(self, state: dict[str, Any]) -> None:
+        """Put a kept session back: its cookies, and its CSRF token when there is one."""
+        restore_cookies(self.client.cookies.jar, state.get("cookies"))
+        session = self.session_id()
+        csrf = clean_token(state.get("csrf"), MAX_CSRF_TOKEN)
+        if session and csrf:
+            self._csrf, self._csrf_session = csrf, session
+        self.restored_session = session
+
     async def ensure_login(self, stale_session: str | None = None) -> None:
         """Log in unless there is a session (other than `stale_session`)."""
         current = self.session_id()
@@ -73,8 +91,10 @@ class CloudConnection(CloudBase):
                 return
             if current:
                 self.drop_session()
-                self.events.emit(SESSION_LOST, "Qlik Cloud answered 401")
-                await self._back_off_before_relogin()
+                kept = current == self.restored_session
+                self.session_refused(current, "Qlik Cloud answered 401")
+                if not kept:  # a kept session refused is no quick loss: this run never logged in
+                    await self._back_off_before_relogin()
             await self._login()
 
     async def _back_off_before_relogin(self) -> None:

@@ -11,7 +11,7 @@ import asyncio
 import gc
 import ssl
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 
@@ -24,10 +24,12 @@ from ..events import RATE_LIMITED, EventBus
 from ..profiles.model import Profile
 from .deadline import Deadline, current_deadline
 from .diagnose import cut_short, diagnose, from_exception, unusable_redirect, where
+from .download import current_download
 from .peer_cert import dates_of_refused_certificate, handshake_alert, names_of_mismatched_certificate
 from .rate_limit import MAX_RATE_LIMIT_WAITS, MAX_RETRY_AFTER, human_seconds, parse_retry_after, retry_after_seconds
 from .redact import redact_url
-from .types import Request, Response
+from .session_keeping import SessionKeeping
+from .types import FileBody, Request, RequestBody, Response
 
 Progress = Callable[[int, "int | None"], None]
 Sleep = Callable[[float], Awaitable[None]]
@@ -113,7 +115,7 @@ def _refuse_dot_segments(url: str) -> None:
         )
 
 
-class Connection:
+class Connection(SessionKeeping):
     """Send requests for one profile; re-mint and re-authenticate as needed."""
 
     def __init__(
@@ -153,7 +155,8 @@ class Connection:
         return tls_verify(self.profile)
 
     async def aclose(self) -> None:
-        """Close the HTTP client (sessions on the server simply time out)."""
+        """Close the HTTP client, keeping the session for the next run when there is a cache."""
+        self.save_session_if_changed()
         if self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -272,13 +275,20 @@ class Connection:
         return first
 
     async def transmit(
-        self, method: str, url: str, headers: dict[str, str], body: bytes | None, progress: Progress | None
+        self, method: str, url: str, headers: dict[str, str], body: RequestBody, progress: Progress | None
     ) -> Response:
-        """One HTTP exchange, body streamed with progress; transport errors become RequestFailed."""
+        """One HTTP exchange, body streamed with progress; transport errors become RequestFailed.
+
+        A FileBody is streamed from disk (opened again on every call, so a retry re-sends it);
+        while a Download is current, a successful answer is streamed to its file instead of memory.
+        """
         started = time.perf_counter()
         _refuse_dot_segments(url)
+        content: bytes | AsyncIterator[bytes] | None = body.chunks() if isinstance(body, FileBody) else body
+        if isinstance(body, FileBody):
+            headers = {**headers, "Content-Length": str(body.size)}
         try:
-            req = self.client.build_request(method, url, headers=headers, content=body)
+            req = self.client.build_request(method, url, headers=headers, content=content)
         except (httpx.InvalidURL, UnicodeError, ValueError, TypeError) as exc:
             raise RequestFailed(
                 f"cannot build the request to {where(self.profile)}: {str(exc)[:200]}",
@@ -304,13 +314,18 @@ class Connection:
             ) from None
         length = http_response.headers.get("content-length")
         total = int(length) if length and length.isdigit() else None
+        download = current_download.get()
+        saved: int | None = None
         chunks = _Buffer()
         encoding = http_response.headers.get("content-encoding")  # then Content-Length is compressed
         try:
             cap = self.max_body
-            if cap is not None and total is not None and total > cap:
+            if download is not None and download.wants(http_response.status_code, http_response.headers.get("content-type", "")):
+                # To disk as it arrives: no cap but the disk's, and never the whole body in memory.
+                saved = await download.receive(http_response.aiter_bytes(), total, lambda: http_response.num_bytes_downloaded)
+            elif cap is not None and total is not None and total > cap:
                 raise BodyTooLarge(total, cap, encoding)
-            if progress is None and cap is None:
+            elif progress is None and cap is None:
                 chunks.add(await http_response.aread())  # nothing to report or cap: one read
             else:
                 # Decoded bytes are counted: a 4 MB gzip bomb stops at the cap, not at gigabytes.
@@ -333,4 +348,5 @@ class Connection:
             headers=list(http_response.headers.multi_items()),
             body=chunks.value(),
             elapsed=time.perf_counter() - started,
+            saved=saved,
         )

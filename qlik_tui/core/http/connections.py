@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..profiles.model import CloudProfile, Profile
 from .cloud import CloudConnection
@@ -11,9 +11,20 @@ from .connection import Connection
 from .qrs_certificate import CertificateConnection
 from .qseow import QseowConnection
 
+if TYPE_CHECKING:
+    from ..auth.session_cache import SessionCache
 
-def open_connection(profile: Profile, **kwargs: Any) -> Connection:
-    """The connection class for the profile's product and sign-in method (no network traffic yet)."""
+
+def open_connection(profile: Profile, *, sessions: SessionCache | None = None, **kwargs: Any) -> Connection:
+    """The connection for `profile` (no network traffic yet); with `sessions`, a kept session
+    is restored now and the session is kept for the next run (unless `session_cache = false`)."""
+    connection = _connection_class(profile, **kwargs)
+    if sessions is not None and profile.session_cache:
+        connection.keep_sessions_in(sessions)
+    return connection
+
+
+def _connection_class(profile: Profile, **kwargs: Any) -> Connection:
     if isinstance(profile, CloudProfile):
         if profile.auth in ("api_key", "oauth"):
             return CloudBearerConnection(profile, **kwargs)

@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import secrets
 import string
+from typing import Any
 
 from ..auth.credential import CredentialInfo
 from ..auth.tokens import MintedToken
-from ..events import PREFIX_IN_PATH, SESSION_COOKIE_MISSING, SESSION_LOST, SESSION_STARTED
+from ..events import PREFIX_IN_PATH, SESSION_COOKIE_MISSING, SESSION_STARTED
 from ..profiles.model import QseowProfile
 from .connection import Connection, Progress
+from .session_state import cookies_state, restore_cookies
 from .types import Request, Response
 
 SESSION_COOKIE_PREFIX = "X-Qlik-Session"  # Qlik's convention; any name works (see session_names)
@@ -96,6 +98,24 @@ class QseowConnection(Connection):
             )
         return super().credential_info()
 
+    def session_state(self) -> dict[str, Any] | None:
+        """The proxy's cookies (by name, value, domain, path) while there is a session, and the
+        names of the session cookies among them (the proxy's choice, learnt at sign-in)."""
+        if self._client is None or not self.session_cookie():
+            return None
+        names = sorted({c.name for c in self.client.cookies.jar if c.value and self._is_session(c.name)})
+        return {"cookies": cookies_state(self.client.cookies.jar), "session_names": names}
+
+    def restore_session(self, state: dict[str, Any]) -> None:
+        """Put a kept proxy session's cookies back (sent instead of a new sign-in)."""
+        names = state.get("session_names", [])
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ValueError("session_names is not a list of cookie names")
+        restore_cookies(self.client.cookies.jar, state.get("cookies"))
+        if not self.profile.session_cookie:
+            self.session_names = set(names)
+        self.restored_session = self.session_cookie()
+
     async def _attempt(self, request: Request, sign_in: dict[str, str] | None, progress: Progress | None) -> Response:
         key = new_xrfkey()
         headers = {"X-Qlik-Xrfkey": key, "Accept": "application/json", **dict(request.headers)}
@@ -161,12 +181,14 @@ class QseowConnection(Connection):
                 return await self._attempt(request, None, progress)
             if current:
                 self.drop_session()
-                self.events.emit(SESSION_LOST, f"proxy answered {response.status}")
+                self.session_refused(current, f"proxy answered {response.status}")
             if self.profile.auth == "header":
                 if not cookie:
                     return response  # the header itself was refused: sending it again changes nothing
                 return await self._send_fresh(request, None, progress)
             stale = used_token or self.tokens.token
+            if stale is None:  # a kept session was refused before any JWT was minted
+                return await self._send_fresh(request, await self.tokens.get(), progress)
             expired = stale is not None and not self.tokens.is_fresh(stale)
             token = await self.tokens.replace(stale, "after expiry" if expired else f"after {response.status}")
             return await self._send_fresh(request, token, progress)

@@ -2,14 +2,60 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Union
 from urllib.parse import parse_qsl, quote
 
 from ..errors import RequestFailed
 from ..json.parse import loads
 
 _NO_VALUE = object()
+FILE_CHUNK = 1024 * 1024  # bytes read from disk at a time while a file body is sent
+
+
+@dataclass(frozen=True)
+class FileBody:
+    """A request body sent from a file, streamed (a 2 GB .qvf is never held in memory).
+
+    Every send opens the file again from the start, so a request re-sent after a 401 sends
+    the same bytes. `size` is taken when the body is chosen: it is the Content-Length, and a
+    file that changes size meanwhile ends the request with a message.
+    """
+
+    path: Path
+    size: int
+    label: str = ""  # how the user named it (-d @FILE), for messages
+
+    @classmethod
+    def of(cls, path: Path, label: str = "") -> FileBody:
+        """The body for the regular file at `path` (OSError when it cannot be read)."""
+        return cls(path, os.stat(path).st_size, label or str(path))
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        """The file's bytes, in chunks read off the event loop; exactly `size` of them."""
+        try:
+            handle = open(self.path, "rb")
+        except OSError as exc:
+            raise RequestFailed(f"{self.label}: cannot read the request body ({exc.strerror})", "check the file") from None
+        try:
+            left = self.size
+            while left > 0:
+                data = await asyncio.to_thread(handle.read, min(FILE_CHUNK, left))
+                if not data:
+                    raise RequestFailed(
+                        f"{self.label}: the file shrank while it was being sent", "send it again once nothing writes to it"
+                    )
+                left -= len(data)
+                yield data
+        finally:
+            handle.close()
+
+
+RequestBody = Union[bytes, FileBody, None]  # noqa: UP007 - a runtime alias must work on 3.10
 
 
 @dataclass(frozen=True)
@@ -19,7 +65,7 @@ class Request:
     method: str
     path: str
     query: tuple[tuple[str, str], ...] = ()
-    body: bytes | None = None
+    body: bytes | FileBody | None = None
     headers: tuple[tuple[str, str], ...] = ()
 
     @classmethod
@@ -28,7 +74,7 @@ class Request:
         method: str,
         path: str,
         query: list[tuple[str, str]] | None = None,
-        body: bytes | None = None,
+        body: bytes | FileBody | None = None,
         headers: list[tuple[str, str]] | None = None,
     ) -> Request:
         """Normalise method and path; a `?a=b` in the path joins the query parameters."""
@@ -69,6 +115,7 @@ class Response:
     elapsed: float
     pages: int = 1
     error: RequestFailed | None = None
+    saved: int | None = None  # bytes written to a download file instead of `body` (call -o)
     _json: Any = field(default=_NO_VALUE, repr=False)
 
     @property
