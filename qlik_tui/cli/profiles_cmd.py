@@ -133,12 +133,11 @@ def _check_one(profile: Any, online: bool) -> int:
         print(visible(f"{finding.label:<10} {finding.text}"))
     if profile.tls_verification_off:
         print("warning    verify_tls = false: the server's identity is not checked")
-    if online and profile.auth == "jwt":
+    if online:
+        # every method: the sign-in is tried and the clocks compared; JWT profiles also compare settings
         from .profile_online import run_online
 
         return run_online(profile)
-    if online:
-        print(f"online     compares a JWT sign-in's settings with the server's: nothing to compare for auth = {profile.auth}")
     print("ok")
     return 0
 
@@ -150,15 +149,7 @@ def _check_jwt(profile: Any) -> None:
     from ..core.errors import KeyFileError
     from ..core.terminal_text import visible
 
-    if not profile.signs_jwts:
-        from .profile_methods import check_method
-
-        return check_method(profile, online)
     print(visible(f"profile    {profile.name} ({profile.product}, {profile.url})"))
-    if profile.auth in ("api_key", "oauth"):
-        from .profile_check_bearer import check_bearer_profile
-
-        return check_bearer_profile(profile, online)
     minted = mint(profile)
     print(f"key        {profile.key_path}: loaded")
     permissions = key_file_warning(profile.key_path)

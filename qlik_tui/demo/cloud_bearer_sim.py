@@ -65,7 +65,7 @@ class BearerAuthority:
     def _sign(self, claims: dict[str, Any]) -> str:
         return jwt.encode(claims, self._key, algorithm=ALGORITHM, headers={"kid": self.kid, "typ": "JWT"})
 
-    def issue_api_key(self, subject: str, lifetime: float = 30 * 86400, now: float | None = None) -> str:
+    def issue_api_key(self, subject: str, lifetime: float = 365 * 86400, now: float | None = None) -> str:
         """A new API key for `subject`, valid `lifetime` seconds from `now` (negative: already expired)."""
         now = time.time() if now is None else now
         jti = secrets.token_urlsafe(16)

@@ -108,8 +108,8 @@ def test_token_fetches_an_oauth_access_token(demo: Demo) -> None:
 def test_profiles_check_reads_the_secret_and_the_key_offline_and_online(demo: Demo) -> None:
     offline = cli(demo, "profiles", "check", "demo-cloud-apikey")
     assert offline.returncode == 0, offline.stderr
-    assert "secret     API key from file secrets/api-key (api_key_file): read" in offline.stdout
-    assert "api key    for alice (user)" in offline.stdout and offline.stdout.rstrip().endswith("ok")
+    assert "secret     API key: read from file secrets/api-key (api_key_file) (not shown)" in offline.stdout
+    assert "expiry     API key for alice: valid until" in offline.stdout and offline.stdout.rstrip().endswith("ok")
     online = cli(demo, "profiles", "check", "demo-cloud-oauth", "--online")
     assert online.returncode == 0, online.stdout + online.stderr
     assert "sign-in: the server accepts" in online.stdout and demo.cloud.stats.oauth_token_fetches == 1

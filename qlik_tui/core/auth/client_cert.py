@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from ..errors import KeyFileError
 from ..file_read import KEY_FILE_LIMIT, read_regular_file
 from ..profiles.model import QseowProfile
-from .keys import _describe_pem
+from .keys import describe_pem
 from .secrets import resolve_secret
 
 
@@ -50,7 +50,7 @@ def _read(path: Path, what: str) -> bytes:
 def _certificate(path: Path) -> x509.Certificate:
     data = _read(path, "client certificate")
     if b"BEGIN CERTIFICATE" not in data:
-        found = _describe_pem(data)
+        found = describe_pem(data)
         hint = (
             "this is a private key: `client_cert` names QMC's client.pem, `client_key` its client_key.pem"
             if "private" in found
@@ -84,7 +84,7 @@ def _private_key(path: Path, passphrase: str | None) -> object:
     except ValueError:
         if password is not None and b"ENCRYPTED" in data:
             raise KeyFileError(f"{path}: wrong passphrase for the client key", "check the key_passphrase source") from None
-        found = _describe_pem(data)
+        found = describe_pem(data)
         hint = (
             "this is a certificate: `client_key` names QMC's client_key.pem"
             if found == "a certificate"

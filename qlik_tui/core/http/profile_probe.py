@@ -80,7 +80,10 @@ async def probe(connection: Connection, clock: Callable[[], float] = time.time) 
         return report
     report.checks.append(Check(OK, "sign-in", f"the server accepts the profile's token ({request.label()}: {response.status})"))
     tolerance: float | None = None
-    if isinstance(connection, QseowConnection):
+    if profile.auth != "jwt":
+        # the virtual proxy / identity provider settings compared below are a JWT sign-in's
+        report.checks.append(Check(OK, "settings", f"auth = {profile.auth}: no JWT settings to compare"))
+    elif isinstance(connection, QseowConnection):
         assert isinstance(profile, QseowProfile)
         report.checks += await _qseow_settings(connection, profile)
     elif isinstance(connection, CloudConnection):
