@@ -204,6 +204,9 @@ async def tls_checks(url: str, now: float | None = None, timeout: float = 10.0) 
         return [Check(WARNING, "TLS certificate", f"could not read it ({exc.__class__.__name__}: {exc})")]
     try:
         der = writer.get_extra_info("ssl_object").getpeercert(binary_form=True)
+    except ValueError:
+        # a port that wants a client certificate may hang up before the handshake counts as done
+        der = None
     finally:
         writer.close()
         try:
@@ -211,7 +214,7 @@ async def tls_checks(url: str, now: float | None = None, timeout: float = 10.0) 
         except (OSError, ssl.SSLError):
             pass  # the certificate is read; how the server hangs up does not matter
     if not der:
-        return [Check(WARNING, "TLS certificate", "the server showed no certificate")]
+        return [Check(WARNING, "TLS certificate", "the server showed no certificate (or hung up before showing it)")]
     cert = x509.load_der_x509_certificate(der)
     return [certificate_check(cert.not_valid_after_utc, time.time() if now is None else now)]
 
