@@ -154,3 +154,15 @@ def test_api_keys_are_judged_by_their_own_rules() -> None:
         unsigned({"sub": "x", "exp": NOW + 60, "aud": "qlik.api/login/jwt-session"}, "RS256"), product="api_key", now=NOW
     )
     assert {"iss", "jti-missing", "subType"} <= {f.rule for f in forced.findings}
+
+
+def test_hostile_error_bodies_never_break_the_message() -> None:
+    deep: object = "x"
+    for _ in range(5000):
+        deep = [deep]
+    code, description = oauth_error({"errors": [{"code": 42, "title": deep, "detail": "d" * 10_000}]})
+    assert code == "42" and len(description) <= 301
+    body = b'{"errors": [{"code": "X", "title": ' + b"[" * 5000 + b"1" + b"]" * 5000 + b"}]}"
+    with pytest.raises(RequestFailed) as caught:
+        parse_token_answer(401, "application/json", body, "cid", NOW)
+    assert caught.value.status == 401 and "X" in caught.value.message

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import tomli_w
 from textual.widgets import Input
 
+from qlik_tui.core.profiles.loader import parse_toml_text
 from qlik_tui.demo.environment import Demo
 from qlik_tui.ui.widgets.endpoint_browser import EndpointTree, fit_path
 from tests.ui.conftest import make_app, settle
@@ -26,8 +28,17 @@ def test_fit_path_keeps_the_distinguishing_end() -> None:
         assert len(fit_path("/qrs/selection/{id}/app/object/count", width)) <= width
 
 
+def only_qseow(demo: Demo) -> Path:
+    """The demo's file with its QSEoW profile alone: the profile list (one row per sign-in
+    method in the demo) takes no rows from the endpoint tree at 80x24."""
+    doc = parse_toml_text(demo.profiles_path.read_text())
+    path = demo.profiles_path.with_name("qseow-only.toml")
+    path.write_text(tomli_w.dumps({"profiles": {"demo-qseow": doc["profiles"]["demo-qseow"]}}))
+    return path
+
+
 async def test_rows_at_80_columns_are_distinct_and_end_visibly(demo: Demo, tmp_path: Path) -> None:
-    app = make_app(demo.profiles_path, tmp_path)
+    app = make_app(only_qseow(demo), tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.query_one("#endpoint-filter", Input).focus()

@@ -10,7 +10,6 @@ one fetch (an asyncio lock and a re-check under it), never one per request.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -71,8 +70,13 @@ def token_request_body(profile: CloudProfile) -> bytes:
 
 
 def _shown(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)[:MAX_SHOWN]
-    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
+    """Server text for a message, cut short; numbers as text; anything else (a list nested
+    thousands deep would make json.dumps recurse) is left out."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)[:MAX_SHOWN]
+    if not isinstance(value, str):
+        return ""
+    return value if len(value) <= MAX_SHOWN else value[:MAX_SHOWN] + "…"
 
 
 def oauth_error(doc: Any) -> tuple[str, str]:

@@ -174,7 +174,7 @@ class CloudBearerConnection(CloudBase):
 
     def restore_session(self, state: dict[str, Any]) -> None:
         """Take an access token kept by an earlier run, unless it is malformed or near expiry."""
-        if not self.uses_oauth or state.get("kind") != "oauth":
+        if not self.uses_oauth or not isinstance(state, dict) or state.get("kind") != "oauth":
             return
         value, issued, expires = state.get("access_token"), state.get("issued_at"), state.get("expires_at")
         if not (isinstance(value, str) and value.isascii() and value.isprintable() and 0 < len(value) <= 16 * 1024):
