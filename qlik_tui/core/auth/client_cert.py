@@ -15,11 +15,12 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 from ..errors import KeyFileError
 from ..file_read import KEY_FILE_LIMIT, read_regular_file
 from ..profiles.model import QseowProfile
-from .keys import describe_pem
+from .keys import describe_pem, passphrase_for
 from .secrets import resolve_secret
 
 
@@ -67,32 +68,31 @@ def _passphrase(profile: QseowProfile) -> str | None:
     return resolve_secret(profile, "key_passphrase") if "key_passphrase" in profile.secrets else None
 
 
-def _private_key(path: Path, passphrase: str | None) -> object:
+def load_client_key(path: Path, profile: QseowProfile) -> PrivateKeyTypes:
+    """The client certificate's private key (RSA or EC, as TLS takes it), decrypted with the profile's passphrase."""
     data = _read(path, "client key")
-    password = passphrase.encode("utf-8") if passphrase is not None else None
+    source = profile.secrets.get("key_passphrase")
+    passphrase = passphrase_for(path, source, profile.base_dir).encode() if source else None
     try:
-        return serialization.load_pem_private_key(data, password=password)
+        return serialization.load_pem_private_key(data, password=passphrase)
     except TypeError:
-        if password is None:
+        if passphrase is None:
             raise KeyFileError(
                 f"{path}: the client key is encrypted and no passphrase was given",
-                'add key_passphrase_env = "VAR" (or _file / _command) to the profile',
+                "set key_passphrase_env, key_passphrase_file or key_passphrase_command in the profile",
             ) from None
         raise KeyFileError(
-            f"{path}: the client key is not encrypted, but a passphrase was given", "remove key_passphrase_*"
+            f"{path}: the client key is not encrypted, but a passphrase was given", "remove key_passphrase_* from the profile"
         ) from None
-    except ValueError:
-        if password is not None and b"ENCRYPTED" in data:
-            raise KeyFileError(f"{path}: wrong passphrase for the client key", "check the key_passphrase source") from None
-        found = describe_pem(data)
-        hint = (
-            "this is a certificate: `client_key` names QMC's client_key.pem"
-            if found == "a certificate"
-            else "expected QMC's client_key.pem (-----BEGIN RSA PRIVATE KEY-----)"
-        )
-        raise KeyFileError(f"{path}: not a usable private key (found {found})", hint) from None
-    except UnsupportedAlgorithm:
-        raise KeyFileError(f"{path}: the client key uses an algorithm this machine cannot load", "export it again") from None
+    except (ValueError, UnsupportedAlgorithm):
+        if source is not None and b"ENCRYPTED" in data:
+            raise KeyFileError(
+                f"{path}: wrong passphrase for the client key", f"check what {source.describe('key_passphrase')} holds"
+            ) from None
+        raise KeyFileError(
+            f"{path}: not a usable private key (found {describe_pem(data)})",
+            "`client_key` names QMC's client_key.pem (-----BEGIN RSA PRIVATE KEY-----)",
+        ) from None
 
 
 def _spki(public: object) -> bytes:
@@ -109,8 +109,8 @@ def load_client_certificate(profile: QseowProfile) -> ClientCertificate:
     key_path = profile.client_key_path or cert_path  # a combined PEM holds both
     cert = _certificate(cert_path)
     passphrase = _passphrase(profile)
-    key = _private_key(key_path, passphrase)
-    if _spki(key.public_key()) != _spki(cert.public_key()):  # type: ignore[attr-defined]
+    key = load_client_key(key_path, profile)
+    if _spki(key.public_key()) != _spki(cert.public_key()):
         raise KeyFileError(
             f"{key_path}: this key does not belong to the certificate {cert_path}",
             "use client.pem and client_key.pem from the same QMC export",

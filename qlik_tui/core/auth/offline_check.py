@@ -14,16 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 from ..errors import KeyFileError, SecretError, TokenError
 from ..file_read import KEY_FILE_LIMIT, read_regular_file
 from ..profiles.model import CloudProfile, Profile, QseowProfile
 from ..timefmt import iso
+from .client_cert import load_client_key
 from .key_permissions import key_file_warning
-from .keys import describe_pem, passphrase_for
 from .secrets import resolve_secret
 
 SOON = 30 * 86400  # a certificate or API key with less left than this gets a warning
@@ -87,35 +85,6 @@ def _certificate(profile: QseowProfile, now: float) -> Iterator[Finding]:
                 "are client.pem and root.pem from the same QMC export?",
                 warning=True,
             )
-
-
-def load_client_key(path: Path, profile: QseowProfile) -> PrivateKeyTypes:
-    """The client certificate's private key (RSA or EC, as TLS takes it), decrypted with the profile's passphrase."""
-    data = read_regular_file(
-        path, what="client key", limit=KEY_FILE_LIMIT, error=KeyFileError, missing_hint="check `client_key` in the profile"
-    )
-    source = profile.secrets.get("key_passphrase")
-    passphrase = passphrase_for(path, source, profile.base_dir).encode() if source else None
-    try:
-        return serialization.load_pem_private_key(data, password=passphrase)
-    except TypeError:
-        if passphrase is None:
-            raise KeyFileError(
-                f"{path}: the client key is encrypted and no passphrase was given",
-                "set key_passphrase_env, key_passphrase_file or key_passphrase_command in the profile",
-            ) from None
-        raise KeyFileError(
-            f"{path}: the client key is not encrypted, but a passphrase was given", "remove key_passphrase_* from the profile"
-        ) from None
-    except (ValueError, UnsupportedAlgorithm):
-        if source is not None and b"ENCRYPTED" in data:
-            raise KeyFileError(
-                f"{path}: wrong passphrase for the client key", f"check what {source.describe('key_passphrase')} holds"
-            ) from None
-        raise KeyFileError(
-            f"{path}: not a usable private key (found {describe_pem(data)})",
-            "`client_key` names QMC's client_key.pem (-----BEGIN RSA PRIVATE KEY-----)",
-        ) from None
 
 
 def _dates(cert: x509.Certificate, path: Path, now: float) -> Iterator[Finding]:
