@@ -9,12 +9,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+import tomli_w
 import trustme
 
 from qlik_tui.core.errors import KeyFileError, RequestFailed
 from qlik_tui.core.http.connections import open_connection
 from qlik_tui.core.http.qrs_certificate import CertificateConnection
 from qlik_tui.core.http.types import Request
+from qlik_tui.core.profiles.loader import load_profiles, parse_toml_text
 from qlik_tui.demo.environment import Demo
 from qlik_tui.demo.http_server import RunningServer
 from qlik_tui.demo.qmc_certs import MACHINE_NAME, export_certificates
@@ -76,12 +78,16 @@ async def test_simulator_answers_400_to_a_malformed_user_and_refuses_no_certific
 
 
 async def test_a_user_without_directory_is_refused_before_sending(demo: Demo) -> None:
+    # X-Qlik-User needs a directory: the profile is refused when the file is read, so nothing is sent
     assert demo.qrs_port is not None
     before = demo.qrs_port.stats.requests
-    async with open_connection(variant(demo, "demo-qseow-cert", user="alice")) as conn:
-        with pytest.raises(RequestFailed) as caught:
-            await conn.send(COUNT)
-    assert "X-Qlik-User" in caught.value.message and "DIRECTORY" in caught.value.hint
+    doc = parse_toml_text(demo.profiles_path.read_text())
+    doc["profiles"]["demo-qseow-cert"]["user"] = "alice"
+    path = demo.profiles_path.with_name("no-directory.toml")
+    path.write_text(tomli_w.dumps(doc))
+    loaded = load_profiles(path)
+    problems = " ".join(loaded.broken["demo-qseow-cert"])
+    assert "X-Qlik-User" in problems and "DIRECTORY" in problems
     assert demo.qrs_port.stats.requests == before
 
 
