@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import tomli_w
 from textual.widgets import Input
 
+from qlik_tui.core.profiles.loader import parse_toml_text
 from qlik_tui.demo.environment import Demo
 from qlik_tui.ui.widgets.endpoint_browser import EndpointTree, fit_path
 from tests.ui.conftest import make_app, settle
@@ -27,7 +29,11 @@ def test_fit_path_keeps_the_distinguishing_end() -> None:
 
 
 async def test_rows_at_80_columns_are_distinct_and_end_visibly(demo: Demo, tmp_path: Path) -> None:
-    app = make_app(demo.profiles_path, tmp_path)
+    # One profile: the profile list stays short and leaves the endpoint tree its rows at 80x24.
+    doc = parse_toml_text(demo.profiles_path.read_text())
+    only = demo.profiles_path.with_name("one.toml")
+    only.write_text(tomli_w.dumps({"profiles": {"demo-qseow": doc["profiles"]["demo-qseow"]}}))
+    app = make_app(only, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.query_one("#endpoint-filter", Input).focus()
