@@ -198,3 +198,11 @@ async def test_an_expired_client_certificate_is_said_before_sending(demo: Demo, 
         with pytest.raises(KeyFileError, match="client certificate expired on") as caught:
             await conn.send(COUNT)
     assert "QMC" in caught.value.hint
+
+
+def test_profiles_check_reads_the_certificate_and_online_calls_qrs(demo: Demo) -> None:
+    proc = run_cli("profiles", "check", "demo-qseow-cert", "--online", "--profiles", str(demo.profiles_path))
+    assert proc.returncode == 0, proc.stderr
+    assert "CN=QlikClient, issued by CN=qlik-node1-CA" in proc.stdout and "belongs to the certificate" in proc.stdout
+    assert "X-Qlik-User: UserDirectory=DEMO; UserId=alice" in proc.stdout
+    assert "GET /qrs/about answered; signed by client certificate CN=QlikClient" in proc.stdout
