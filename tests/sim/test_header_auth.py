@@ -73,3 +73,12 @@ def test_cli_call_with_a_refused_header_fails_cleanly(demo: Demo) -> None:
     proc = run_cli("call", "--profiles", str(path), "-p", refused.name, "GET", "/qrs/about")
     assert_clean_failure(proc)
     assert "refused X-Qlik-Demo-User: DEMO\\mallory" in proc.stderr and "hint:" in proc.stderr
+
+
+def test_cli_warns_when_the_pinned_session_cookie_never_comes(demo: Demo) -> None:
+    pinned = variant(demo, "demo-qseow-cookie", session_cookie="X-Qlik-Session-custom")
+    path = demo.profiles_path.with_name(f"variant-{pinned.name}.toml")
+    proc = run_cli("call", "--profiles", str(path), "-p", pinned.name, "GET", "/qrs/about")
+    assert proc.returncode == 0, proc.stderr
+    assert "qlik-tui: warning: no cookie named X-Qlik-Session-custom" in proc.stderr
+    assert "QlikSessionCustom-HTTP" in proc.stderr and "=" not in proc.stderr.split("set:", 1)[1]  # names, never values

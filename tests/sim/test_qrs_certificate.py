@@ -194,3 +194,21 @@ def test_cli_call_on_the_certificate_port_without_one_fails_cleanly(demo: Demo) 
     proc = run_cli("call", "--profiles", str(path), "-p", "demo-qseow", "GET", "/qrs/about")
     assert_clean_failure(proc)
     assert "wants a client certificate" in proc.stderr and "hint:" in proc.stderr
+
+
+async def test_an_expired_client_certificate_is_said_before_sending(demo: Demo, tmp_path: Path) -> None:
+    old = export_certificates(tmp_path / "old", client_days=0)  # expires as it is made
+    expired = variant(demo, "demo-qseow-cert", client_cert=str(old.client), client_key=str(old.client_key))
+    async with open_connection(expired) as conn:
+        assert conn.credential_info() is None  # nothing usable to show; the request says why
+        with pytest.raises(KeyFileError, match="client certificate expired on") as caught:
+            await conn.send(COUNT)
+    assert "QMC" in caught.value.hint
+
+
+def test_profiles_check_reads_the_certificate_and_online_calls_qrs(demo: Demo) -> None:
+    proc = run_cli("profiles", "check", "demo-qseow-cert", "--online", "--profiles", str(demo.profiles_path))
+    assert proc.returncode == 0, proc.stderr
+    assert "CN=QlikClient, issued by CN=qlik-node1-CA" in proc.stdout and "belongs to the certificate" in proc.stdout
+    assert "X-Qlik-User: UserDirectory=DEMO; UserId=alice" in proc.stdout
+    assert "GET /qrs/about answered; signed by client certificate CN=QlikClient" in proc.stdout

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Static
 
-from qlik_tui.demo.environment import Demo
+from qlik_tui.demo.environment import DEMO_PROFILES, Demo
 from qlik_tui.ui.launch import load_for_app
 from qlik_tui.ui.widgets.profile_list import ProfileList
 from qlik_tui.ui.widgets.token_panel import TokenPanel
@@ -46,8 +46,8 @@ async def test_broken_profile_is_listed_and_explains_itself(demo: Demo, tmp_path
         assert app.workspace is not None and app.workspace.active == "demo-qseow"
         plist = app.query_one(ProfileList)
         labels = [str(plist.get_option_at_index(i).prompt) for i in range(plist.option_count)]
-        broken = labels.index("⚠ us  broken")
-        assert broken == len(labels) - 1 and "demo-cloud" in labels[1]  # listed after every usable one
+        broken = len(DEMO_PROFILES)  # listed after the usable ones, in file order
+        assert labels[broken] == "⚠ us  broken" and "demo-cloud" in labels[1]
         assert "Default profile skipped" in [n.title for n in app._notifications]
         plist.focus()
         plist.highlighted = broken

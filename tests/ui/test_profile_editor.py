@@ -8,7 +8,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static, TextArea
 
 from qlik_tui.core.profiles.loader import load_profiles
-from qlik_tui.demo.environment import Demo
+from qlik_tui.demo.environment import DEMO_PROFILES, Demo
 from qlik_tui.ui.launch import load_for_app
 from qlik_tui.ui.screens.profile_editor import ProfileEditor
 from qlik_tui.ui.screens.simple import ConfirmScreen
@@ -81,7 +81,7 @@ async def test_a_profile_added_on_disk_while_the_tui_runs_is_kept(demo: Demo, tm
         await wait_until(pilot, lambda: not isinstance(app.screen, ProfileEditor))
         assert app.workspace is not None and "lab" in app.workspace.profile_set.names()
     on_disk = load_profiles(demo.profiles_path)
-    assert on_disk.names()[-1] == "lab" and on_disk.names()[:2] == ["demo-qseow", "demo-cloud"]
+    assert on_disk.names() == [*DEMO_PROFILES, "lab"]
     assert on_disk.profiles["demo-qseow"].lifetime == "10m"
 
 
