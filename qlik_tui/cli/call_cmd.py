@@ -71,6 +71,14 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
     # --max-body is a global option (shared with the TUI), so it works before or after `call`
     global_options.add_options(p, 1, (global_options.MAX_BODY,))
     p.add_argument("-v", "--verbose", action="store_true", help="print the request and token/session events on stderr")
+    export = p.add_mutually_exclusive_group()
+    export.add_argument(
+        "--curl", action="store_true", help="print the request as a curl command (no secrets in it) instead of sending it"
+    )
+    export.add_argument(
+        "--powershell", action="store_true", help="print the request as PowerShell Invoke-RestMethod instead of sending it"
+    )
+    p.add_argument("--jq", metavar="EXPR", help="print what the jq expression EXPR makes of the JSON body")
     p.set_defaults(run=run)
 
 
@@ -200,6 +208,10 @@ def run(args: argparse.Namespace) -> int:
     check_path(args.path, "PATH")
     request = Request.build(method, args.path, parse_query(args.query), read_body(args.data), parse_headers(args.header))
     profile = selected_profile(args)
+    if args.curl or args.powershell:
+        from .call_export import print_export
+
+        return print_export(profile, request, args)
     if profile.tls_verification_off:
         print(
             f"qlik-tui: warning: verify_tls = false in profile '{profile.name}': the server's identity is not checked",

@@ -1,0 +1,120 @@
+"""The request as curl for a POSIX shell (sh, bash, zsh), with no secret in it.
+
+Authentication is a `$(qlik-tui token -p NAME)` the shell runs when the line is pasted, so
+the export can be shared or kept in a script; the Xrfkey is drawn afresh on every run.
+Literal text is single-quoted (nothing inside is special to sh), and shell variables are
+spliced in double quotes: `'https://h/qrs/app?xrfkey='"$xrf"`.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+
+from ..http.types import Request
+from .target import Target, dispatch
+
+# Any 16 of [0-9a-zA-Z] from the kernel's random source: the Xrfkey QLIK.md asks for.
+XRFKEY_LINE = "xrf=$(LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c 16)"
+_CSRF_FROM_HEADERS = "tr -d '\\r' | awk -F': *' 'tolower($1) == \"qlik-csrf-token\" {print $2}'"
+
+
+def quote(text: str) -> str:
+    """One word for sh, taken literally (shlex's single quotes; `'` becomes `'\"'\"'`)."""
+    return shlex.quote(text)
+
+
+def _token(target: Target) -> str:
+    """`$(qlik-tui token -p NAME)`: the secret is fetched when the line runs."""
+    return "$(" + " ".join(quote(a) for a in target.token_argv()) + ")"
+
+
+def _curl_start(target: Target, request: Request, url: str, follow: bool = False) -> list[str]:
+    """`curl -sS [-L] [-X M] URL` on the first line, then TLS options, as words."""
+    head = ["curl -sS"] + (["-L"] if follow else [])
+    if request.method == "HEAD":
+        head.append("--head")
+    elif request.method != "GET":
+        head.append(f"-X {request.method}")
+    words = [" ".join([*head, url])]
+    if target.ca_bundle is not None:
+        words.append(f"--cacert {quote(str(target.ca_bundle))}")
+    if target.insecure:
+        words.append("-k  # verify_tls = false in the profile")
+    return words
+
+
+def _finish(words: list[str], target: Target) -> list[str]:
+    """The user's headers and the body, then the words joined with line continuations."""
+    words += [f"-H {quote(f'{k}: {v}')}" for k, v in target.headers()]
+    body = target.body_text()
+    if body is not None:
+        words.append(f"--data-binary {quote(body)}")
+    # A comment after `\` would end the command: the -k note, if any, goes last.
+    comment = [w for w in words if "  # " in w]
+    plain = [w for w in words if "  # " not in w]
+    ordered = plain + comment
+    return [" \\\n  ".join(ordered)]
+
+
+def _tls(target: Target) -> str:
+    """TLS options for the sign-in steps (the call itself has them on their own lines)."""
+    return (f" --cacert {quote(str(target.ca_bundle))}" if target.ca_bundle else "") + (" -k" if target.insecure else "")
+
+
+def _header(target: Target, note: str) -> str:
+    return f"# {target.profile.name} ({target.profile.product}): {note}"
+
+
+def _qseow_jwt(target: Target) -> str:
+    """A JWT virtual proxy: Bearer from `qlik-tui token`, a fresh Xrfkey in query and header."""
+    words = _curl_start(target, target.request, quote(target.url(with_xrfkey=True)) + '"$xrf"')
+    words.append('-H "X-Qlik-Xrfkey: $xrf"')
+    words.append(f'-H "Authorization: Bearer {_token(target)}"')
+    lines = [_header(target, "the token comes from qlik-tui token; a fresh Xrfkey per run"), XRFKEY_LINE]
+    return "\n".join(lines + _finish(words, target)) + "\n"
+
+
+def _cloud_jwt(target: Target) -> str:
+    """A Cloud JWT signs in to a session: log in (cookies to a private temp file), fetch a CSRF
+    token for writes, call, and remove the cookie file."""
+    origin = target.origin()
+    lines = [
+        _header(target, "a JWT signs in to a session (cookies + CSRF token), so this takes steps"),
+        "jar=$(mktemp)  # the session cookies, in a file only you can read",
+        f'curl -sS -f -o /dev/null -c "$jar" -X POST {quote(origin + "/login/jwt-session")} \\\n'
+        f'  -H "Authorization: Bearer {_token(target)}"{_tls(target)}',
+    ]
+    # -L: /api/v1/users/me and tenants/me redirect; curl keeps the jar's cookies on the way
+    words = _curl_start(target, target.request, quote(target.url(with_xrfkey=False)), follow=True)
+    words.append('-b "$jar"')
+    if not target.request.is_read:
+        lines.append(
+            f'csrf=$(curl -sS -b "$jar" -D - -o /dev/null {quote(origin + "/api/v1/csrf-token")}{_tls(target)}'
+            f" | {_CSRF_FROM_HEADERS})"
+        )
+        words.append('-H "qlik-csrf-token: $csrf"')
+    lines += _finish(words, target)
+    lines.append('rm -f "$jar"')
+    return "\n".join(lines) + "\n"
+
+
+def _cloud_bearer(target: Target) -> str:
+    """API keys and OAuth clients: a plain Bearer (what `qlik-tui token` prints for them), no session."""
+    words = _curl_start(target, target.request, quote(target.url(with_xrfkey=False)), follow=True)
+    words.append(f'-H "Authorization: Bearer {_token(target)}"')
+    note = "the API key" if target.auth == "api_key" else "an OAuth access token"
+    return "\n".join([_header(target, f"{note} comes from qlik-tui token"), *_finish(words, target)]) + "\n"
+
+
+RENDERERS: dict[str, Callable[[Target], str]] = {
+    "qseow.jwt": _qseow_jwt,
+    "cloud.jwt": _cloud_jwt,
+    "cloud.api_key": _cloud_bearer,
+    "cloud.oauth": _cloud_bearer,
+}
+
+
+def to_curl(target: Target) -> str:
+    """The request as curl lines for sh/bash/zsh; UsageError for an auth method it cannot express."""
+    return dispatch(target, RENDERERS, "curl")
