@@ -56,7 +56,8 @@ def test_not_a_command_and_broken_quotes_are_usage_errors() -> None:
 def test_import_matches_the_profile_strips_prefix_and_drops_auth(profiles_file: Path) -> None:
     profiles = load_profiles(profiles_file).profiles.values()
     text = (
-        "curl -X POST 'https://qliksense.example.com:443/jwt/qrs/app/full?filter=name%20eq%20%27Sales%27&xrfkey=abcdefghijklmnop' "
+        "curl -X POST 'https://qliksense.example.com:443/jwt/qrs/app/full?filter=name%20eq%20%27Sales%27"
+        "&xrfkey=abcdefghijklmnop' "
         "-H 'Authorization: Bearer eyJhbGciOi.x.y' -H 'X-Qlik-Xrfkey: abcdefghijklmnop' -H 'Cookie: X-Qlik-Session=s' "
         "-H 'Content-Type: application/json' -H 'X-Keep: 1' -d '{\"a\":1}'"
     )

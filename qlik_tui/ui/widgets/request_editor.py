@@ -17,6 +17,7 @@ from typing import ClassVar
 
 from rich.highlighter import Highlighter
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -27,6 +28,7 @@ from ...core.catalog.operations import Operation, find_operation, operation_of
 from ...core.errors import UsageError
 from ...core.http.request_parts import parse_header_lines, parse_query_lines
 from ...core.http.types import Request
+from ...core.share.curl_import import looks_like_command
 from ...core.terminal_text import visible
 
 METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
@@ -37,6 +39,16 @@ class PlaceholderHighlighter(Highlighter):
 
     def highlight(self, text: Text) -> None:
         text.highlight_regex(r"\{[^}/]+\}", style="bold reverse")
+
+
+class PathInput(Input):
+    """The path box; a pasted curl/HTTPie/xh command is taken whole (Input keeps only its first line)."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if looks_like_command(event.text):
+            event.prevent_default()  # not Input's paste, which would keep the first line only
+            event.stop()
+            self.post_message(RequestEditor.ImportPasted(event.text))
 
 
 class RequestEditor(Vertical):
@@ -56,6 +68,13 @@ class RequestEditor(Vertical):
     class SendRequested(Message):
         """Enter in the path box: send."""
 
+    class ImportPasted(Message):
+        """A curl/HTTPie/xh command pasted (or typed and entered) in the path box."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._operation: Operation | None = None  # the operation the query rows and body are for
@@ -65,8 +84,11 @@ class RequestEditor(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(id="request-line"):
             yield Select([(m, m) for m in METHODS], value="GET", allow_blank=False, id="method", compact=True)
-            yield Input(
-                placeholder="/qrs/about  or  /api/v1/users/me", id="path", highlighter=PlaceholderHighlighter(), compact=True
+            yield PathInput(
+                placeholder="/qrs/about  or  /api/v1/users/me  or paste a curl command",
+                id="path",
+                highlighter=PlaceholderHighlighter(),
+                compact=True,
             )
         yield Static("", id="placeholder-note")
         with TabbedContent(id="request-tabs"):
@@ -91,6 +113,10 @@ class RequestEditor(Vertical):
         if body:
             self.query_one("#request-tabs", TabbedContent).active = "tab-body"
         self._own_rows()
+
+    def load_headers(self, headers: list[tuple[str, str]]) -> None:
+        """Fill the Headers tab (an imported command's own headers)."""
+        self.query_one("#headers", TextArea).text = "\n".join(f"{k}: {v}" for k, v in headers)
 
     def load_endpoint(self, endpoint: Endpoint) -> None:
         """An endpoint from the catalog: its useful query keys as empty rows, its example body."""
@@ -144,7 +170,10 @@ class RequestEditor(Vertical):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "path":
             event.stop()
-            self.post_message(self.SendRequested())
+            if looks_like_command(event.value):
+                self.post_message(self.ImportPasted(event.value))
+            else:
+                self.post_message(self.SendRequested())
 
     def note(self, text: str) -> None:
         """A one-line hint under the path (when no placeholder needs filling)."""

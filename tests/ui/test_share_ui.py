@@ -1,0 +1,77 @@
+"""curl both ways from the keyboard at 80x24 (Pilot, against the simulator)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual import events
+from textual.widgets import Input, Select, TextArea
+
+from qlik_tui.demo.environment import Demo
+from qlik_tui.ui.screens.simple import CopiedScreen
+from tests.sim.test_share_export import run_sh
+from tests.ui.conftest import make_app, settle, wait_until
+
+
+async def test_pasted_curl_switches_profile_fills_the_editor_and_sends(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.workspace.active == "demo-qseow"  # type: ignore[union-attr]
+        cloud = app.workspace.profile_set.profiles["demo-cloud"].url  # type: ignore[union-attr]
+        paste = (
+            f"curl -X POST '{cloud}/api/v1/spaces?x=1' \\\n"
+            "  -H 'Authorization: Bearer eyJfake.token.here' -H 'X-Trace: 7' \\\n"
+            '  --data-raw \'{"name": "From curl", "type": "shared"}\''
+        )
+        path = app.query_one("#path", Input)
+        path.focus()
+        path.post_message(events.Paste(paste))
+        await wait_until(pilot, lambda: app.workspace.active == "demo-cloud", what="switch to the Cloud profile")  # type: ignore[union-attr]
+        await pilot.pause()
+        assert path.value == "/api/v1/spaces" and app.query_one("#method", Select).value == "POST"
+        assert app.query_one("#query", TextArea).text == "x=1"
+        assert app.query_one("#headers", TextArea).text == "X-Trace: 7"
+        assert json.loads(app.query_one("#body", TextArea).text) == {"name": "From curl", "type": "shared"}
+        await wait_until(pilot, lambda: "dropped" in str(app.query_one("#placeholder-note").render()), what="the note")
+        note = str(app.query_one("#placeholder-note").render())
+        assert "Authorization dropped" in note and "eyJ" not in note
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: app.workspace.state().response is not None, what="the response")  # type: ignore[union-attr]
+        response = app.workspace.state().response  # type: ignore[union-attr]
+        assert response.status == 201 and response.json()["name"] == "From curl"
+
+
+async def test_typed_http_line_imports_on_enter(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        qseow = app.workspace.profile_set.profiles["demo-qseow"].url  # type: ignore[union-attr]
+        path = app.query_one("#path", Input)
+        path.focus()
+        path.value = f"http {qseow}/jwt/qrs/app/count filter==\"name eq 'x'\""
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: path.value == "/qrs/app/count", what="the imported path")
+        assert app.query_one("#query", TextArea).text == "filter=name eq 'x'"
+        assert app.workspace.state().response is None  # type: ignore[union-attr]  # imported, not sent
+
+
+async def test_f9_shows_and_copies_a_curl_that_runs(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        path = app.query_one("#path", Input)
+        path.value = "/qrs/app/count"
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: isinstance(app.screen, CopiedScreen), what="the export view")
+        shown = app.screen.query_one("#copied-text", TextArea).text
+        assert app.last_copied is not None and app.last_copied[1] == shown
+        assert "$(qlik-tui --profiles" in shown and "eyJ" not in shown
+        await pilot.press("escape")
+        await pilot.press("shift+f9")
+        await wait_until(pilot, lambda: isinstance(app.screen, CopiedScreen), what="the PowerShell view")
+        assert "Invoke-RestMethod @request" in app.screen.query_one("#copied-text", TextArea).text
+    done = run_sh(shown)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"value": 60}
