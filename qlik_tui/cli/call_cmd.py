@@ -207,6 +207,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--max-pages and --count must be at least 1", "e.g. --max-pages 20")
     check_path(args.path, "PATH")
     request = Request.build(method, args.path, parse_query(args.query), read_body(args.data), parse_headers(args.header))
+    if args.jq is not None:
+        if args.curl or args.powershell:
+            raise UsageError("--jq filters a response, and --curl/--powershell send nothing", "pipe the command's output to jq")
+        from ..core.json.jq_filter import check
+
+        args.jq = check(args.jq)  # a bad expression fails here, in jq's words, before anything is sent
     profile = selected_profile(args)
     if args.curl or args.powershell:
         from .call_export import print_export

@@ -52,7 +52,11 @@ def print_response(response: Response, args: argparse.Namespace) -> None:
         for name, value in redact_headers(response.headers):
             _stderr(f"{visible(name)}: {visible(value)}")
         _stderr("")
-    if response.body:
+    if response.body and getattr(args, "jq", None) and response.ok:
+        from .call_jq import write_jq
+
+        write_jq(response, args.jq, args.raw, write_text)
+    elif response.body:
         if args.raw and not sys.stdout.isatty():
             sys.stdout.flush()
             sys.stdout.buffer.write(response.body)  # exact bytes for a pipe or a file
