@@ -63,6 +63,7 @@ APP_BINDINGS: list[BindingType] = [
         show=False,
         tooltip="the request as PowerShell Invoke-RestMethod",
     ),
+    Binding("f10", "compare", "Compare", id="request.compare", show=False, tooltip="send it with another profile too; diff"),
     Binding("f1,question_mark", "help", "Help", id="app.help", tooltip="this list"),
     Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="leave qlik-tui"),
 ]

@@ -11,6 +11,7 @@ from ..core.share.powershell_export import to_powershell
 from ..core.share.target import Target
 from ..core.terminal_text import visible
 from .app_protocol import AppHost
+from .screens.compare import CompareScreen, PickProfileScreen
 from .screens.simple import CopiedScreen
 from .widgets.request_editor import METHODS, RequestEditor
 from .widgets.response_view import ResponseView
@@ -44,6 +45,37 @@ class ShareActions(AppHost):
     def action_export_powershell(self) -> None:
         """shift+F9: the request as PowerShell Invoke-RestMethod."""
         self._export("powershell")
+
+    def action_compare(self) -> None:
+        """F10: send the editor's request with this profile and another, and diff the answers."""
+        workspace = self.workspace
+        if workspace is None or workspace.active is None:
+            return
+        others = [n for n in workspace.profile_set.profiles if n != workspace.active]
+        if not others:
+            self.notify("Compare needs a second profile.", severity="warning")
+            return
+        if len(others) == 1:
+            self.compare_with(others[0])
+        else:
+            self.push_screen(PickProfileScreen(others), lambda name: self.compare_with(name) if name else None)
+
+    def compare_with(self, name: str) -> None:
+        """Diff the editor's request on the active profile and `name` (GET only: it sends twice)."""
+        workspace = self.workspace
+        if workspace is None or workspace.active is None or name not in workspace.profile_set.profiles:
+            return
+        try:
+            request = self.query_one(RequestEditor).build()
+        except QlikTuiError as exc:
+            self.query_one(ResponseView).show_error(exc, "not compared")
+            return
+        if request.method != "GET":
+            self.notify("Compare only reads: use a GET (it would change two servers).", severity="warning")
+            return
+        active = workspace.active
+        sides = ((active, workspace.state(active).connect()), (name, workspace.state(name).connect()))
+        self.push_screen(CompareScreen(request, sides))
 
     def on_request_editor_import_pasted(self, message: RequestEditor.ImportPasted) -> None:
         workspace = self.workspace

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,8 @@ from qlik_tui.demo.faults import Faults
 from tests.cli_helpers import assert_clean_failure, run_cli
 
 
-@pytest.fixture
-def two_sites(tmp_path: Path) -> Iterator[tuple[Path, Demo, Demo]]:
+@contextmanager
+def two_sites_file(tmp_path: Path) -> Iterator[tuple[Path, Demo, Demo]]:
     """`test` and `prod`: two QSEoW simulators in one profiles file; prod has one app more."""
     with (
         start_demo(DemoOptions(tmp_path / "t", tls=False, faults=Faults())) as test,
@@ -30,6 +31,13 @@ def two_sites(tmp_path: Path) -> Iterator[tuple[Path, Demo, Demo]]:
         path = tmp_path / "both.toml"
         path.write_text(text)
         yield path, test, prod
+
+
+@pytest.fixture
+def two_sites(tmp_path: Path) -> Iterator[tuple[Path, Demo, Demo]]:
+    """The two sites, for one test."""
+    with two_sites_file(tmp_path) as sites:
+        yield sites
 
 
 def test_one_app_more_on_prod_is_added_and_exit_is_1(two_sites: tuple[Path, Demo, Demo]) -> None:

@@ -75,3 +75,31 @@ async def test_f9_shows_and_copies_a_curl_that_runs(demo: Demo, tmp_path: Path) 
     done = run_sh(shown)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"value": 60}
+
+
+async def test_f10_compares_with_the_other_profile_and_v_shows_volatile(tmp_path: Path) -> None:
+    from qlik_tui.ui.screens.compare import CompareScreen
+    from tests.sim.test_cli_diff import two_sites_file
+
+    with two_sites_file(tmp_path) as (path, test, prod):
+        prod.qseow.store.objects["app"][0]["description"] = "changed on prod"
+        prod.qseow.store.objects["app"][0]["modifiedDate"] = "2030-01-01T00:00:00.000Z"
+        app = make_app(path, tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert app.workspace.active == "test"  # type: ignore[union-attr]
+            app.query_one("#path", Input).value = "/qrs/app/full"
+            await pilot.press("f10")
+            await wait_until(pilot, lambda: isinstance(app.screen, CompareScreen), what="the compare view")
+            body = app.screen.query_one("#compare-body")
+            await wait_until(pilot, lambda: "@@" in str(body.render()), what="the diff")
+            text = str(body.render())
+            first = test.qseow.store.objects["app"][0]["id"]
+            assert text.startswith("--- test\n+++ prod\n") and f'.[id="{first}"].description @@ changed' in text
+            assert "2030-01-01" not in text and "1 volatile field hidden" in text
+            await pilot.press("v")
+            await pilot.pause()
+            assert "2030-01-01" in str(body.render())
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, CompareScreen)
