@@ -85,7 +85,7 @@ class RequestEditor(Vertical):
         with Horizontal(id="request-line"):
             yield Select([(m, m) for m in METHODS], value="GET", allow_blank=False, id="method", compact=True)
             yield PathInput(
-                placeholder="/qrs/about  or  /api/v1/users/me  or paste a curl command",
+                placeholder="/qrs/about  or  /api/v1/users/me",
                 id="path",
                 highlighter=PlaceholderHighlighter(),
                 compact=True,
