@@ -103,3 +103,11 @@ async def test_f10_compares_with_the_other_profile_and_v_shows_volatile(tmp_path
             await pilot.press("escape")
             await pilot.pause()
             assert not isinstance(app.screen, CompareScreen)
+            await pilot.press("f9")  # the export too: shown and copied, never written
+            await wait_until(pilot, lambda: not isinstance(app.screen, CompareScreen) and app.last_copied is not None)
+            secrets = [app.workspace.state(n).connection.tokens.token.token for n in ("test", "prod")]  # type: ignore[union-attr]
+            cookies = [c.value for n in ("test", "prod") for c in app.workspace.state(n).connection.client.cookies.jar]  # type: ignore[union-attr]
+        assert all(secrets) and cookies  # both sides signed in: there was something to leak
+        for file in [p for p in tmp_path.rglob("*") if p.is_file() and "keys" not in p.parts]:
+            data = file.read_bytes()
+            assert not any(s.encode() in data for s in [*secrets, *cookies]), f"a secret in {file}"
