@@ -96,5 +96,5 @@ class ShareActions(AppHost):
         editor.load(got.method, got.path, got.query, got.body)
         editor.load_headers(got.headers)
         summary = visible("Imported: " + ("; ".join(notes) if notes else f"{got.method} {got.path}"))
-        self.call_after_refresh(editor.note, summary)  # after the path change has redrawn its own note
+        editor.note_after_load(summary)
         self.notify(summary, timeout=8, markup=False)  # pasted text may hold [brackets]

@@ -80,6 +80,7 @@ class RequestEditor(Vertical):
         self._operation: Operation | None = None  # the operation the query rows and body are for
         self._rows: tuple[str, str] = ("", "")  # query and body as loaded or sent for it
         self._endpoint: Endpoint | None = None  # the catalog entry last loaded (may be discovered)
+        self._pending_note = ""  # said again after the path changes a load made (for a second)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="request-line"):
@@ -166,6 +167,8 @@ class RequestEditor(Vertical):
         if event.input.id == "path":
             self._note_placeholders(event.value)
             self._follow_operation()
+            if self._pending_note:  # a profile switch and a load may each change the path
+                self.note(self._pending_note)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "path":
@@ -183,6 +186,15 @@ class RequestEditor(Vertical):
         text = "  ·  ".join(t for t in (self._deprecation_note(), text) if t)
         note.update(Text(text, style="italic"))
         note.set_class(bool(text), "-visible")
+
+    def note_after_load(self, text: str) -> None:
+        """`note`, kept through the path change the load just queued (which redraws the note)."""
+        self._pending_note = text
+        self.note(text)
+        self.set_timer(1.0, self._drop_pending_note)  # then the path is the person's again
+
+    def _drop_pending_note(self) -> None:
+        self._pending_note = ""
 
     def _note_placeholders(self, path: str) -> None:
         names = placeholders_in(path)
