@@ -88,3 +88,17 @@ def test_powershell_quote_doubles_every_single_quote_kind() -> None:
     assert ps_quote("it's") == "'it''s'"
     assert ps_quote("O\u2019Brien \u2018x\u201b \u201a") == "'O\u2019\u2019Brien \u2018\u2018x\u201b\u201b \u201a\u201a'"
     assert ps_quote("$env:HOME `n") == "'$env:HOME `n'"  # verbatim: no expansion inside single quotes
+
+
+def test_browser_copy_as_curl_with_bash_ansi_c_strings() -> None:
+    # Chrome and Firefox write bodies holding quotes as $'...' (bash's ANSI-C quoting), which shlex cannot read.
+    text = r"""curl 'https://h/api/v1/spaces' -H 'content-type: application/json' --data-raw $'{"name":"it\'s \\ \u00e9\n"}'"""
+    got = parse_command(text)
+    assert got.method == "POST" and got.body == '{"name":"it\'s \\ é\n"}'
+    assert parse_command("curl -H \"X-A: $'kept'\" https://h/x").headers == [("X-A", "$'kept'")]  # inside "...": literal
+
+
+def test_a_multi_line_json_body_in_quotes_stays_one_argument() -> None:
+    text = "curl https://h/api/v1/spaces \\\n  -d '{\n  \"name\": \"a # b\",\n  \"type\": \"shared\"\n}'\n# a comment line\n"
+    got = parse_command(text)
+    assert got.body == '{\n  "name": "a # b",\n  "type": "shared"\n}' and got.url == "https://h/api/v1/spaces"

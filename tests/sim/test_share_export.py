@@ -95,3 +95,11 @@ def test_curl_and_powershell_together_are_refused(demo: Demo) -> None:
     proc = run_cli("call", "--profiles", str(demo.profiles_path), "GET", "/qrs/about", "--curl", "--powershell")
     assert_clean_failure(proc)
     assert proc.returncode == 2
+
+
+def test_https_cloud_write_passes_the_ca_to_every_step(tls_demo: Demo) -> None:
+    script = export(tls_demo, "demo-cloud", "POST", "/api/v1/spaces", "-d", '{"name": "tls", "type": "shared"}')
+    assert script.count("--cacert") == 3  # login, CSRF token, the call
+    done = run_sh(script)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["name"] == "tls"

@@ -112,14 +112,78 @@ def looks_like_command(text: str) -> bool:
     return bool(first) and first[0] in COMMANDS and len(first) > 1
 
 
+_ANSI_C_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "e": "\x1b", "E": "\x1b", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
+_ANSI_C_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|.)", re.DOTALL)
+
+
+def _ansi_c(body: str) -> str:
+    """The value of a bash `$'...'` string (what browsers' "Copy as cURL" writes for bodies with quotes)."""
+
+    def decode(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code[0] in "xuU" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        if code[0] in "01234567":
+            return chr(int(code, 8))
+        return _ANSI_C_ESCAPES.get(code, code)  # \\ \' \" and unknown escapes: the character itself
+
+    return _ANSI_C_ESCAPE.sub(decode, body)
+
+
+def _normalise(text: str) -> str:
+    """The paste as one line shlex can read, quotes respected: backslash-newline continuations
+    joined, other unquoted newlines made `;` (each line is a command), comment lines dropped,
+    and bash's `$'...'` strings rewritten as plain single-quoted ones (shlex knows no `$'`)."""
+    out: list[str] = []
+    i, quote, line_start = 0, "", True
+    while i < len(text):
+        char = text[i]
+        if quote:
+            if char == "\\" and quote == '"' and i + 1 < len(text):
+                out.append(text[i : i + 2])
+                i += 2
+                continue
+            quote = "" if char == quote else quote
+        elif line_start and char == "#":
+            while i < len(text) and text[i] != "\n":
+                i += 1
+            continue
+        elif char == "\\" and text[i + 1 : i + 2] in ("\n", "\r"):
+            out.append(" ")
+            i += 3 if text[i + 1 : i + 3] == "\r\n" else 2
+            continue
+        elif char == "\\" and i + 1 < len(text):
+            out.append(text[i : i + 2])
+            i += 2
+            line_start = False
+            continue
+        elif char == "\n":
+            out.append(" ; ")
+            i += 1
+            line_start = True
+            continue
+        elif text.startswith("$'", i):
+            end = i + 2
+            while end < len(text) and text[end] != "'":
+                end += 2 if text[end] == "\\" else 1
+            out.append("'" + _ansi_c(text[i + 2 : end]).replace("'", "'\"'\"'") + "'")
+            i = end + 1
+            line_start = False
+            continue
+        elif char in "'\"":
+            quote = char
+        line_start = line_start and char.isspace()
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
 def _words(text: str) -> list[str]:
-    """The words of the last curl/HTTPie command in `text` (full-line and `  # ` comments skipped)."""
+    """The words of the last curl/HTTPie command in `text` (comment lines and `  # ` comments skipped)."""
     if len(text) > MAX_PASTE:
         raise UsageError(f"the pasted command is over {MAX_PASTE // 1024} KB", "paste the command alone, not its data")
-    text = re.sub(r"\\\r?\n", " ", text)  # line continuations
-    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
-    # Each line ends a command; `;`, `&&`, `|` split commands within a line, as in the shell.
-    lexer = shlex.shlex(" ;\n".join(lines), posix=True, punctuation_chars=";&|")
+    # `;`, `&&`, `|` and line ends split commands, as in the shell.
+    lexer = shlex.shlex(_normalise(text), posix=True, punctuation_chars=";&|")
     lexer.whitespace_split = True
     lexer.commenters = ""  # shlex would also read `#` inside a word (a URL's #fragment) as a comment
     try:
