@@ -99,6 +99,6 @@ def test_browser_copy_as_curl_with_bash_ansi_c_strings() -> None:
 
 
 def test_a_multi_line_json_body_in_quotes_stays_one_argument() -> None:
-    text = "curl https://h/api/v1/spaces \\\n  -d '{\n  \"name\": \"a # b\",\n  \"type\": \"shared\"\n}'\n# a comment line\n"
+    text = 'curl https://h/api/v1/spaces \\\n  -d \'{\n  "name": "a # b",\n  "type": "shared"\n}\'\n# a comment line\n'
     got = parse_command(text)
     assert got.body == '{\n  "name": "a # b",\n  "type": "shared"\n}' and got.url == "https://h/api/v1/spaces"

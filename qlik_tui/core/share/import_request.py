@@ -11,7 +11,8 @@ from urllib.parse import parse_qsl, urlsplit
 from ..errors import UsageError
 from ..http.request_parts import MANAGED_HEADERS, parse_header_item
 from ..profiles.model import Profile
-from .curl_import import Imported, parse_command
+from .curl_import import parse_command
+from .imported import Imported
 
 # Sent by qlik-tui anyway (or computed by the HTTP library): dropped without a word.
 _QUIET = {"accept", "content-type", "content-length", "host", "connection", "accept-encoding", "user-agent"}
