@@ -30,6 +30,7 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
     p.add_argument("path", metavar="PATH", help="API path, e.g. /qrs/app/full")
     p.add_argument("-q", "--query", action="append", default=[], metavar="KEY=VALUE", help="query parameter (repeatable)")
     p.add_argument("-H", "--header", action="append", default=[], metavar="'Name: value'", help="extra header (repeatable)")
+    p.add_argument("--all-pages", action="store_true", help="Qlik Cloud: compare every page (links.next), at most 100")
     p.add_argument("--json", action="store_true", help="print the differences as JSON")
     p.add_argument("--show-volatile", action="store_true", help="also compare the volatile fields (dates, privileges...)")
     p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="longest silence (default 60)")

@@ -19,13 +19,16 @@ from . import shown
 from .call_runner import write_text
 
 DEFAULT_MAX_BODY = 1024 * 1024 * 1024
+MAX_PAGES = 100
 
 
 async def _fetch(profile: Profile, request: Request, args: argparse.Namespace) -> Response:
     connection = open_connection(profile, timeout=args.timeout)
     connection.max_body = DEFAULT_MAX_BODY
     try:
-        return await connection.send(request, deadline=Deadline.after(args.max_time))
+        # QRS lists are not paged: --all-pages only changes what a Cloud profile fetches
+        all_pages = args.all_pages and profile.type == "cloud"
+        return await connection.send(request, all_pages=all_pages, max_pages=MAX_PAGES, deadline=Deadline.after(args.max_time))
     finally:
         await connection.aclose()
 

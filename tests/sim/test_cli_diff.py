@@ -16,18 +16,18 @@ from tests.cli_helpers import assert_clean_failure, run_cli
 
 @contextmanager
 def two_sites_file(tmp_path: Path) -> Iterator[tuple[Path, Demo, Demo]]:
-    """`test` and `prod`: two QSEoW simulators in one profiles file; prod has one app more."""
+    """`test` and `prod` (QSEoW), `test-cloud` and `prod-cloud`: two simulated sites in one
+    profiles file; prod has one app more."""
     with (
         start_demo(DemoOptions(tmp_path / "t", tls=False, faults=Faults())) as test,
         start_demo(DemoOptions(tmp_path / "p", tls=False, faults=Faults(), app_count=61)) as prod,
     ):
         text = ""
         for name, demo in (("test", test), ("prod", prod)):
-            table = demo.profiles_path.read_text().split("[profiles.demo-cloud]")[0].replace('default = "demo-qseow"', "")
-            table = table.replace('"keys/', f'"{demo.profiles_path.parent}/keys/').replace(
-                "profiles.demo-qseow", f"profiles.{name}"
-            )
-            text += table
+            table = demo.profiles_path.read_text().replace('default = "demo-qseow"', "")
+            table = table.replace('"keys/', f'"{demo.profiles_path.parent}/keys/')
+            table = table.replace("profiles.demo-qseow", f"profiles.{name}")
+            text += table.replace("profiles.demo-cloud", f"profiles.{name}-cloud")
         path = tmp_path / "both.toml"
         path.write_text(text)
         yield path, test, prod
@@ -104,3 +104,15 @@ def test_errors_exit_2_or_more_with_one_message(two_sites: tuple[Path, Demo, Dem
     proc = run_cli("diff", "--profiles", str(path), "test", "prod", "GET", "/qrs/about")
     assert_clean_failure(proc)
     assert proc.returncode == 4 and proc.stderr.startswith("qlik-tui: prod: ") and proc.stdout == ""
+
+
+def test_all_pages_compares_every_cloud_page(two_sites: tuple[Path, Demo, Demo]) -> None:
+    path, _, prod = two_sites
+    last = prod.cloud.store.items[-1]
+    last["name"] = "renamed on prod"
+    args = ["diff", "--profiles", str(path), "test-cloud", "prod-cloud", "GET", "/api/v1/items", "-q", "limit=10"]
+    first_page = run_cli(*args)
+    assert first_page.returncode == 0, first_page.stderr  # the change is on a later page
+    every_page = run_cli(*args, "--all-pages")
+    assert every_page.returncode == 1, every_page.stderr
+    assert '"renamed on prod"' in every_page.stdout and "1 difference (1 changed)" in every_page.stdout

@@ -57,6 +57,20 @@ async def test_typed_http_line_imports_on_enter(demo: Demo, tmp_path: Path) -> N
         assert app.workspace.state().response is None  # type: ignore[union-attr]  # imported, not sent
 
 
+async def test_a_url_entered_in_the_path_box_is_read_like_curl(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        cloud = app.workspace.profile_set.profiles["demo-cloud"].url  # type: ignore[union-attr]
+        path = app.query_one("#path", Input)
+        path.focus()
+        path.post_message(events.Paste(f"{cloud}/api/v1/items?resourceType=app&limit=5"))
+        await wait_until(pilot, lambda: path.value == "/api/v1/items", what="the URL read as a request")
+        assert app.workspace.active == "demo-cloud"  # type: ignore[union-attr]
+        assert app.query_one("#query", TextArea).text == "resourceType=app\nlimit=5"
+        await settle(pilot)  # the new profile's token: minted before the app closes
+
+
 async def test_f9_shows_and_copies_a_curl_that_runs(demo: Demo, tmp_path: Path) -> None:
     app = make_app(demo.profiles_path, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -78,7 +92,9 @@ async def test_f9_shows_and_copies_a_curl_that_runs(demo: Demo, tmp_path: Path) 
 
 
 async def test_f10_compares_with_the_other_profile_and_v_shows_volatile(tmp_path: Path) -> None:
-    from qlik_tui.ui.screens.compare import CompareScreen
+    from textual.widgets import OptionList
+
+    from qlik_tui.ui.screens.compare import CompareScreen, PickProfileScreen
     from tests.sim.test_cli_diff import two_sites_file
 
     with two_sites_file(tmp_path) as (path, test, prod):
@@ -89,7 +105,15 @@ async def test_f10_compares_with_the_other_profile_and_v_shows_volatile(tmp_path
             await settle(pilot)
             assert app.workspace.active == "test"  # type: ignore[union-attr]
             app.query_one("#path", Input).value = "/qrs/app/full"
-            await pilot.press("f10")
+            await pilot.press("f10")  # three other profiles: a picker first
+            await wait_until(pilot, lambda: isinstance(app.screen, PickProfileScreen), what="the profile picker")
+            picker = app.screen.query_one(OptionList)
+            assert [str(picker.get_option_at_index(i).prompt) for i in range(picker.option_count)] == [
+                "test-cloud",
+                "prod",
+                "prod-cloud",
+            ]
+            await pilot.press("down", "enter")
             await wait_until(pilot, lambda: isinstance(app.screen, CompareScreen), what="the compare view")
             body = app.screen.query_one("#compare-body")
             await wait_until(pilot, lambda: "@@" in str(body.render()), what="the diff")
@@ -105,7 +129,7 @@ async def test_f10_compares_with_the_other_profile_and_v_shows_volatile(tmp_path
             assert not isinstance(app.screen, CompareScreen)
             await pilot.press("f9")  # the export too: shown and copied, never written
             await wait_until(pilot, lambda: not isinstance(app.screen, CompareScreen) and app.last_copied is not None)
-            secrets = [app.workspace.state(n).connection.tokens.token.token for n in ("test", "prod")]  # type: ignore[union-attr]
+            secrets = [app.workspace.state(n).connection.tokens.token.token for n in ("test", "prod")]  # fmt: skip  # type: ignore[union-attr]
             cookies = [c.value for n in ("test", "prod") for c in app.workspace.state(n).connection.client.cookies.jar]  # type: ignore[union-attr]
         assert all(secrets) and cookies  # both sides signed in: there was something to leak
         for file in [p for p in tmp_path.rglob("*") if p.is_file() and "keys" not in p.parts]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from typing import ClassVar
 
 from rich.highlighter import Highlighter
@@ -41,14 +42,25 @@ class PlaceholderHighlighter(Highlighter):
         text.highlight_regex(r"\{[^}/]+\}", style="bold reverse")
 
 
+def is_url(text: str) -> bool:
+    """A whole URL on one line (pasted from a browser or a log): imported like `curl URL`."""
+    text = text.strip()
+    return text.lower().startswith(("http://", "https://")) and not any(c.isspace() for c in text)
+
+
+def as_command(text: str) -> str:
+    """A bare URL as the curl command that would fetch it; a command unchanged."""
+    return f"curl {shlex.quote(text.strip())}" if is_url(text) else text
+
+
 class PathInput(Input):
     """The path box; a pasted curl/HTTPie/xh command is taken whole (Input keeps only its first line)."""
 
     def _on_paste(self, event: events.Paste) -> None:
-        if looks_like_command(event.text):
+        if looks_like_command(event.text) or is_url(event.text):
             event.prevent_default()  # not Input's paste, which would keep the first line only
             event.stop()
-            self.post_message(RequestEditor.ImportPasted(event.text))
+            self.post_message(RequestEditor.ImportPasted(as_command(event.text)))
 
 
 class RequestEditor(Vertical):
@@ -173,8 +185,8 @@ class RequestEditor(Vertical):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "path":
             event.stop()
-            if looks_like_command(event.value):
-                self.post_message(self.ImportPasted(event.value))
+            if looks_like_command(event.value) or is_url(event.value):
+                self.post_message(self.ImportPasted(as_command(event.value)))
             else:
                 self.post_message(self.SendRequested())
 
@@ -220,7 +232,9 @@ class RequestEditor(Vertical):
         if not path:
             raise UsageError("no path to send", "type an API path such as /qrs/about, or pick one from Endpoints")
         if path.lower().startswith(("http://", "https://")):
-            raise UsageError("the path is a URL", "type only the API path (/qrs/app); the host comes from the profile")
+            raise UsageError(
+                "the path is a URL", "press Enter in the path box to read it (its host picks the profile), or type only /qrs/app"
+            )
         names = placeholders_in(path)
         if names:
             raise UsageError(f"fill in {', '.join('{' + n + '}' for n in names)} first", "replace the placeholder with a real id")
