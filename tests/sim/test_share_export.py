@@ -41,6 +41,8 @@ def test_qseow_curl_runs_and_quotes_a_filter_with_quotes_and_brackets(demo: Demo
     filter_ = "filter=name eq '[Sales] =Sum([Amount])'"
     script = export(demo, "demo-qseow", "GET", "/qrs/app", "-q", filter_)
     assert "eyJ" not in script and "$(qlik-tui --profiles" in script  # the token is fetched when run, never printed
+    # ...and piped to `curl -H @-` by the shell's printf: never in a program's arguments (ps shows those)
+    assert "printf 'Authorization: Bearer %s\\n' \"$(qlik-tui" in script and "\n  -H @- \\\n" in script
     done = run_sh(script)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == call_json(demo, "demo-qseow", "GET", "/qrs/app", "-q", filter_)
@@ -59,6 +61,7 @@ def test_cloud_write_logs_in_fetches_csrf_and_sends_a_body_sh_would_mangle(demo:
     body = json.dumps({"name": name, "type": "shared"})
     script = export(demo, "demo-cloud", "POST", "/api/v1/spaces", "-d", body)
     assert "/login/jwt-session" in script and "/api/v1/csrf-token" in script and 'rm -f "$jar"' in script
+    assert "printf 'qlik-csrf-token: %s\\n' \"$csrf\" |" in script and '-H "qlik-csrf-token' not in script
     done = run_sh(script)
     assert done.returncode == 0, done.stderr
     created = json.loads(done.stdout)
@@ -103,3 +106,19 @@ def test_https_cloud_write_passes_the_ca_to_every_step(tls_demo: Demo) -> None:
     done = run_sh(script)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["name"] == "tls"
+
+
+def test_no_secret_is_ever_in_curls_arguments(demo: Demo, tmp_path: Path) -> None:
+    # A curl on PATH that writes down its arguments (what `ps` shows every user), then runs the real one.
+    real = shutil.which("curl")
+    shim = tmp_path / "bin" / "curl"
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" >> {tmp_path}/argv.log\nexec {real} "$@"\n')
+    shim.chmod(0o755)
+    script = export(demo, "demo-cloud", "POST", "/api/v1/spaces", "-d", '{"name": "argv", "type": "shared"}')
+    script += export(demo, "demo-qseow", "GET", "/qrs/about")
+    done = run_sh(f"PATH={shim.parent}:$PATH\n{script}")
+    assert done.returncode == 0, done.stderr
+    argv = (tmp_path / "argv.log").read_text()
+    assert "/login/jwt-session" in argv and "/api/v1/spaces" in argv and "/qrs/about" in argv  # all three curls ran
+    assert "eyJ" not in argv and "Bearer" not in argv and "qlik-csrf-token:" not in argv

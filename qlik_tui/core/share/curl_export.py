@@ -29,6 +29,12 @@ def _token(target: Target) -> str:
     return "$(" + " ".join(quote(a) for a in target.token_argv()) + ")"
 
 
+def _bearer_to_stdin(target: Target) -> str:
+    """The Authorization header piped to `curl -H @-`: printf is a shell builtin, so the token
+    is never in a program's arguments, which any user of the machine can read (`ps`)."""
+    return f"printf 'Authorization: Bearer %s\\n' \"{_token(target)}\" |"
+
+
 def _curl_start(target: Target, request: Request, url: str, follow: bool = False) -> list[str]:
     """`curl -sS [-L] [-X M] URL` on the first line, then TLS options, as words."""
     head = ["curl -sS"] + (["-L"] if follow else [])
@@ -69,9 +75,10 @@ def _header(target: Target, note: str) -> str:
 def _qseow_jwt(target: Target) -> str:
     """A JWT virtual proxy: Bearer from `qlik-tui token`, a fresh Xrfkey in query and header."""
     words = _curl_start(target, target.request, quote(target.url(with_xrfkey=True)) + '"$xrf"')
+    words.append("-H @-")
     words.append('-H "X-Qlik-Xrfkey: $xrf"')
-    words.append(f'-H "Authorization: Bearer {_token(target)}"')
     lines = [_header(target, "the token comes from qlik-tui token; a fresh Xrfkey per run"), XRFKEY_LINE]
+    lines.append(_bearer_to_stdin(target))
     return "\n".join(lines + _finish(words, target)) + "\n"
 
 
@@ -82,8 +89,8 @@ def _cloud_jwt(target: Target) -> str:
     lines = [
         _header(target, "a JWT signs in to a session (cookies + CSRF token), so this takes steps"),
         "jar=$(mktemp)  # the session cookies, in a file only you can read",
-        f'curl -sS -f -o /dev/null -c "$jar" -X POST {quote(origin + "/login/jwt-session")} \\\n'
-        f'  -H "Authorization: Bearer {_token(target)}"{_tls(target)}',
+        _bearer_to_stdin(target),
+        f'curl -sS -f -o /dev/null -c "$jar" -X POST {quote(origin + "/login/jwt-session")} -H @-{_tls(target)}',
     ]
     # -L: /api/v1/users/me and tenants/me redirect; curl keeps the jar's cookies on the way
     words = _curl_start(target, target.request, quote(target.url(with_xrfkey=False)), follow=True)
@@ -93,7 +100,8 @@ def _cloud_jwt(target: Target) -> str:
             f'csrf=$(curl -sS -b "$jar" -D - -o /dev/null {quote(origin + "/api/v1/csrf-token")}{_tls(target)}'
             f" | {_CSRF_FROM_HEADERS})"
         )
-        words.append('-H "qlik-csrf-token: $csrf"')
+        lines.append("printf 'qlik-csrf-token: %s\\n' \"$csrf\" |")  # kept out of curl's arguments too
+        words.append("-H @-")
     lines += _finish(words, target)
     lines.append('rm -f "$jar"')
     return "\n".join(lines) + "\n"
@@ -102,9 +110,10 @@ def _cloud_jwt(target: Target) -> str:
 def _cloud_bearer(target: Target) -> str:
     """API keys and OAuth clients: a plain Bearer (what `qlik-tui token` prints for them), no session."""
     words = _curl_start(target, target.request, quote(target.url(with_xrfkey=False)), follow=True)
-    words.append(f'-H "Authorization: Bearer {_token(target)}"')
+    words.append("-H @-")
     note = "the API key" if target.auth == "api_key" else "an OAuth access token"
-    return "\n".join([_header(target, f"{note} comes from qlik-tui token"), *_finish(words, target)]) + "\n"
+    lines = [_header(target, f"{note} comes from qlik-tui token"), _bearer_to_stdin(target)]
+    return "\n".join(lines + _finish(words, target)) + "\n"
 
 
 RENDERERS: dict[str, Callable[[Target], str]] = {
