@@ -54,6 +54,12 @@ class KeyFileError(QlikTuiError):
     exit_code = 3
 
 
+class SecretError(QlikTuiError):
+    """A secret (API key, client secret, passphrase) that cannot be read from where the profile says."""
+
+    exit_code = 3
+
+
 class TokenError(QlikTuiError):
     """A token that cannot be minted or decoded."""
 

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 import httpx
 
 from ... import __version__
+from ..auth.credential import CredentialInfo
 from ..auth.token_cache import TokenCache
 from ..auth.tokens import MintedToken
 from ..errors import BodyTooLarge, RequestFailed, TimeLimitExceeded
@@ -160,6 +161,21 @@ class Connection:
     async def token(self) -> MintedToken:
         """The current token, minted or re-minted if it is missing or near expiry."""
         return await self.tokens.get()
+
+    def credential_info(self) -> CredentialInfo | None:
+        """What signs this connection's requests now, for people; None before anything is signed.
+
+        JWT profiles answer with the cached token; the other sign-in methods override this.
+        """
+        token = self.tokens.token
+        if token is None:
+            return None
+        return CredentialInfo(
+            "jwt",
+            f"JWT {token.header.get('alg', '')} for {self.profile.identity}",
+            expires_at=token.expires_at,
+            issued_at=token.issued_at,
+        )
 
     async def send(
         self,

@@ -1,4 +1,4 @@
-"""Load and validate the profiles file (TOML), and turn profiles back into TOML tables.
+"""Load and validate the profiles file (TOML).
 
 Validation collects every problem in one pass so a person fixes the file once, and each
 problem names the profile and the key. Unknown keys are errors: a typo such as `group`
@@ -7,32 +7,36 @@ for `groups` must not silently mint a token Qlik will refuse.
 
 from __future__ import annotations
 
-import math
 import os
 import re
-import reprlib
 import sys
-from datetime import date, datetime, time
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import ProfileError
 from ..file_read import PROFILES_FILE_LIMIT, read_regular_file
+from .auth_fields import allowed_keys, methods_for, owner_of, read_secrets
+from .claims_check import check_cloud_claims, check_qseow_claims
 from .durations import HINT as DURATION_HINT
 from .durations import parse_duration
 from .model import (
     CLOUD_ALGORITHMS,
+    CLOUD_AUTH_METHODS,
     CLOUD_MAX_LIFETIME,
     DEFAULT_CLOCK_SKEW,
     QSEOW_ALGORITHMS,
+    QSEOW_AUTH_METHODS,
     QSEOW_MAX_LIFETIME,
     CloudProfile,
     Profile,
     ProfileSet,
     QseowProfile,
 )
+from .shown import shown as _shown
+from .shown import unknown as _unknown
+from .to_toml import profile_to_toml as profile_to_toml  # importable from here, as before
+from .to_toml import profiles_to_toml as profiles_to_toml
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -41,33 +45,9 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 ENV_VAR = "QLIK_TUI_PROFILES"
 TOP_KEYS = ("default", "profiles")
-COMMON_KEYS = (
-    "type", "url", "key", "key_passphrase_env", "cert", "algorithm", "lifetime",
-    "verify_tls", "ca_bundle", "clock_skew", "catalog_files", "claims",
-)  # fmt: skip
-QSEOW_KEYS = (*COMMON_KEYS, "virtual_proxy", "audience")
-CLOUD_KEYS = (*COMMON_KEYS, "key_id", "issuer")
-CLOUD_REQUIRED_CLAIMS = ("sub", "name", "email", "email_verified")
-CLOUD_CLAIMS = (*CLOUD_REQUIRED_CLAIMS, "subType", "groups")
-# Claims the app sets itself; a value in the claims table would fight with it.
-RESERVED_CLAIMS = {
-    "exp": "set by `lifetime`",
-    "iat": "set when the token is minted",
-    "nbf": "set when the token is minted",
-    "jti": "a fresh random value is set for every token",
-    "aud": "set by `audience` (QSEoW) or fixed by Qlik Cloud",
-    "iss": "set by `issuer`",
-}
+QSEOW_KEYS = tuple(dict.fromkeys(k for m in QSEOW_AUTH_METHODS for k in allowed_keys("qseow", m)))
+CLOUD_KEYS = tuple(dict.fromkeys(k for m in CLOUD_AUTH_METHODS for k in allowed_keys("cloud", m)))
 _PREFIX = re.compile(r"[a-z0-9._~-]*")
-# Values quoted in messages come from the file: keep them short and never recurse deeply.
-_REPR = reprlib.Repr()
-_REPR.maxstring = _REPR.maxother = 80
-_REPR.maxlevel = 3
-
-
-def _shown(value: object) -> str:
-    """`value` as Python would write it, shortened for a one-line message."""
-    return _REPR.repr(value)
 
 
 def default_profiles_path() -> Path:
@@ -198,51 +178,102 @@ def validate_profile(name: str, raw: dict[str, Any], base_dir: Path) -> tuple[Pr
     return (profile if not problems else None), problems
 
 
-def _unknown(key: str, allowed: tuple[str, ...], where: str) -> str:
-    close = get_close_matches(key, allowed, n=1)
-    suggestion = f" (did you mean `{close[0]}`?)" if close else ""
-    return f"key `{key}` is not known at {where}{suggestion}"
-
-
 def _build_profile(name: str, raw: dict[str, Any], base_dir: Path, problems: list[str]) -> Profile | None:
     kind = raw.get("type")
     if kind not in ("qseow", "cloud"):
         problems.append(f'key `type`: must be "qseow" or "cloud", not {_shown(kind)}')
         return None
-    allowed = QSEOW_KEYS if kind == "qseow" else CLOUD_KEYS
-    for key in raw:
-        if key not in allowed:
-            other = CLOUD_KEYS if kind == "qseow" else QSEOW_KEYS
-            if key in other:
-                problems.append(f"key `{key}` is for {'cloud' if kind == 'qseow' else 'qseow'} profiles, not {kind}")
-            else:
-                problems.append(_unknown(key, allowed, f"a {kind} profile"))
-    common = _common_fields(name, raw, kind, base_dir, problems)
-    claims = raw.get("claims", {})
-    if not isinstance(claims, dict):
-        problems.append("key `claims`: must be a table ([profiles.NAME.claims])")
+    auth = raw.get("auth", "jwt")
+    methods = methods_for(kind)
+    if auth not in methods:
+        shown = " or ".join(f'"{m}"' for m in methods)
+        problems.append(
+            f"key `auth`: {'QSEoW' if kind == 'qseow' else 'Qlik Cloud'} profiles sign in with {shown}, not {_shown(auth)}"
+        )
+        return None
+    _check_keys(raw, kind, auth, problems)
+    common = _common_fields(name, raw, kind, auth, base_dir, problems)
+    if auth == "jwt":
+        claims = raw.get("claims", {})
+        if not isinstance(claims, dict):
+            problems.append("key `claims`: must be a table ([profiles.NAME.claims])")
+            claims = {}
+    else:
         claims = {}
     if kind == "qseow":
-        _check_qseow_claims(claims, problems)
+        return _qseow_profile(raw, auth, common, claims, problems)
+    if auth == "jwt":
+        claims = check_cloud_claims(claims, problems)
+        key_id = _string(raw, "key_id", problems, required="the key id of the IdP's key in the Qlik Cloud console")
+        issuer = _string(raw, "issuer", problems, required="the issuer set on the JWT identity provider")
+        return CloudProfile(**common, claims=claims, key_id=key_id or "", issuer=issuer or "")
+    client_id = ""
+    scopes: tuple[str, ...] = ()
+    if auth == "oauth":
+        client_id = _string(raw, "client_id", problems, required="the OAuth client's id from the tenant's OAuth settings") or ""
+        scopes = _scopes(raw.get("scopes", ()), problems)
+    return CloudProfile(**common, client_id=client_id, scopes=scopes)
+
+
+def _check_keys(raw: dict[str, Any], kind: str, auth: str, problems: list[str]) -> None:
+    """Unknown keys, and keys of another sign-in method or product, each named."""
+    allowed = allowed_keys(kind, auth)
+    for key in raw:
+        if key in allowed:
+            continue
+        owners = owner_of(key, kind)
+        if owners and " (" not in owners[0]:
+            methods = " or ".join(f'auth = "{m}"' for m in owners if " (" not in m)
+            problems.append(f'key `{key}` belongs to {methods} profiles; this profile has auth = "{auth}"')
+        elif key in (CLOUD_KEYS if kind == "qseow" else QSEOW_KEYS):
+            problems.append(f"key `{key}` is for {'cloud' if kind == 'qseow' else 'qseow'} profiles, not {kind}")
+        else:
+            problems.append(_unknown(key, allowed, f"a {kind} profile"))
+
+
+def _qseow_profile(
+    raw: dict[str, Any], auth: str, common: dict[str, Any], claims: dict[str, Any], problems: list[str]
+) -> QseowProfile:
+    if auth == "jwt":
+        check_qseow_claims(claims, problems)
+    proxy = ""
+    if auth != "certificate":
         proxy = (_string(raw, "virtual_proxy", problems, default="") or "").strip("/")
         if not _PREFIX.fullmatch(proxy):
             problems.append(
                 f"key `virtual_proxy`: {_shown(proxy)} is not a virtual proxy prefix "
                 "(lower case letters, digits, '-', '_', '.'; \"\" for the root proxy)"
             )
-        audience = _string(raw, "audience", problems)
-        return QseowProfile(**common, claims=claims, virtual_proxy=proxy, audience=audience or None)
-    claims = _check_cloud_claims(claims, problems)
-    key_id = _string(raw, "key_id", problems, required="the key id of the IdP's key in the Qlik Cloud console")
-    issuer = _string(raw, "issuer", problems, required="the issuer set on the JWT identity provider")
-    return CloudProfile(**common, claims=claims, key_id=key_id or "", issuer=issuer or "")
+    fields: dict[str, Any] = {"virtual_proxy": proxy, "claims": claims}
+    if auth == "jwt":
+        fields["audience"] = _string(raw, "audience", problems) or None
+    if auth == "header":
+        fields["header_name"] = _string(raw, "header_name", problems, required="the header the virtual proxy trusts") or ""
+    if auth in ("header", "certificate"):
+        fields["user"] = _string(raw, "user", problems, required='the user, "userid" or "DIRECTORY\\\\userid"') or ""
+    if auth == "certificate":
+        fields["client_cert"] = _string(raw, "client_cert", problems, required="QMC's exported client.pem")
+        fields["client_key"] = _string(raw, "client_key", problems, required="QMC's exported client_key.pem")
+    if "session_cookie" in raw:
+        fields["session_cookie"] = _string(raw, "session_cookie", problems) or None
+    return QseowProfile(**common, **fields)
 
 
-def _common_fields(name: str, raw: dict[str, Any], kind: str, base_dir: Path, problems: list[str]) -> dict[str, Any]:
+def _scopes(value: Any, problems: list[str]) -> tuple[str, ...]:
+    """`scopes` as a list of strings, or one space-separated string as OAuth writes it."""
+    if isinstance(value, str):
+        return tuple(value.split())
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) and v.strip() for v in value):
+        return tuple(value)
+    problems.append(f'key `scopes`: must be a list of strings, e.g. ["user_default"], not {_shown(value)}')
+    return ()
+
+
+def _common_fields(name: str, raw: dict[str, Any], kind: str, auth: str, base_dir: Path, problems: list[str]) -> dict[str, Any]:
     url = _string(raw, "url", problems, required="scheme://host[:port] of the server")
     if url is not None:
         url = _check_url(url, kind, problems)
-    key = _string(raw, "key", problems, required="the path of the PEM private key that signs tokens")
+    key = _string(raw, "key", problems, required="the path of the PEM private key that signs tokens" if auth == "jwt" else "")
     algorithm = _string(raw, "algorithm", problems, default="RS256") or "RS256"
     allowed_algs = QSEOW_ALGORITHMS if kind == "qseow" else CLOUD_ALGORITHMS
     if algorithm not in allowed_algs:
@@ -278,13 +309,27 @@ def _common_fields(name: str, raw: dict[str, Any], kind: str, base_dir: Path, pr
     if not isinstance(files, list) or not all(isinstance(f, str) and f.strip() for f in files):
         problems.append('key `catalog_files`: must be a list of file names, e.g. ["specs/spaces.json"]')
         files = []
+    secrets = read_secrets(raw, problems)
+    passphrase = secrets.get("key_passphrase")
+    session_cache = raw.get("session_cache", True)
+    if not isinstance(session_cache, bool):
+        problems.append(f"key `session_cache`: must be true or false (no quotes), not {_shown(session_cache)}")
+        session_cache = True
+    variables = raw.get("vars", {})
+    if not isinstance(variables, dict) or not all(isinstance(v, str) for v in variables.values()):
+        problems.append('key `vars`: must be a table of strings ([profiles.NAME.vars] with app_id = "...")')
+        variables = {}
     return {
         "name": name,
         "url": url or "",
+        "auth": auth,
+        "secrets": secrets,
+        "session_cache": session_cache,
+        "vars": dict(variables),
         "catalog_files": tuple(files),
         "key": key or "",
         "base_dir": base_dir,
-        "key_passphrase_env": _string(raw, "key_passphrase_env", problems),
+        "key_passphrase_env": str(passphrase.value) if passphrase is not None and passphrase.kind == "env" else None,
         "cert": _string(raw, "cert", problems),
         "algorithm": algorithm,
         "lifetime": lifetime_raw,
@@ -327,115 +372,3 @@ def _string(raw: dict[str, Any], key: str, problems: list[str], *, required: str
     if required and not value.strip():
         problems.append(f"key `{key}` is empty: {required}")
     return value
-
-
-MAX_CLAIM_DEPTH = 16
-
-
-def _check_json_value(claim: str, value: Any, problems: list[str]) -> None:
-    """Dates, NaN/inf (TOML has them, JSON does not) and absurd nesting, walked without recursion."""
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    found: set[str] = set()
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, (datetime, date, time)):
-            found.add("TOML dates and times cannot go into a JWT; quote it as a string")
-        elif isinstance(item, float) and not math.isfinite(item):
-            found.add(f"{_shown(item)} is not a number JSON can carry; write a finite number or a string")
-        elif isinstance(item, (list, dict)):
-            if depth >= MAX_CLAIM_DEPTH:
-                found.add(f"nested more than {MAX_CLAIM_DEPTH} levels deep; no Qlik claim looks like that")
-                continue
-            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
-    problems.extend(f"claim `{claim}`: {text}" for text in sorted(found))
-
-
-def _check_reserved(claims: dict[str, Any], problems: list[str]) -> None:
-    for claim, why in RESERVED_CLAIMS.items():
-        if claim in claims:
-            problems.append(f"claim `{claim}` cannot be set in the claims table: it is {why}")
-
-
-def _check_qseow_claims(claims: dict[str, Any], problems: list[str]) -> None:
-    if not claims:
-        problems.append(
-            "`claims` is empty: a QSEoW token needs at least the user id and user directory "
-            "claims, named as in the virtual proxy (e.g. userId and userDirectory)"
-        )
-    _check_reserved(claims, problems)
-    for claim, value in claims.items():
-        _check_json_value(claim, value, problems)
-        # The proxy reads the user id and directory as text; a number or list is refused there.
-        if claim.lower() in ("userid", "userdirectory") and (not isinstance(value, str) or not value.strip()):
-            problems.append(f"claim `{claim}`: must be a non-empty string in double quotes, not {_shown(value)}")
-
-
-def _check_cloud_claims(claims: dict[str, Any], problems: list[str]) -> dict[str, Any]:
-    _check_reserved(claims, problems)
-    for claim, value in claims.items():
-        _check_json_value(claim, value, problems)
-    for claim in claims:
-        if claim not in CLOUD_CLAIMS and claim not in RESERVED_CLAIMS:
-            problems.append(_unknown(claim, CLOUD_CLAIMS, "Qlik Cloud claims").replace("key", "claim", 1))
-    for claim in CLOUD_REQUIRED_CLAIMS:
-        if claim not in claims:
-            problems.append(f"claim `{claim}` is missing: Qlik Cloud requires sub, name, email and email_verified")
-    for claim in ("sub", "name", "email"):
-        value = claims.get(claim)
-        if claim in claims and (not isinstance(value, str) or not value.strip()):
-            problems.append(f"claim `{claim}`: must be a non-empty string")
-    email = claims.get("email")
-    if isinstance(email, str) and email.strip() and "@" not in email:
-        problems.append(f"claim `email`: {_shown(email)} is not an email address")
-    verified = claims.get("email_verified")
-    if "email_verified" in claims and not isinstance(verified, bool):
-        problems.append(
-            f"claim `email_verified`: must be the boolean true or false (no quotes), not {_shown(verified)}; "
-            "Qlik Cloud refuses a string"
-        )
-    groups = claims.get("groups")
-    if "groups" in claims and (not isinstance(groups, list) or not all(isinstance(g, str) for g in groups)):
-        problems.append('claim `groups`: must be a list of strings, e.g. ["Sales", "Admins"]')
-    sub_type = claims.get("subType", "user")
-    if sub_type != "user":
-        problems.append(f'claim `subType`: Qlik Cloud accepts only "user", not {_shown(sub_type)}')
-    return {**claims, "subType": "user"} if "subType" not in claims else dict(claims)
-
-
-def profile_to_toml(profile: Profile) -> dict[str, Any]:
-    """The TOML table for `profile`, with only the keys that are set, in documented order."""
-    out: dict[str, Any] = {"type": profile.type, "url": profile.url}
-    if isinstance(profile, QseowProfile):
-        out["virtual_proxy"] = profile.virtual_proxy
-    out["key"] = profile.key
-    optional: dict[str, Any] = {
-        "key_passphrase_env": profile.key_passphrase_env,
-        "cert": profile.cert,
-    }
-    if isinstance(profile, CloudProfile):
-        optional.update(key_id=profile.key_id, issuer=profile.issuer)
-    optional["algorithm"] = profile.algorithm
-    if isinstance(profile, QseowProfile):
-        optional["audience"] = profile.audience
-    optional.update(
-        lifetime=profile.lifetime,
-        verify_tls=profile.verify_tls,
-        ca_bundle=profile.ca_bundle,
-        clock_skew=profile.clock_skew if profile.clock_skew != DEFAULT_CLOCK_SKEW else None,
-        catalog_files=list(profile.catalog_files) or None,
-    )
-    out.update({k: v for k, v in optional.items() if v is not None})
-    claims = dict(profile.claims)
-    if isinstance(profile, CloudProfile) and claims.get("subType") == "user":
-        claims.pop("subType")  # the default; keep files as short as people write them
-    out["claims"] = claims
-    return out
-
-
-def profiles_to_toml(profile_set: ProfileSet) -> dict[str, Any]:
-    """The whole file as a TOML document (for `save_profiles`)."""
-    doc: dict[str, Any] = {}
-    if profile_set.default:
-        doc["default"] = profile_set.default
-    doc["profiles"] = {name: profile_to_toml(p) for name, p in profile_set.profiles.items()}
-    return doc

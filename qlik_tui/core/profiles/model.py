@@ -23,6 +23,12 @@ QSEOW_MAX_LIFETIME = 30 * 86400
 QSEOW_ALGORITHMS = ("RS256", "RS384", "RS512")
 CLOUD_ALGORITHMS = ("RS256",)
 DEFAULT_CLOCK_SKEW = 5
+# How a profile signs in (`auth`). JWT is the default for both products.
+QSEOW_AUTH_METHODS = ("jwt", "header", "certificate")
+CLOUD_AUTH_METHODS = ("jwt", "api_key", "oauth")
+# Secrets that may come from `<name>_env`, `<name>_file` or `<name>_command`, never inline.
+SECRET_NAMES = ("api_key", "client_secret", "key_passphrase")
+SECRET_SOURCES = ("env", "file", "command")
 
 
 def resolve_path(raw: str, base_dir: Path) -> Path:
@@ -31,14 +37,38 @@ def resolve_path(raw: str, base_dir: Path) -> Path:
     return expanded if expanded.is_absolute() else base_dir / expanded
 
 
+@dataclass(frozen=True)
+class SecretSource:
+    """Where a secret is read from when it is needed: never the secret itself.
+
+    `kind` is "env" (a variable name), "file" (a path, resolved against the profiles folder,
+    that must not be readable by others) or "command" (argv, run without a shell; the first
+    line of its stdout).
+    """
+
+    kind: Literal["env", "file", "command"]
+    value: str | tuple[str, ...]
+
+    def describe(self, name: str) -> str:
+        """Where the secret is looked for, for messages: `$QLIK_EU_KEY`, `file ~/.s/eu`, `command pass show x`."""
+        if self.kind == "env":
+            return f"${self.value} ({name}_env)"
+        if self.kind == "file":
+            return f"file {self.value} ({name}_file)"
+        argv = self.value if isinstance(self.value, tuple) else (self.value,)
+        return f"command `{' '.join(argv)}` ({name}_command)"
+
+
 @dataclass(frozen=True, kw_only=True)
 class BaseProfile:
-    """What every profile has: where the server is and how tokens are signed."""
+    """What every profile has: where the server is and how it signs in."""
 
     name: str
     url: str
-    key: str
     base_dir: Path
+    auth: str = "jwt"
+    # JWT signing key (auth = "jwt" only; "" otherwise)
+    key: str = ""
     claims: dict[str, Any] = field(default_factory=dict)
     key_passphrase_env: str | None = None
     cert: str | None = None
@@ -49,6 +79,17 @@ class BaseProfile:
     ca_bundle: str | None = None
     clock_skew: int = DEFAULT_CLOCK_SKEW
     catalog_files: tuple[str, ...] = ()
+    # secret name ("api_key", "client_secret", "key_passphrase") -> where to read it
+    secrets: dict[str, SecretSource] = field(default_factory=dict)
+    # keep the server session between runs (the per-user session cache)
+    session_cache: bool = True
+    # `{{name}}` variables for saved requests ([profiles.NAME.vars])
+    vars: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def signs_jwts(self) -> bool:
+        """True when qlik-tui mints JWTs for this profile (auth = "jwt")."""
+        return self.auth == "jwt"
 
     @property
     def key_path(self) -> Path:
@@ -92,10 +133,35 @@ class BaseProfile:
 
 @dataclass(frozen=True, kw_only=True)
 class QseowProfile(BaseProfile):
-    """A QSEoW virtual proxy with JWT authentication."""
+    """A QSEoW site: a JWT or header-authentication virtual proxy, or the QRS port with a client certificate."""
 
     virtual_proxy: str = ""
     audience: str | None = None
+    # auth = "header": the header the virtual proxy trusts; `user` is its value
+    header_name: str = ""
+    # auth = "header" or "certificate": "userid", or "DIRECTORY\\userid"
+    user: str = ""
+    # auth = "certificate": QMC's client.pem / client_key.pem (ca_bundle: root.pem)
+    client_cert: str | None = None
+    client_key: str | None = None
+    # the proxy's session cookie name, when pinned; None: whatever cookie the proxy sets
+    session_cookie: str | None = None
+
+    @property
+    def client_cert_path(self) -> Path | None:
+        """The client certificate (PEM), resolved, for auth = "certificate"."""
+        return resolve_path(self.client_cert, self.base_dir) if self.client_cert else None
+
+    @property
+    def client_key_path(self) -> Path | None:
+        """The client certificate's private key (PEM), resolved, for auth = "certificate"."""
+        return resolve_path(self.client_key, self.base_dir) if self.client_key else None
+
+    @property
+    def user_directory_and_id(self) -> tuple[str, str]:
+        """("DIRECTORY", "userid") from `user` (directory "" when `user` has no backslash)."""
+        directory, sep, user_id = self.user.partition("\\")
+        return (directory, user_id) if sep else ("", self.user)
 
     @property
     def type(self) -> Literal["qseow"]:
@@ -109,6 +175,8 @@ class QseowProfile(BaseProfile):
     @property
     def identity(self) -> str:
         """DIRECTORY\\user when the usual claim names are there, else the first claims."""
+        if self.auth in ("header", "certificate"):
+            return self.user
         lowered = {k.lower(): v for k, v in self.claims.items()}
         directory = lowered.get("userdirectory")
         user = lowered.get("userid") or lowered.get("user")
@@ -123,6 +191,9 @@ class CloudProfile(BaseProfile):
 
     key_id: str = ""
     issuer: str = ""
+    # auth = "oauth": a machine-to-machine OAuth client (the secret is in `secrets`)
+    client_id: str = ""
+    scopes: tuple[str, ...] = ()
 
     @property
     def type(self) -> Literal["cloud"]:
@@ -136,6 +207,10 @@ class CloudProfile(BaseProfile):
     @property
     def identity(self) -> str:
         """sub (name) of the user the tokens speak for."""
+        if self.auth == "api_key":
+            return "API key"
+        if self.auth == "oauth":
+            return f"OAuth client {self.client_id}"
         sub = self.claims.get("sub", "")
         name = self.claims.get("name")
         return f"{sub} ({name})" if name else str(sub)
