@@ -12,6 +12,7 @@ import shlex
 from collections.abc import Callable
 
 from ..http.types import Request
+from .secret_words import sh_secret
 from .target import Target, dispatch
 
 # Any 16 of [0-9a-zA-Z] from the kernel's random source: the Xrfkey QLIK.md asks for.
@@ -107,20 +108,73 @@ def _cloud_jwt(target: Target) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cloud_bearer(target: Target) -> str:
-    """API keys and OAuth clients: a plain Bearer (what `qlik-tui token` prints for them), no session."""
+def _cloud_api_key(target: Target) -> str:
+    """An API key: a plain Bearer, read from where the profile keeps it; no session, no CSRF."""
     words = _curl_start(target, target.request, quote(target.url(with_xrfkey=False)), follow=True)
     words.append("-H @-")
-    note = "the API key" if target.auth == "api_key" else "an OAuth access token"
-    lines = [_header(target, f"{note} comes from qlik-tui token"), _bearer_to_stdin(target)]
+    lines = [
+        _header(target, "the API key is read from where the profile keeps it"),
+        f"printf 'Authorization: Bearer %s\\n' {sh_secret(target, 'api_key')} |",
+    ]
+    return "\n".join(lines + _finish(words, target)) + "\n"
+
+
+def _cloud_oauth(target: Target) -> str:
+    """An OAuth client: its secret (from where the profile keeps it) buys an access token at
+    /oauth/token, which signs the call. jq builds the JSON (so the secret is never in an
+    argument) and reads the token."""
+    profile = target.profile
+    scopes = " ".join(getattr(profile, "scopes", ()) or ())
+    program = '{grant_type: "client_credentials", client_id: $id, client_secret: .' + (", scope: $scope}" if scopes else "}")
+    args = f"--arg id {quote(str(getattr(profile, 'client_id', '')))}" + (f" --arg scope {quote(scopes)}" if scopes else "")
+    token_url = quote(target.origin() + "/oauth/token")
+    lines = [
+        _header(target, "an OAuth client: its secret buys an access token, which signs the call (needs jq)"),
+        f"access=$(printf '%s' {sh_secret(target, 'client_secret')} | jq -Rc {args} {quote(program)}"
+        f" | curl -sS -f -X POST {token_url} -H 'Content-Type: application/json' --data-binary @-{_tls(target)}"
+        " | jq -r .access_token)",
+        "printf 'Authorization: Bearer %s\\n' \"$access\" |",
+    ]
+    words = _curl_start(target, target.request, quote(target.url(with_xrfkey=False)), follow=True)
+    words.append("-H @-")
+    return "\n".join(lines + _finish(words, target)) + "\n"
+
+
+def _qseow_header(target: Target) -> str:
+    """Header authentication: the virtual proxy trusts the user named in its header (no secret)."""
+    profile = target.profile
+    words = _curl_start(target, target.request, quote(target.url(with_xrfkey=True)) + '"$xrf"')
+    header = f"{getattr(profile, 'header_name', '')}: {getattr(profile, 'user', '')}"
+    words.append(f"-H {quote(header)}")
+    words.append('-H "X-Qlik-Xrfkey: $xrf"')
+    lines = [_header(target, "header authentication (the proxy trusts the header); a fresh Xrfkey per run"), XRFKEY_LINE]
+    return "\n".join(lines + _finish(words, target)) + "\n"
+
+
+def _qseow_certificate(target: Target) -> str:
+    """A client certificate straight to the QRS (port 4242): the user in X-Qlik-User, a fresh Xrfkey."""
+    profile = target.profile
+    directory, user_id = getattr(profile, "user_directory_and_id", ("", ""))
+    words = _curl_start(target, target.request, quote(target.url(with_xrfkey=True)) + '"$xrf"')
+    words.append(f"--cert {quote(str(getattr(profile, 'client_cert_path', '')))}")
+    words.append(f"--key {quote(str(getattr(profile, 'client_key_path', '')))}")
+    words.append(f"-H {quote(f'X-Qlik-User: UserDirectory={directory}; UserId={user_id}')}")
+    words.append('-H "X-Qlik-Xrfkey: $xrf"')
+    lines = [_header(target, "a client certificate; a fresh Xrfkey per run"), XRFKEY_LINE]
+    if "key_passphrase" in getattr(profile, "secrets", {}):
+        # curl reads the key's passphrase from a config on stdin (`-K -`), not from its arguments
+        lines.append(f"printf 'pass = \"%s\"\\n' {sh_secret(target, 'key_passphrase')} |")
+        words.append("-K -")
     return "\n".join(lines + _finish(words, target)) + "\n"
 
 
 RENDERERS: dict[str, Callable[[Target], str]] = {
     "qseow.jwt": _qseow_jwt,
+    "qseow.header": _qseow_header,
+    "qseow.certificate": _qseow_certificate,
     "cloud.jwt": _cloud_jwt,
-    "cloud.api_key": _cloud_bearer,
-    "cloud.oauth": _cloud_bearer,
+    "cloud.api_key": _cloud_api_key,
+    "cloud.oauth": _cloud_oauth,
 }
 
 

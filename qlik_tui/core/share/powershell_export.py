@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .secret_words import ps_secret
 from .target import Target, dispatch
 
 _SINGLE_QUOTES = re.compile("['\u2018\u2019\u201a\u201b]")
@@ -92,19 +93,72 @@ def _cloud_jwt(target: Target) -> str:
     return "\n".join(lines + _call(target, quote(target.url(with_xrfkey=False)), auth, session=True)) + "\n"
 
 
-def _cloud_bearer(target: Target) -> str:
-    """API keys and OAuth clients: a plain Bearer (what `qlik-tui token` prints for them)."""
-    auth = [("Authorization", f"'Bearer ' + {_token(target)}")]
-    note = "the API key" if target.auth == "api_key" else "an OAuth access token"
-    lines = [_header(target, f"{note} comes from qlik-tui token")]
+def _cloud_api_key(target: Target) -> str:
+    """An API key: a plain Bearer, read from where the profile keeps it."""
+    auth = [("Authorization", f"'Bearer ' + {ps_secret(target, 'api_key', quote)}")]
+    lines = [_header(target, "the API key is read from where the profile keeps it")]
     return "\n".join(lines + _call(target, quote(target.url(with_xrfkey=False)), auth, session=False)) + "\n"
+
+
+def _cloud_oauth(target: Target) -> str:
+    """An OAuth client: its secret buys an access token at /oauth/token, which signs the call."""
+    profile = target.profile
+    scopes = " ".join(getattr(profile, "scopes", ()) or ())
+    fields = [
+        "grant_type = 'client_credentials'",
+        f"client_id = {quote(str(getattr(profile, 'client_id', '')))}",
+        f"client_secret = {ps_secret(target, 'client_secret', quote)}",
+        *([f"scope = {quote(scopes)}"] if scopes else []),
+    ]
+    skip = " -SkipCertificateCheck" if target.insecure else ""
+    lines = [
+        _header(target, "an OAuth client: its secret buys an access token, which signs the call"),
+        f"$oauth = @{{ {'; '.join(fields)} }} | ConvertTo-Json",
+        f"$access = (Invoke-RestMethod -Method Post -Uri {quote(target.origin() + '/oauth/token')} "
+        f"-ContentType 'application/json' -Body $oauth{skip}).access_token",
+    ]
+    auth = [("Authorization", "'Bearer ' + $access")]
+    return "\n".join(lines + _call(target, quote(target.url(with_xrfkey=False)), auth, session=False)) + "\n"
+
+
+def _qseow_header(target: Target) -> str:
+    """Header authentication: the virtual proxy trusts the user named in its header."""
+    profile = target.profile
+    auth = [("X-Qlik-Xrfkey", "$xrf"), (str(getattr(profile, "header_name", "")), quote(str(getattr(profile, "user", ""))))]
+    uri = f"{quote(target.url(with_xrfkey=True))} + $xrf"
+    lines = [_header(target, "header authentication (the proxy trusts the header); a fresh Xrfkey per run"), XRFKEY_LINE]
+    return "\n".join(lines + _call(target, uri, auth, session=False)) + "\n"
+
+
+def _qseow_certificate(target: Target) -> str:
+    """A client certificate straight to the QRS (port 4242), PEM files loaded by .NET (PowerShell 7)."""
+    profile = target.profile
+    directory, user_id = getattr(profile, "user_directory_and_id", ("", ""))
+    cert, key = str(getattr(profile, "client_cert_path", "")), str(getattr(profile, "client_key_path", ""))
+    auth = [("X-Qlik-Xrfkey", "$xrf"), ("X-Qlik-User", quote(f"UserDirectory={directory}; UserId={user_id}"))]
+    x509 = "[System.Security.Cryptography.X509Certificates.X509Certificate2]"
+    if "key_passphrase" in getattr(profile, "secrets", {}):
+        load = f"{x509}::CreateFromEncryptedPemFile({quote(cert)}, {ps_secret(target, 'key_passphrase', quote)}, {quote(key)})"
+    else:
+        load = f"{x509}::CreateFromPemFile({quote(cert)}, {quote(key)})"
+    lines = [
+        _header(target, "a client certificate (PowerShell 7); a fresh Xrfkey per run"),
+        XRFKEY_LINE,
+        f"$certificate = {load}",
+    ]
+    uri = f"{quote(target.url(with_xrfkey=True))} + $xrf"
+    call = _call(target, uri, auth, session=False)
+    call.insert(call.index("}"), "  Certificate = $certificate")
+    return "\n".join(lines + call) + "\n"
 
 
 RENDERERS: dict[str, Callable[[Target], str]] = {
     "qseow.jwt": _qseow_jwt,
+    "qseow.header": _qseow_header,
+    "qseow.certificate": _qseow_certificate,
     "cloud.jwt": _cloud_jwt,
-    "cloud.api_key": _cloud_bearer,
-    "cloud.oauth": _cloud_bearer,
+    "cloud.api_key": _cloud_api_key,
+    "cloud.oauth": _cloud_oauth,
 }
 
 
