@@ -137,7 +137,7 @@ def _cloud_oauth(target: Target) -> str:
     ]
     words = _curl_start(target, target.request, quote(target.url(with_xrfkey=False)), follow=True)
     words.append("-H @-")
-    return "\n".join(lines + _finish(words, target)) + "\n"
+    return "\n".join([*lines, *_finish(words, target), "unset access"]) + "\n"  # the token leaves the shell too
 
 
 def _qseow_header(target: Target) -> str:
