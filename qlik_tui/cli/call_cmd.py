@@ -79,6 +79,14 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
     # --max-body is a global option (shared with the TUI), so it works before or after `call`
     global_options.add_options(p, 1, (global_options.MAX_BODY, global_options.NO_SESSION_CACHE))
     p.add_argument("-v", "--verbose", action="store_true", help="print the request and token/session events on stderr")
+    export = p.add_mutually_exclusive_group()
+    export.add_argument(
+        "--curl", action="store_true", help="print the request as a curl command (no secrets in it) instead of sending it"
+    )
+    export.add_argument(
+        "--powershell", action="store_true", help="print the request as PowerShell Invoke-RestMethod instead of sending it"
+    )
+    p.add_argument("--jq", metavar="EXPR", help="print what the jq expression EXPR makes of the JSON body")
     p.set_defaults(run=run)
 
 
@@ -159,7 +167,20 @@ def run(args: argparse.Namespace) -> int:
     check_path(args.path, "PATH")
     check_output(args)
     query, headers = parse_query(args.query), parse_headers(args.header)
+    if args.jq is not None:
+        if args.curl or args.powershell:
+            raise UsageError("--jq filters a response, and --curl/--powershell send nothing", "pipe the command's output to jq")
+        if args.output:
+            raise UsageError("--jq filters what is printed, and -o FILE saves the body as it is", "leave one of them out")
+        from ..core.json.jq_filter import check
+
+        args.jq = check(args.jq)  # a bad expression fails here, in jq's words, before anything is sent
     profile = selected_profile(args)
+    if args.curl or args.powershell:
+        from .call_export import print_export
+
+        # the body as typed: a JSON text, or the file (-d @FILE) / stdin (-d -) the printed command reads
+        return print_export(profile, Request.build(method, args.path, query, export_body(args.data), headers), args)
     if profile.tls_verification_off:
         print(
             f"qlik-tui: warning: verify_tls = false in profile '{profile.name}': the server's identity is not checked",
@@ -175,6 +196,29 @@ def run(args: argparse.Namespace) -> int:
             headers.append(("Content-Type", content_type))
         request = Request.build(method, args.path, query, body, headers)
         return asyncio.run(run_calls(profile, request, args))
+
+
+def export_body(data: str | None) -> Any:
+    """What --curl/--powershell print for -d: the JSON text, or the file (stdin: `-`) the printed command reads.
+
+    Nothing is read: the printed command reads the file (or its own stdin) when it runs.
+    """
+    from pathlib import Path
+
+    from ..core.errors import UsageError
+    from ..core.http.types import FileBody
+
+    if data is None:
+        return None
+    if data in ("-", "@-"):
+        # the printed command hands the token to curl on its standard input: the body cannot come that way too
+        raise UsageError(
+            "--curl/--powershell cannot print a command whose body comes from standard input (-d -)",
+            "save the body to a file and export with -d @FILE",
+        )
+    if data.startswith("@"):
+        return FileBody(Path(data[1:]).expanduser(), 0, f"-d {data}")
+    return data.encode("utf-8")
 
 
 def check_output(args: argparse.Namespace) -> None:

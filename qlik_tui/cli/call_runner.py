@@ -72,6 +72,10 @@ def print_response(response: Response, args: argparse.Namespace) -> None:
                 "save it with -o FILE (or redirect stdout to a file)",
             )
         _write_bytes(response.body)  # a pipe or a file gets the exact bytes
+    elif response.body and getattr(args, "jq", None) and response.ok:
+        from .call_jq import write_jq
+
+        write_jq(response, args.jq, args.raw, write_text)
     elif response.body:
         if args.raw and not sys.stdout.isatty():
             sys.stdout.flush()

@@ -75,6 +75,7 @@ NOT_FOR = {
     ("keygen", "profiles"): "keygen writes a new key and certificate; it reads no profiles file",
     ("keygen", "profile"): "keygen writes a new key and certificate; it uses no profile",
     ("demo", "profiles"): "demo writes its own profiles file (choose its folder with --dir)",
+    ("diff", "profile"): "diff names its two profiles itself: qlik-tui diff LEFT RIGHT GET PATH",
 }
 _PREFIX = "_global"
 

@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-_TOKEN = re.compile(
-    r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<lp>\()|(?P<rp>\))|(?P<word>[A-Za-z_][\w.]*|-?\d+(?:\.\d+)?|[0-9a-fA-F-]{36}))"
-)
+# A GUID is tried first: as a number ("90fbbd11-...") or a word ("abc...") it was cut short.
+_GUID = r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\b"
+_TOKEN = re.compile(rf"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<lp>\()|(?P<rp>\))|(?P<word>{_GUID}|[A-Za-z_][\w.]*|-?\d+(?:\.\d+)?))")
 _OPS = {"eq", "ne", "gt", "ge", "lt", "le", "sw", "ew", "so"}
 _LITERALS: dict[str, Any] = {"true": True, "false": False, "null": None}
 Predicate = Callable[[dict[str, Any]], bool]

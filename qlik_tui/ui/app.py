@@ -38,6 +38,7 @@ from .palette import endpoints_provider, profiles_provider, system_commands
 from .profile_actions import ProfileActions
 from .screens.simple import ConfirmScreen, CopiedScreen, InfoScreen, help_text
 from .screens.welcome import WelcomeScreen
+from .share_actions import ShareActions
 from .theme_state import load_theme, save_theme
 from .token_actions import TokenActions
 from .widgets.endpoint_browser import EndpointBrowser
@@ -58,7 +59,7 @@ def _collect_ids(seen: SeenIds, response: Response) -> None:
         pass
 
 
-class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, App[int]):
+class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, App[int]):
     """Profiles, tokens, endpoints, requests and responses for QSEoW and Qlik Cloud."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere still find it

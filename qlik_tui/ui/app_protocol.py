@@ -37,6 +37,9 @@ class QlikApp(Protocol):
     def load_endpoint(self, endpoint: Endpoint) -> None:
         """Put an endpoint into the editor."""
 
+    def compare_with(self, name: str) -> None:
+        """Diff the editor's request on the active profile and `name`."""
+
     def copy_value(self, text: str, what: str) -> None:
         """Send `text` to the terminal's clipboard and say so."""
 

@@ -54,6 +54,16 @@ APP_BINDINGS: list[BindingType] = [
         show=False,
         tooltip="the last copied value, to select by hand",
     ),
+    Binding("f9", "export_curl", "curl", id="request.export_curl", show=False, tooltip="the request as a curl command"),
+    Binding(
+        "shift+f9",
+        "export_powershell",
+        "PowerShell",
+        id="request.export_powershell",
+        show=False,
+        tooltip="the request as PowerShell Invoke-RestMethod",
+    ),
+    Binding("f10", "compare", "Compare", id="request.compare", show=False, tooltip="send it with another profile too; diff"),
     Binding("f1,question_mark", "help", "Help", id="app.help", tooltip="this list"),
     Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="leave qlik-tui"),
 ]

@@ -32,7 +32,13 @@ class ProfilesProvider(Provider):
 
         app = self._app()
         switches = [(title, help_text, partial(app.switch_profile, name)) for title, help_text, name in self._commands()]
-        return switches + check_commands(app.workspace, app.push_screen)
+        active = app.workspace.active if app.workspace else None
+        compares = [
+            (f"Compare with profile {name}", "the editor's request on both profiles, diffed", partial(app.compare_with, name))
+            for _, _, name in self._commands()
+            if name != active
+        ]
+        return switches + compares + check_commands(app.workspace, app.push_screen)
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._actions():

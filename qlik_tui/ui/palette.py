@@ -19,6 +19,9 @@ from .bindings import APP_BINDINGS
 PALETTE: list[tuple[str, str, str]] = [
     ("Send request", "Send what is in the editor", "send"),
     ("Cancel request", "Stop the running request", "cancel"),
+    ("Export request as curl", "The request as a curl command, no secrets in it", "export_curl"),
+    ("Export request as PowerShell", "The request as Invoke-RestMethod, no secrets in it", "export_powershell"),
+    ("Compare with profile…", "Send the request with another profile too and diff the answers", "compare"),
     ("Next profile", "Switch to the next profile", "next_profile"),
     ("Show token", "Decoded header and claims", "token_details"),
     ("Re-mint token", "Mint a new token now", "remint"),

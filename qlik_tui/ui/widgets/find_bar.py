@@ -70,7 +70,7 @@ class FindBar(Horizontal):
             self.status("")
         self.mode = mode
         self.query_one("#find-mode", Static).update("search /" if mode == "search" else "filter ƒ")
-        search_hint, filter_hint = "keys and values, or a path: .[0].owner.name", ".[*].owner.name   .data[].id   .[0].tags"
+        search_hint, filter_hint = "keys and values, or a path: .[0].owner.name", ".[*].owner.name  .data[].id  jq: map(.name)"
         box.placeholder = search_hint if mode == "search" else filter_hint
         self.display = True
         box.focus()

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from typing import ClassVar
 
 from rich.highlighter import Highlighter
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -27,6 +29,7 @@ from ...core.catalog.operations import Operation, find_operation, operation_of
 from ...core.errors import UsageError
 from ...core.http.request_parts import parse_header_lines, parse_query_lines
 from ...core.http.types import Request
+from ...core.share.curl_import import looks_like_command
 from ...core.terminal_text import visible
 
 METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
@@ -37,6 +40,27 @@ class PlaceholderHighlighter(Highlighter):
 
     def highlight(self, text: Text) -> None:
         text.highlight_regex(r"\{[^}/]+\}", style="bold reverse")
+
+
+def is_url(text: str) -> bool:
+    """A whole URL on one line (pasted from a browser or a log): imported like `curl URL`."""
+    text = text.strip()
+    return text.lower().startswith(("http://", "https://")) and not any(c.isspace() for c in text)
+
+
+def as_command(text: str) -> str:
+    """A bare URL as the curl command that would fetch it; a command unchanged."""
+    return f"curl {shlex.quote(text.strip())}" if is_url(text) else text
+
+
+class PathInput(Input):
+    """The path box; a pasted curl/HTTPie/xh command is taken whole (Input keeps only its first line)."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if looks_like_command(event.text) or is_url(event.text):
+            event.prevent_default()  # not Input's paste, which would keep the first line only
+            event.stop()
+            self.post_message(RequestEditor.ImportPasted(as_command(event.text)))
 
 
 class RequestEditor(Vertical):
@@ -56,17 +80,28 @@ class RequestEditor(Vertical):
     class SendRequested(Message):
         """Enter in the path box: send."""
 
+    class ImportPasted(Message):
+        """A curl/HTTPie/xh command pasted (or typed and entered) in the path box."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._operation: Operation | None = None  # the operation the query rows and body are for
         self._rows: tuple[str, str] = ("", "")  # query and body as loaded or sent for it
         self._endpoint: Endpoint | None = None  # the catalog entry last loaded (may be discovered)
+        self._pending_note = ""  # said again after the path changes a load made (for a second)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="request-line"):
             yield Select([(m, m) for m in METHODS], value="GET", allow_blank=False, id="method", compact=True)
-            yield Input(
-                placeholder="/qrs/about  or  /api/v1/users/me", id="path", highlighter=PlaceholderHighlighter(), compact=True
+            yield PathInput(
+                placeholder="/qrs/about  or  /api/v1/users/me",
+                id="path",
+                highlighter=PlaceholderHighlighter(),
+                compact=True,
             )
         yield Static("", id="placeholder-note")
         with TabbedContent(id="request-tabs"):
@@ -91,6 +126,10 @@ class RequestEditor(Vertical):
         if body:
             self.query_one("#request-tabs", TabbedContent).active = "tab-body"
         self._own_rows()
+
+    def load_headers(self, headers: list[tuple[str, str]]) -> None:
+        """Fill the Headers tab (an imported command's own headers)."""
+        self.query_one("#headers", TextArea).text = "\n".join(f"{k}: {v}" for k, v in headers)
 
     def load_endpoint(self, endpoint: Endpoint) -> None:
         """An endpoint from the catalog: its useful query keys as empty rows, its example body."""
@@ -140,11 +179,16 @@ class RequestEditor(Vertical):
         if event.input.id == "path":
             self._note_placeholders(event.value)
             self._follow_operation()
+            if self._pending_note:  # a profile switch and a load may each change the path
+                self.note(self._pending_note)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "path":
             event.stop()
-            self.post_message(self.SendRequested())
+            if looks_like_command(event.value) or is_url(event.value):
+                self.post_message(self.ImportPasted(as_command(event.value)))
+            else:
+                self.post_message(self.SendRequested())
 
     def note(self, text: str) -> None:
         """A one-line hint under the path (when no placeholder needs filling)."""
@@ -154,6 +198,15 @@ class RequestEditor(Vertical):
         text = "  ·  ".join(t for t in (self._deprecation_note(), text) if t)
         note.update(Text(text, style="italic"))
         note.set_class(bool(text), "-visible")
+
+    def note_after_load(self, text: str) -> None:
+        """`note`, kept through the path change the load just queued (which redraws the note)."""
+        self._pending_note = text
+        self.note(text)
+        self.set_timer(1.0, self._drop_pending_note)  # then the path is the person's again
+
+    def _drop_pending_note(self) -> None:
+        self._pending_note = ""
 
     def _note_placeholders(self, path: str) -> None:
         names = placeholders_in(path)
@@ -179,7 +232,9 @@ class RequestEditor(Vertical):
         if not path:
             raise UsageError("no path to send", "type an API path such as /qrs/about, or pick one from Endpoints")
         if path.lower().startswith(("http://", "https://")):
-            raise UsageError("the path is a URL", "type only the API path (/qrs/app); the host comes from the profile")
+            raise UsageError(
+                "the path is a URL", "press Enter in the path box to read it (its host picks the profile), or type only /qrs/app"
+            )
         names = placeholders_in(path)
         if names:
             raise UsageError(f"fill in {', '.join('{' + n + '}' for n in names)} first", "replace the placeholder with a real id")

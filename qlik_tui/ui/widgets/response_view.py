@@ -20,6 +20,7 @@ from ...core.http.redact import redact_headers
 from ...core.http.types import Response
 from ...core.json.disposal import dispose_in_background
 from ...core.json.filter import apply as apply_filter
+from ...core.json.filter import parse as parse_path
 from ...core.json.paging import next_href
 from ...core.json.parse import pretty_in_pieces
 from ...core.json.search import Path, find
@@ -58,6 +59,16 @@ class SearchDone(Message):
         self.generation = generation
         self.query = query
         self.hits = hits
+
+
+class JqDone(Message):
+    """jq's results (or its error) for response `generation`."""
+
+    def __init__(self, generation: int, results: list[Any] | None, error: QlikTuiError | None) -> None:
+        super().__init__()
+        self.generation = generation
+        self.results = results
+        self.error = error
 
 
 def build_raw(response: Response) -> str:
@@ -301,6 +312,11 @@ class ResponseView(Vertical):
             bar.status("")
             return
         try:
+            parse_path(expression)  # a plain path (`.[0].owner`, `$[0].name`, `.[*].id`) is instant in-process
+        except QlikTuiError:
+            self._jq(expression, bar)  # anything else is jq's
+            return
+        try:
             result = apply_filter(self._doc, expression)
         except QlikTuiError as exc:
             bar.status(visible(f"{exc.message} ({exc.hint})"))
@@ -308,6 +324,34 @@ class ResponseView(Vertical):
         tree.show(result)
         count = plural(len(result), "result") if isinstance(result, list) else "1 value"
         bar.status(f"{count} · Esc shows everything again")
+
+    def _jq(self, expression: str, bar: FindBar) -> None:
+        """Real jq, in a bounded process driven from a thread: the tree stays live meanwhile."""
+        response, generation = self._response, self._generation
+        if response is None:
+            return
+        bar.status("jq…")
+
+        def work() -> None:
+            from ...core.json.jq_filter import run
+
+            try:
+                self.post_message(JqDone(generation, run(response.body, expression), None))
+            except QlikTuiError as exc:
+                self.post_message(JqDone(generation, None, exc))
+
+        self.run_worker(work, thread=True, group="jq", exclusive=True, exit_on_error=False, description="run jq on the body")
+
+    def on_jq_done(self, message: JqDone) -> None:
+        bar = self.query_one("#find-bar", FindBar)
+        if message.generation != self._generation or bar.mode != "filter" or not bar.display:
+            return  # another response, or the filter was closed meanwhile
+        if message.error is not None or message.results is None:
+            bar.status(visible(message.error.message if message.error else "jq failed"))
+            return
+        results = message.results
+        self.query_one("#json-tree", JsonTree).show(results[0] if len(results) == 1 else results)
+        bar.status(f"{plural(len(results), 'result')} (jq) · Esc shows everything again")
 
     def on_raw_search_view_find(self, message: RawSearchView.Find) -> None:
         message.stop()

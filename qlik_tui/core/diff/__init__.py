@@ -1,0 +1,1 @@
+"""Structural differences between two JSON documents (the same request on two profiles)."""

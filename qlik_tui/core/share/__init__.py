@@ -1,0 +1,1 @@
+"""Requests shared with other tools: curl and PowerShell out, curl and HTTPie in."""
