@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import global_options
+from . import global_options, saved_request
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 MAX_REQUEST_BODY = 64 * 1024 * 1024  # a JSON body to send; more is a mistake (or /dev/zero)
@@ -30,8 +30,9 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
         description="Send METHOD PATH with the profile's authentication. PATH is the API path as Qlik documents it "
         "(/qrs/app/full, /api/v1/spaces); the virtual proxy prefix comes from the profile.",
     )
-    p.add_argument("method", metavar="METHOD", help="GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS")
-    p.add_argument("path", metavar="PATH", help="API path, e.g. /qrs/app/full or /api/v1/users/me")
+    p.add_argument("method", metavar="METHOD", nargs="?", help="GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS")
+    p.add_argument("path", metavar="PATH", nargs="?", help="API path, e.g. /qrs/app/full or /api/v1/users/me")
+    saved_request.add_arguments(p)
     p.add_argument(
         "-q",
         "--query",
@@ -147,7 +148,7 @@ def check_utf8(args: argparse.Namespace) -> None:
     which nothing can encode later): refuse them here, by name."""
     from ..core.errors import UsageError
 
-    named = [("PATH", args.path), ("-d", args.data or "")]
+    named = [("PATH", args.path or ""), ("-d", args.data or "")]
     named += [("-q", q) for q in args.query] + [("-H", h) for h in args.header]
     for flag, text in named:
         try:
@@ -178,28 +179,39 @@ def check_numbers(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build the request, then send it once or in a watch loop."""
-    import asyncio
-
+    """Build the request (typed, or saved with --saved), then send it once or in a watch loop."""
     from ..core.errors import UsageError
     from ..core.http.request_parts import check_path
     from ..core.http.types import Request
     from .common import selected_profile
 
-    method = args.method.upper()
-    if method not in METHODS:
-        raise UsageError(f"{args.method!r} is not an HTTP method", f"use one of {', '.join(METHODS)}")
-    if args.path.lower().startswith(("http://", "https://")):
-        raise UsageError("PATH is the API path, not a URL", "e.g. qlik-tui call GET /qrs/about; the host comes from the profile")
+    saved_request.check_target(args)
+    if args.saved is None:
+        method = args.method.upper()
+        if method not in METHODS:
+            raise UsageError(f"{args.method!r} is not an HTTP method", f"use one of {', '.join(METHODS)}")
+        if args.path.lower().startswith(("http://", "https://")):
+            raise UsageError(
+                "PATH is the API path, not a URL", "e.g. qlik-tui call GET /qrs/about; the host comes from the profile"
+            )
     if args.count is not None and args.watch is None:
         raise UsageError("--count goes with --watch", "qlik-tui call GET /api/v1/reloads/ID --watch 2 --count 10")
     check_numbers(args)
     check_utf8(args)
     if args.max_pages < 1 or (args.count is not None and args.count < 1):
         raise UsageError("--max-pages and --count must be at least 1", "e.g. --max-pages 20")
+    if args.saved is not None:
+        profile, request = saved_request.build(args)
+        return send(profile, request, args)
     check_path(args.path, "PATH")
     request = Request.build(method, args.path, parse_query(args.query), read_body(args.data), parse_headers(args.header))
-    profile = selected_profile(args)
+    return send(selected_profile(args), request, args)
+
+
+def send(profile: Any, request: Any, args: argparse.Namespace) -> int:
+    """Warn about the profile where needed, then send `request` once or in a watch loop."""
+    import asyncio
+
     if profile.tls_verification_off:
         print(
             f"qlik-tui: warning: verify_tls = false in profile '{profile.name}': the server's identity is not checked",

@@ -14,6 +14,7 @@ import time
 from ..core.auth.tokens import iso
 from ..core.errors import BodyTooLarge, RequestFailed, TimeLimitExceeded
 from ..core.events import PREFIX_IN_PATH, RATE_LIMITED, RELOGIN_BACKOFF, ConnectionEvent
+from ..core.history import History
 from ..core.http.connections import open_connection
 from ..core.http.deadline import Deadline
 from ..core.http.diagnose import pretty_json_or_text
@@ -99,6 +100,14 @@ def _say_without_verbose(event: ConnectionEvent) -> None:
         _stderr(f"qlik-tui: {visible(event.describe())}")
 
 
+def _remember(history: History, request: Request, response: Response | None) -> None:
+    """Into the profile's history, as the TUI does (secrets masked there); a full disk only warns."""
+    try:
+        history.add(request, response.status if response else None, response.elapsed if response else None)
+    except OSError as exc:
+        _stderr(f"qlik-tui: warning: not saved in the history ({exc.strerror}): {history.path}")
+
+
 async def run_calls(profile: Profile, request: Request, args: argparse.Namespace) -> int:
     """Send once, or every --watch seconds; exit 0 only if the last response was usable."""
     connection = open_connection(profile, timeout=args.timeout)
@@ -109,6 +118,7 @@ async def run_calls(profile: Profile, request: Request, args: argparse.Namespace
     else:  # waits and warnings are said without -v too
         connection.events.subscribe(_say_without_verbose)
     code = 0
+    history = History(profile.name)
     try:
         sent = refused = 0
         while True:
@@ -118,7 +128,9 @@ async def run_calls(profile: Profile, request: Request, args: argparse.Namespace
                     request, all_pages=args.all_pages, max_pages=args.max_pages, deadline=Deadline.after(args.max_time)
                 )
             except RequestFailed as exc:
+                _remember(history, request, None)
                 raise _for_the_cli(exc) from None
+            _remember(history, request, response)
             sent += 1
             if args.watch is not None:
                 count = f"/{args.count}" if args.count else ""

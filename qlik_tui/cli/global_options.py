@@ -43,6 +43,12 @@ PROFILE_OPTIONS = (
         "profile to use (default: $QLIK_TUI_PROFILE, else the file's `default`)",
         metavar="NAME",
     ),
+    GlobalOption(
+        ("--collection",),
+        "collection",
+        "saved requests folder (default: the profiles file's `collection`, else ~/.local/share/qlik-tui/requests)",
+        metavar="DIR",
+    ),
 )
 MAX_BODY = GlobalOption(
     ("--max-body",),
@@ -66,6 +72,7 @@ ALSO_FOR = {"max_body": ("call",)}
 NOT_FOR = {
     ("keygen", "profiles"): "keygen writes a new key and certificate; it reads no profiles file",
     ("keygen", "profile"): "keygen writes a new key and certificate; it uses no profile",
+    ("keygen", "collection"): "keygen writes a new key and certificate; it uses no saved requests",
     ("demo", "profiles"): "demo writes its own profiles file (choose its folder with --dir)",
 }
 _PREFIX = "_global"
@@ -106,7 +113,8 @@ def resolve(args: argparse.Namespace) -> None:
         shown = "/".join(option.flags)
         if option in PROFILE_OPTIONS and any(not str(v).strip() for v in distinct):
             # `-p "$PROFILE"` with the variable unset used to mean "the default": the wrong tenant.
-            what = "the profile's name" if option.dest == "profile" else "the profiles file"
+            names = {"profile": "the profile's name", "collection": "the saved requests folder"}
+            what = names.get(option.dest, "the profiles file")
             raise UsageError(f"{shown} is empty (an unset shell variable?)", f"give {what}, or leave {option.flags[0]} out")
         if len(distinct) > 1:
             raise UsageError(

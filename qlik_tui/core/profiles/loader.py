@@ -40,10 +40,10 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 ENV_VAR = "QLIK_TUI_PROFILES"
-TOP_KEYS = ("default", "profiles")
+TOP_KEYS = ("default", "profiles", "collection")
 COMMON_KEYS = (
     "type", "url", "key", "key_passphrase_env", "cert", "algorithm", "lifetime",
-    "verify_tls", "ca_bundle", "clock_skew", "catalog_files", "claims",
+    "verify_tls", "ca_bundle", "clock_skew", "catalog_files", "claims", "vars",
 )  # fmt: skip
 QSEOW_KEYS = (*COMMON_KEYS, "virtual_proxy", "audience")
 CLOUD_KEYS = (*COMMON_KEYS, "key_id", "issuer")
@@ -162,6 +162,10 @@ def parse_profiles(data: dict[str, Any], path: Path, *, strict: bool = True) -> 
         elif default not in table:
             names = ", ".join(table) or "none"
             problems.append(f"`default` names profile '{default}', which is not in the file (profiles: {names})")
+    collection = data.get("collection")
+    if collection is not None and (not isinstance(collection, str) or not collection.strip()):
+        problems.append('`collection` must be a folder name in quotes, e.g. collection = "requests"')
+        collection = None
     if strict:
         problems.extend(f"profile '{name}', {p}" for name, found in broken.items() for p in found)
     if problems:
@@ -170,7 +174,7 @@ def parse_profiles(data: dict[str, Any], path: Path, *, strict: bool = True) -> 
             "fix these and run `qlik-tui profiles check`; profiles.example.toml documents every key",
             problems,
         )
-    return ProfileSet(path=path, profiles=profiles, default=default, broken=broken)
+    return ProfileSet(path=path, profiles=profiles, default=default, broken=broken, collection=collection)
 
 
 def broken_profile_error(profile_set: ProfileSet, name: str, why: str = "") -> ProfileError:
@@ -278,6 +282,11 @@ def _common_fields(name: str, raw: dict[str, Any], kind: str, base_dir: Path, pr
     if not isinstance(files, list) or not all(isinstance(f, str) and f.strip() for f in files):
         problems.append('key `catalog_files`: must be a list of file names, e.g. ["specs/spaces.json"]')
         files = []
+    variables = raw.get("vars", {})
+    # {{name}} values for saved requests: text only, so a saved request reads the same everywhere.
+    if not isinstance(variables, dict) or not all(isinstance(v, str) for v in variables.values()):
+        problems.append('key `vars`: must be a table of strings ([profiles.NAME.vars] stream = "Finance")')
+        variables = {}
     return {
         "name": name,
         "url": url or "",
@@ -292,6 +301,7 @@ def _common_fields(name: str, raw: dict[str, Any], kind: str, base_dir: Path, pr
         "verify_tls": verify,
         "ca_bundle": _string(raw, "ca_bundle", problems),
         "clock_skew": skew,
+        "vars": dict(variables),
     }
 
 
@@ -429,6 +439,8 @@ def profile_to_toml(profile: Profile) -> dict[str, Any]:
     if isinstance(profile, CloudProfile) and claims.get("subType") == "user":
         claims.pop("subType")  # the default; keep files as short as people write them
     out["claims"] = claims
+    if profile.vars:
+        out["vars"] = dict(profile.vars)
     return out
 
 
@@ -437,5 +449,7 @@ def profiles_to_toml(profile_set: ProfileSet) -> dict[str, Any]:
     doc: dict[str, Any] = {}
     if profile_set.default:
         doc["default"] = profile_set.default
+    if profile_set.collection:
+        doc["collection"] = profile_set.collection
     doc["profiles"] = {name: profile_to_toml(p) for name, p in profile_set.profiles.items()}
     return doc

@@ -49,6 +49,7 @@ class BaseProfile:
     ca_bundle: str | None = None
     clock_skew: int = DEFAULT_CLOCK_SKEW
     catalog_files: tuple[str, ...] = ()
+    vars: dict[str, str] = field(default_factory=dict)  # {{name}} values for saved requests
 
     @property
     def key_path(self) -> Path:
@@ -153,6 +154,7 @@ class ProfileSet:
     default: str | None = None
     # Profiles that failed validation, with their problems: unusable, but the others work.
     broken: dict[str, list[str]] = field(default_factory=dict)
+    collection: str | None = None  # the saved-requests folder, as written (relative to the file)
 
     def names(self) -> list[str]:
         """Usable profile names in file order."""
