@@ -28,4 +28,5 @@ def launch(path: Path, args: argparse.Namespace, home: Path | None = None) -> in
         mouse=not args.no_mouse,
         max_body=int(max_body * 1024 * 1024) or None,
         home=home,
+        collection=getattr(args, "collection", None),
     )

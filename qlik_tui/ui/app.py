@@ -33,8 +33,9 @@ from .footer import AppFooter, give_modal_footer
 from .help import help_sections
 from .messages import RequestDone
 from .navigation import MAX_PAGES, NavigationActions
-from .palette import endpoints_provider, profiles_provider, system_commands
+from .palette import endpoints_provider, profiles_provider, saved_provider, system_commands
 from .profile_actions import ProfileActions
+from .saved_actions import SavedActions
 from .screens.simple import ConfirmScreen, CopiedScreen, InfoScreen, help_text
 from .screens.welcome import WelcomeScreen
 from .theme_state import load_theme, save_theme
@@ -45,6 +46,7 @@ from .widgets.json_tree import JsonTree
 from .widgets.profile_list import ProfileList
 from .widgets.request_editor import RequestEditor
 from .widgets.response_view import ResponseView
+from .widgets.saved_list import SavedBrowser
 from .widgets.token_panel import TokenPanel
 
 DEFAULT_MAX_BODY = 200 * 1024 * 1024
@@ -57,12 +59,12 @@ def _collect_ids(seen: SeenIds, response: Response) -> None:
         pass
 
 
-class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, App[int]):
+class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, SavedActions, App[int]):
     """Profiles, tokens, endpoints, requests and responses for QSEoW and Qlik Cloud."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere still find it
     TITLE = "qlik-tui"
-    COMMANDS = App.COMMANDS | {profiles_provider, endpoints_provider}  # loaded when the palette opens
+    COMMANDS = App.COMMANDS | {profiles_provider, endpoints_provider, saved_provider}  # loaded when the palette opens
     BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
     def __init__(
@@ -108,6 +110,8 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, App[int]):
                         yield EndpointBrowser(id="endpoints")
                     with TabPane("History", id="tab-history"):
                         yield HistoryList(id="history")
+                    with TabPane("Saved", id="tab-saved"):
+                        yield SavedBrowser(id="saved")
             with Vertical(id="work"):
                 yield RequestEditor(id="editor")
                 yield ResponseView(id="response")
@@ -125,6 +129,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, App[int]):
             self.push_screen(WelcomeScreen(self.profiles_path, self.problem), self._after_welcome)
             return
         self.switch_profile(self.workspace.active or "")
+        self.refresh_saved()
         if self.initial_request:
             method, _, path = self.initial_request.strip().partition(" ")
             if not path:
@@ -139,6 +144,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, App[int]):
         self.problem = None
         self.workspace = Workspace(result, self.history_dir, clock=self.clock)
         self.switch_profile(self.workspace.active or "")
+        self.refresh_saved()
 
     # ---------------------------------------------------------------- profiles
     def switch_profile(self, name: str) -> None:
@@ -193,7 +199,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, App[int]):
         if self.workspace is None or self.workspace.active is None:
             return
         try:
-            request = self.query_one(RequestEditor).build()
+            request = self.query_one(RequestEditor).build(self.fill_variables)  # {{name}} from the profile's vars
         except QlikTuiError as exc:
             self.query_one(ResponseView).show_error(exc, "not sent")
             return

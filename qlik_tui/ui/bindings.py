@@ -15,6 +15,8 @@ APP_BINDINGS: list[BindingType] = [
         show=False,
         tooltip="stop the running request, else restore a maximised response",
     ),
+    Binding("ctrl+s", "save_request", "Save", id="request.save", show=False, tooltip="save the request to the collection"),
+    Binding("f9", "focus_saved", "Saved", id="view.saved", show=False, tooltip="jump to the Saved tab's filter"),
     Binding("f2", "next_profile", "Next profile", id="profile.next", tooltip="switch to the next profile (wraps)"),
     Binding("ctrl+t", "token_details", "Token", id="token.details", tooltip="decoded header and claims of the token"),
     Binding("ctrl+r", "remint", "Re-mint", id="token.remint", tooltip="mint a new token now"),

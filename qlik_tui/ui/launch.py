@@ -29,7 +29,14 @@ def load_for_app(path: Path) -> tuple[ProfileSet | None, ProfileError | None]:
 
 
 def run_app(
-    path: Path, *, profile: str | None, request: str | None, mouse: bool, max_body: int | None = None, home: Path | None = None
+    path: Path,
+    *,
+    profile: str | None,
+    request: str | None,
+    mouse: bool,
+    max_body: int | None = None,
+    home: Path | None = None,
+    collection: str | None = None,
 ) -> int:
     """Run the app until it quits; return its exit code. `home`: where the demo saves new profiles."""
     from .app import QlikTuiApp
@@ -47,5 +54,6 @@ def run_app(
         return 2
     app = QlikTuiApp(path, profile_set, active=profile, request=request, problem=problem, max_body=max_body)
     app.home_profiles = home
+    app.collection_option = collection  # --collection DIR
     code = app.run(mouse=mouse)
     return int(code or 0)

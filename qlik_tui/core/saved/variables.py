@@ -95,3 +95,23 @@ def to_request(saved: SavedRequest) -> Request:
             ) from None
         body = saved.body.strip().encode("utf-8")
     return Request.build(saved.method, saved.path, query, body, headers)
+
+
+def fill_texts(texts: Mapping[str, str], sources: Sequence[Mapping[str, str]]) -> dict[str, str]:
+    """The editor's texts (path, query, headers, body) filled in; UnresolvedVariables names every gap at once."""
+    found = dict.fromkeys(m.group(1) for text in texts.values() for m in VARIABLE.finditer(text))
+    missing = [n for n in found if not any(n in source for source in sources)]
+    if missing:
+        raise UnresolvedVariables(missing)
+    return {
+        key: VARIABLE.sub(lambda m: next(s[m.group(1)] for s in sources if m.group(1) in s), text) for key, text in texts.items()
+    }
+
+
+def describe(names: Iterable[str], sources: Sequence[tuple[str, Mapping[str, str]]]) -> str:
+    """'{{stream}} from the profile · {{app}}: no value', for the line under the path."""
+    parts = []
+    for name in names:
+        where = next((label for label, source in sources if name in source), None)
+        parts.append("{{" + name + "}}" + (f" from {where}" if where else ": no value"))
+    return " · ".join(parts)
