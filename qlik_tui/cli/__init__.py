@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 from ..core.errors import QlikTuiError, UsageError
 from ..core.terminal_text import visible
-from .parser import parse
 
 MAX_LINE = 1000  # characters of one message line: a quoted 1 MB URL must not flood the terminal
 
@@ -31,10 +30,17 @@ _OUTPUT_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBAD
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
+    argv = list(argv) if argv is not None else sys.argv[1:]
+    if argv[:1] == ["__complete"]:  # on every TAB: skip argparse and every command module
+        from .completion_names import main as complete
+
+        return complete(argv[1:])
     try:
         if sys.stdout is None:
             raise UsageError("standard output is closed: nothing could be printed", "run it with stdout open (not >&-)")
-        args = parse(list(argv) if argv is not None else None)
+        from .parser import parse  # after the __complete shortcut: it loads every command module
+
+        args = parse(argv)
         code = int(args.run(args) or 0)
         sys.stdout.flush()  # a full disk shows here, not after main has said all is well
         return code
