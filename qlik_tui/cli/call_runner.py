@@ -139,6 +139,8 @@ async def run_calls(profile: Profile, request: Request, args: argparse.Namespace
                     f"{response.status} {visible(response.reason)}  {response.elapsed * 1000:.0f} ms"
                 )
             print_response(response, args)
+            if args.verbose and response.timing is not None:
+                _stderr(f"qlik-tui: timing: {response.timing.describe()}")
             code = 0 if response.ok else response.error.exit_code if response.error else 4
             if args.watch is None or (args.count is not None and sent >= args.count):
                 return code

@@ -26,6 +26,7 @@ from .diagnose import cut_short, diagnose, from_exception, unusable_redirect, wh
 from .peer_cert import dates_of_refused_certificate
 from .rate_limit import MAX_RATE_LIMIT_WAITS, MAX_RETRY_AFTER, human_seconds, parse_retry_after, retry_after_seconds
 from .redact import redact_url
+from .timing import TimingTrace
 from .types import Request, Response
 
 Progress = Callable[[int, "int | None"], None]
@@ -262,6 +263,8 @@ class Connection:
                 f"cannot build the request to {where(self.profile)}: {str(exc)[:200]}",
                 "check `url` in the profile, the path, and header names and values (ASCII, no line breaks)",
             ) from None
+        trace = TimingTrace(req.url.host, req.url.port or (443 if req.url.scheme == "https" else 80))
+        req.extensions["trace"] = trace  # DNS, connect, TLS, first byte: see http/timing.py
         try:
             http_response = await self.client.send(req, stream=True)
         except (httpx.InvalidURL, httpx.RemoteProtocolError) as exc:
@@ -307,4 +310,5 @@ class Connection:
             headers=list(http_response.headers.multi_items()),
             body=chunks.value(),
             elapsed=time.perf_counter() - started,
+            timing=trace.timing(time.perf_counter()),
         )

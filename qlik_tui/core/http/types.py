@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, quote
 
 from ..errors import RequestFailed
 from ..json.parse import loads
+from .timing import Timing
 
 _NO_VALUE = object()
 
@@ -69,6 +70,7 @@ class Response:
     elapsed: float
     pages: int = 1
     error: RequestFailed | None = None
+    timing: Timing | None = None  # the phases of the last HTTP exchange (DNS, connect, TLS...)
     _json: Any = field(default=_NO_VALUE, repr=False)
 
     @property

@@ -200,6 +200,8 @@ class ResponseView(Vertical):
                     extra += " · more: n next page, a all pages"
             except QlikTuiError:
                 pass  # odd links: n says why when pressed
+        if response.timing is not None:  # last on the line: at 80 columns it is what gets cut (F7 shows it)
+            extra += f" · {response.timing.describe(compact=True)}"
         timing = f"{response.elapsed * 1000:,.0f} ms · {size_text(len(response.body))}{extra}"
         return f"{mark} {response.status} {visible(response.reason)} · {timing}"
 
