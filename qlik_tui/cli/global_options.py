@@ -49,6 +49,13 @@ PROFILE_OPTIONS = (
         "saved requests folder (default: the profiles file's `collection`, else ~/.local/share/qlik-tui/requests)",
         metavar="DIR",
     ),
+    GlobalOption(
+        ("--debug",),
+        "debug",
+        "write a redacted debug log (requests, events, errors; also QLIK_TUI_DEBUG=1); its path is printed at exit",
+        False,
+        flag=True,
+    ),
 )
 MAX_BODY = GlobalOption(
     ("--max-body",),

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, TabbedContent, TabPane
 from textual.worker import Worker
 
+from ..core import debug_log
 from ..core.catalog.seen_ids import SeenIds
 from ..core.errors import BodyTooLarge, ProfileError, QlikTuiError
 from ..core.http.types import Request, Response
@@ -242,6 +243,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, SavedActions, 
         except (asyncio.CancelledError, KeyboardInterrupt):
             raise
         except Exception as exc:
+            debug_log.error(exc, name)  # with --debug: the traceback, for the report
             error = QlikTuiError(f"unexpected error: {exc!r}", "please report this")
             self.post_message(RequestDone(name, request, None, error, ticket=ticket))
             return
@@ -261,6 +263,8 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, SavedActions, 
         if isinstance(message.error, BodyTooLarge):
             self._ask_uncapped(message)
             return
+        if message.error is not None:
+            debug_log.error(message.error, message.name)
         state = self.workspace.state(message.name)
         state.remember(message.request, message.response, message.error)
         if message.seen is not None:

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 import httpx
 
 from ... import __version__
+from .. import debug_log
 from ..auth.token_cache import TokenCache
 from ..auth.tokens import MintedToken
 from ..errors import BodyTooLarge, RequestFailed, TimeLimitExceeded
@@ -205,6 +206,7 @@ class Connection:
             await asyncio.to_thread(_parse_quietly, response, self.freeze_gc_after_parse)
         response.elapsed = time.perf_counter() - started
         response.error = diagnose(response, self.profile)
+        debug_log.exchange(self.profile.name, request, response)  # only with --debug; redacted
         return response
 
     async def _with_rate_limit_waits(self, request: Request, progress: Progress | None) -> Response:
