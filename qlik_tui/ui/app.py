@@ -30,6 +30,7 @@ from ..core.workspace import Workspace
 from .bindings import APP_BINDINGS
 from .clipboard import copy_notice
 from .drafts import Draft, restore_draft, save_draft
+from .external_tools import ExternalTools
 from .footer import AppFooter, give_modal_footer
 from .help import help_sections
 from .messages import RequestDone
@@ -60,7 +61,7 @@ def _collect_ids(seen: SeenIds, response: Response) -> None:
         pass
 
 
-class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, SavedActions, App[int]):
+class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, SavedActions, ExternalTools, App[int]):
     """Profiles, tokens, endpoints, requests and responses for QSEoW and Qlik Cloud."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere still find it

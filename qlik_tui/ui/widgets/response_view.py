@@ -81,6 +81,7 @@ class ResponseView(Vertical):
         Binding("1", "show_tab('tab-tree')", "Tree tab", id="response.tab_tree", group=TABS),
         Binding("2", "show_tab('tab-raw')", "Raw tab", id="response.tab_raw", group=TABS),
         Binding("3", "show_tab('tab-headers-out')", "Headers tab", id="response.tab_headers", group=TABS),
+        Binding("v", "app.open_pager", "Pager", id="response.pager", show=False),
     ]
 
     def __init__(self, **kwargs: Any) -> None:
