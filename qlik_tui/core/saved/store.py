@@ -41,8 +41,8 @@ def default_collection_dir() -> Path:
 
 def collection_dir(profile_set: ProfileSet | None, given: str | None = None) -> Path:
     """--collection DIR, else the profiles file's `collection` (relative to that file), else the default."""
-    if given:
-        return Path(os.path.expanduser(given))
+    if given:  # absolute, so messages and the save dialog name the real folder
+        return Path(os.path.abspath(os.path.expanduser(given)))
     if profile_set is not None and profile_set.collection:
         return resolve_path(profile_set.collection, profile_set.path.resolve().parent)
     return default_collection_dir()
