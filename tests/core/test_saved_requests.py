@@ -140,6 +140,14 @@ def test_secrets_are_never_written(tmp_path: Path) -> None:
     assert names_in(saved) == ["token", "access_token", "xrfkey", "client_secret", "apiKey"]
 
 
+def test_a_query_typed_into_the_path_is_checked_like_the_rows(tmp_path: Path) -> None:
+    path, notes = store.save(tmp_path, apps(path="/qrs/app?access_token=hunter2&filter=name eq 'x'", query=()))
+    assert "hunter2" not in path.read_text()
+    saved = store.load(tmp_path, apps().name)
+    assert saved.path == "/qrs/app" and saved.query == (("access_token", "{{access_token}}"), ("filter", "name eq 'x'"))
+    assert notes == ["query access_token: its value is a secret, saved as {{access_token}}"]
+
+
 def test_variables_come_from_the_first_source_that_has_them() -> None:
     saved = apps(path="/qrs/{{kind}}/full", body=None)
     filled = fill(saved, [{"kind": "app"}, {"kind": "stream", "stream": "Finance"}, {"stream": "Env"}])

@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import parse_qsl
 
 from ..http.redact import JWT, SECRET_HEADERS, is_secret_key
 
@@ -90,8 +91,11 @@ def without_secrets(saved: SavedRequest) -> tuple[SavedRequest, list[str]]:
             notes.append(f"header {name.strip()} not saved: the profile signs requests")
         else:
             headers.append((name, JWT.sub("{{token}}", value)))
+    # A `?a=b` typed into the path is query rows, as when sending: checked like the others.
+    bare_path, _, raw_query = saved.path.partition("?")
+    typed = parse_qsl(raw_query, keep_blank_values=True) if raw_query else []
     query = []
-    for key, value in saved.query:
+    for key, value in (*typed, *saved.query):
         if is_secret_key(key) and value and not _is_variable(value):
             query.append((key, "{{" + _var_for(key) + "}}"))
             notes.append(f"query {key}: its value is a secret, saved as {{{{{_var_for(key)}}}}}")
@@ -100,8 +104,8 @@ def without_secrets(saved: SavedRequest) -> tuple[SavedRequest, list[str]]:
             notes.append(f"query {key}: a token is saved as {{{{token}}}}")
         else:
             query.append((key, value))
-    path = JWT.sub("{{token}}", saved.path)
-    if path != saved.path:
+    path = JWT.sub("{{token}}", bare_path)
+    if path != bare_path:
         notes.append("a token in the path is saved as {{token}}")
     body = _body_without_secrets(saved.body, notes) if saved.body else saved.body
     clean = replace(saved, path=path, query=tuple(query), headers=tuple(headers), body=body)
