@@ -21,6 +21,14 @@ def private_runtime_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _own_state_and_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """History (written by `call` too) and saved requests go to a fresh folder, never the real home."""
+    folder = tmp_path_factory.mktemp("xdg")
+    monkeypatch.setenv("XDG_STATE_HOME", str(folder / "state"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder / "data"))
+
+
 @pytest.fixture(scope="session")
 def keys(tmp_path_factory: pytest.TempPathFactory) -> GeneratedKeys:
     """One real 2048-bit key pair and certificate for the whole run (4096 is slow to make)."""

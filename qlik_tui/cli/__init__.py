@@ -10,9 +10,9 @@ import os
 import sys
 from collections.abc import Sequence
 
+from ..core import debug_log
 from ..core.errors import QlikTuiError, UsageError
 from ..core.terminal_text import visible
-from .parser import parse
 
 MAX_LINE = 1000  # characters of one message line: a quoted 1 MB URL must not flood the terminal
 
@@ -31,10 +31,19 @@ _OUTPUT_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBAD
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
+    argv = list(argv) if argv is not None else sys.argv[1:]
+    if argv[:1] == ["__complete"]:  # on every TAB: skip argparse and every command module
+        from .completion_names import main as complete
+
+        return complete(argv[1:])
     try:
         if sys.stdout is None:
             raise UsageError("standard output is closed: nothing could be printed", "run it with stdout open (not >&-)")
-        args = parse(list(argv) if argv is not None else None)
+        from .parser import parse  # after the __complete shortcut: it loads every command module
+
+        args = parse(argv)
+        if debug_log.wanted(bool(getattr(args, "debug", False))):
+            debug_log.start(getattr(args, "command", None) or "tui")
         code = int(args.run(args) or 0)
         sys.stdout.flush()  # a full disk shows here, not after main has said all is well
         return code
@@ -47,6 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _drop_stdout()
         return 74  # EX_IOERR
     except QlikTuiError as exc:
+        debug_log.error(exc)
         # Messages quote servers and files: every line goes through the one door to the terminal.
         for i, line in enumerate(exc.lines()):
             print(f"qlik-tui: {shown(line)}" if i == 0 else shown(line), file=sys.stderr)
@@ -58,6 +68,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `qlik-tui call ... | head`: the reader left; say nothing and stop quietly.
         _drop_stdout()
         return 141
+    except Exception as exc:  # a bug: into the debug log with its traceback, then as Python shows it
+        debug_log.error(exc)
+        raise
+    finally:
+        path = debug_log.stop()
+        if path is not None and sys.stderr is not None:
+            print(f"qlik-tui: debug log: {path}", file=sys.stderr)
 
 
 def _drop_stdout() -> None:

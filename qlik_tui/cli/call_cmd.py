@@ -7,7 +7,7 @@ import math
 import sys
 from typing import Any
 
-from . import global_options
+from . import global_options, saved_request
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 DEFAULT_MAX_TIME = 600.0
@@ -25,8 +25,9 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
         description="Send METHOD PATH with the profile's authentication. PATH is the API path as Qlik documents it "
         "(/qrs/app/full, /api/v1/spaces); the virtual proxy prefix comes from the profile.",
     )
-    p.add_argument("method", metavar="METHOD", help="GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS")
-    p.add_argument("path", metavar="PATH", help="API path, e.g. /qrs/app/full or /api/v1/users/me")
+    p.add_argument("method", metavar="METHOD", nargs="?", help="GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS")
+    p.add_argument("path", metavar="PATH", nargs="?", help="API path, e.g. /qrs/app/full or /api/v1/users/me")
+    saved_request.add_arguments(p)
     p.add_argument(
         "-q",
         "--query",
@@ -114,7 +115,7 @@ def check_utf8(args: argparse.Namespace) -> None:
     which nothing can encode later): refuse them here, by name."""
     from ..core.errors import UsageError
 
-    named = [("PATH", args.path), ("-d", args.data or "")]
+    named = [("PATH", args.path or ""), ("-d", args.data or "")]
     named += [("-q", q) for q in args.query] + [("-H", h) for h in args.header]
     for flag, text in named:
         try:
@@ -145,28 +146,28 @@ def check_numbers(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build the request, then send it once or in a watch loop."""
-    import asyncio
-
+    """Build the request (typed, or saved with --saved), then send it once or in a watch loop."""
     from ..core.errors import UsageError
     from ..core.http.request_parts import check_path
     from ..core.http.types import Request
     from .common import selected_profile
 
-    method = args.method.upper()
-    if method not in METHODS:
-        raise UsageError(f"{args.method!r} is not an HTTP method", f"use one of {', '.join(METHODS)}")
-    if args.path.lower().startswith(("http://", "https://")):
-        raise UsageError("PATH is the API path, not a URL", "e.g. qlik-tui call GET /qrs/about; the host comes from the profile")
+    saved_request.check_target(args)
+    if args.saved is None:
+        method = args.method.upper()
+        if method not in METHODS:
+            raise UsageError(f"{args.method!r} is not an HTTP method", f"use one of {', '.join(METHODS)}")
+        if args.path.lower().startswith(("http://", "https://")):
+            raise UsageError(
+                "PATH is the API path, not a URL", "e.g. qlik-tui call GET /qrs/about; the host comes from the profile"
+            )
     if args.count is not None and args.watch is None:
         raise UsageError("--count goes with --watch", "qlik-tui call GET /api/v1/reloads/ID --watch 2 --count 10")
     check_numbers(args)
     check_utf8(args)
     if args.max_pages < 1 or (args.count is not None and args.count < 1):
         raise UsageError("--max-pages and --count must be at least 1", "e.g. --max-pages 20")
-    check_path(args.path, "PATH")
     check_output(args)
-    query, headers = parse_query(args.query), parse_headers(args.header)
     if args.jq is not None:
         if args.curl or args.powershell:
             raise UsageError("--jq filters a response, and --curl/--powershell send nothing", "pipe the command's output to jq")
@@ -175,12 +176,35 @@ def run(args: argparse.Namespace) -> int:
         from ..core.json.jq_filter import check
 
         args.jq = check(args.jq)  # a bad expression fails here, in jq's words, before anything is sent
+    if args.saved is not None:
+        profile, request = saved_request.build(args)
+        if args.curl or args.powershell:
+            from .call_export import print_export
+
+            return print_export(profile, request, args)
+        return send(profile, request, args)
+    check_path(args.path, "PATH")
+    query, headers = parse_query(args.query), parse_headers(args.header)
     profile = selected_profile(args)
     if args.curl or args.powershell:
         from .call_export import print_export
 
-        # the body as typed: a JSON text, or the file (-d @FILE) / stdin (-d -) the printed command reads
+        # the body as typed: a JSON text, or the file (-d @FILE) the printed command reads
         return print_export(profile, Request.build(method, args.path, query, export_body(args.data), headers), args)
+    from .call_body import request_body
+
+    with request_body(args.data, headers) as (body, content_type):
+        if content_type is not None:
+            headers.append(("Content-Type", content_type))
+        return send(profile, Request.build(method, args.path, query, body, headers), args)
+
+
+def send(profile: Any, request: Any, args: argparse.Namespace) -> int:
+    """Warn about the profile where needed, then send `request` once or in a watch loop."""
+    import asyncio
+
+    from .call_runner import run_calls
+
     if profile.tls_verification_off:
         print(
             f"qlik-tui: warning: verify_tls = false in profile '{profile.name}': the server's identity is not checked",
@@ -188,14 +212,7 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.all_pages and profile.type == "qseow":
         print("qlik-tui: note: QRS lists are not paged; --all-pages is ignored", file=sys.stderr)
-    from .call_body import request_body
-    from .call_runner import run_calls
-
-    with request_body(args.data, headers) as (body, content_type):
-        if content_type is not None:
-            headers.append(("Content-Type", content_type))
-        request = Request.build(method, args.path, query, body, headers)
-        return asyncio.run(run_calls(profile, request, args))
+    return asyncio.run(run_calls(profile, request, args))
 
 
 def export_body(data: str | None) -> Any:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from ..core.auth.tokens import iso
 from ..core.errors import BodyTooLarge, RequestFailed, TimeLimitExceeded, UsageError
 from ..core.events import PREFIX_IN_PATH, RATE_LIMITED, RELOGIN_BACKOFF, SESSION_COOKIE_MISSING, ConnectionEvent
+from ..core.history import History
 from ..core.http.body_sniff import is_binary
 from ..core.http.connections import open_connection
 from ..core.http.deadline import Deadline
@@ -123,6 +124,14 @@ def _say_without_verbose(event: ConnectionEvent) -> None:
         _stderr(f"qlik-tui: {visible(event.describe())}")
 
 
+def _remember(history: History, request: Request, response: Response | None) -> None:
+    """Into the profile's history, as the TUI does (secrets masked there); a full disk only warns."""
+    try:
+        history.add(request, response.status if response else None, response.elapsed if response else None)
+    except OSError as exc:
+        _stderr(f"qlik-tui: warning: not saved in the history ({exc.strerror}): {history.path}")
+
+
 async def run_calls(profile: Profile, request: Request, args: argparse.Namespace) -> int:
     """Send once, or every --watch seconds; exit 0 only if the last response was usable."""
     from ..core.auth.session_cache import SessionCache
@@ -140,6 +149,7 @@ async def run_calls(profile: Profile, request: Request, args: argparse.Namespace
         connection.events.subscribe(_say_without_verbose)
     download = _download(args)
     code = 0
+    history = History(profile.name)
     try:
         sent = refused = 0
         while True:
@@ -150,11 +160,13 @@ async def run_calls(profile: Profile, request: Request, args: argparse.Namespace
                     request, all_pages=args.all_pages, max_pages=args.max_pages, deadline=Deadline.after(args.max_time)
                 )
             except RequestFailed as exc:
+                _remember(history, request, None)
                 raise _for_the_cli(exc) from None
             finally:
                 current_download.reset(token)
             if download is not None:
                 _finish_download(download, response)
+            _remember(history, request, response)
             sent += 1
             if args.watch is not None:
                 count = f"/{args.count}" if args.count else ""
@@ -163,6 +175,8 @@ async def run_calls(profile: Profile, request: Request, args: argparse.Namespace
                     f"{response.status} {visible(response.reason)}  {response.elapsed * 1000:.0f} ms"
                 )
             print_response(response, args)
+            if args.verbose and response.timing is not None:
+                _stderr(f"qlik-tui: timing: {response.timing.describe()}")
             code = 0 if response.ok else response.error.exit_code if response.error else 4
             if args.watch is None or (args.count is not None and sent >= args.count):
                 return code

@@ -43,6 +43,19 @@ PROFILE_OPTIONS = (
         "profile to use (default: $QLIK_TUI_PROFILE, else the file's `default`)",
         metavar="NAME",
     ),
+    GlobalOption(
+        ("--collection",),
+        "collection",
+        "saved requests folder (default: the profiles file's `collection`, else ~/.local/share/qlik-tui/requests)",
+        metavar="DIR",
+    ),
+    GlobalOption(
+        ("--debug",),
+        "debug",
+        "write a redacted debug log (requests, events, errors; also QLIK_TUI_DEBUG=1); its path is printed at exit",
+        False,
+        flag=True,
+    ),
 )
 MAX_BODY = GlobalOption(
     ("--max-body",),
@@ -74,6 +87,7 @@ ALSO_FOR = {"max_body": ("call",), "no_session_cache": ("call",)}
 NOT_FOR = {
     ("keygen", "profiles"): "keygen writes a new key and certificate; it reads no profiles file",
     ("keygen", "profile"): "keygen writes a new key and certificate; it uses no profile",
+    ("keygen", "collection"): "keygen writes a new key and certificate; it uses no saved requests",
     ("demo", "profiles"): "demo writes its own profiles file (choose its folder with --dir)",
     ("diff", "profile"): "diff names its two profiles itself: qlik-tui diff LEFT RIGHT GET PATH",
 }
@@ -115,7 +129,8 @@ def resolve(args: argparse.Namespace) -> None:
         shown = "/".join(option.flags)
         if option in PROFILE_OPTIONS and any(not str(v).strip() for v in distinct):
             # `-p "$PROFILE"` with the variable unset used to mean "the default": the wrong tenant.
-            what = "the profile's name" if option.dest == "profile" else "the profiles file"
+            names = {"profile": "the profile's name", "collection": "the saved requests folder"}
+            what = names.get(option.dest, "the profiles file")
             raise UsageError(f"{shown} is empty (an unset shell variable?)", f"give {what}, or leave {option.flags[0]} out")
         if len(distinct) > 1:
             raise UsageError(

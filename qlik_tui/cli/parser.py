@@ -12,6 +12,7 @@ import argparse
 from .. import __version__
 from . import (
     call_cmd,
+    completion_cmd,
     demo_cmd,
     diff_cmd,
     endpoints_cmd,
@@ -38,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(run=tui_cmd.run, command=None)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     shared = global_options.parent(1)
-    for module in (token_cmd, call_cmd, diff_cmd, endpoints_cmd, keygen_cmd, profiles_cmd, demo_cmd, logout_cmd):
+    for module in (token_cmd, call_cmd, diff_cmd, endpoints_cmd, keygen_cmd, profiles_cmd, demo_cmd, logout_cmd, completion_cmd):
         module.register(sub, shared)
     for name, command in sub.choices.items():
         command.set_defaults(command=name)

@@ -29,4 +29,5 @@ def launch(path: Path, args: argparse.Namespace, home: Path | None = None) -> in
         max_body=int(max_body * 1024 * 1024) or None,
         home=home,
         keep_sessions=not args.no_session_cache,
+        collection=getattr(args, "collection", None),
     )

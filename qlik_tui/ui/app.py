@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, TabbedContent, TabPane
 from textual.worker import Worker
 
+from ..core import debug_log
 from ..core.auth.session_cache import SessionCache
 from ..core.catalog.seen_ids import SeenIds
 from ..core.errors import BodyTooLarge, ProfileError, QlikTuiError
@@ -30,12 +31,14 @@ from ..core.workspace import Workspace
 from .bindings import APP_BINDINGS
 from .clipboard import copy_notice
 from .drafts import Draft, restore_draft, save_draft
+from .external_tools import ExternalTools
 from .footer import AppFooter, give_modal_footer
 from .help import help_sections
 from .messages import RequestDone
 from .navigation import MAX_PAGES, NavigationActions
-from .palette import endpoints_provider, profiles_provider, system_commands
+from .palette import endpoints_provider, profiles_provider, saved_provider, system_commands
 from .profile_actions import ProfileActions
+from .saved_actions import SavedActions
 from .screens.simple import ConfirmScreen, CopiedScreen, InfoScreen, help_text
 from .screens.welcome import WelcomeScreen
 from .share_actions import ShareActions
@@ -47,6 +50,7 @@ from .widgets.json_tree import JsonTree
 from .widgets.profile_list import ProfileList
 from .widgets.request_editor import RequestEditor
 from .widgets.response_view import ResponseView
+from .widgets.saved_list import SavedBrowser
 from .widgets.token_panel import TokenPanel
 
 DEFAULT_MAX_BODY = 200 * 1024 * 1024
@@ -59,12 +63,12 @@ def _collect_ids(seen: SeenIds, response: Response) -> None:
         pass
 
 
-class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, App[int]):
+class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, SavedActions, ExternalTools, App[int]):
     """Profiles, tokens, endpoints, requests and responses for QSEoW and Qlik Cloud."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere still find it
     TITLE = "qlik-tui"
-    COMMANDS = App.COMMANDS | {profiles_provider, endpoints_provider}  # loaded when the palette opens
+    COMMANDS = App.COMMANDS | {profiles_provider, endpoints_provider, saved_provider}  # loaded when the palette opens
     BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
     def __init__(
@@ -114,6 +118,8 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
                         yield EndpointBrowser(id="endpoints")
                     with TabPane("History", id="tab-history"):
                         yield HistoryList(id="history")
+                    with TabPane("Saved", id="tab-saved"):
+                        yield SavedBrowser(id="saved")
             with Vertical(id="work"):
                 yield RequestEditor(id="editor")
                 yield ResponseView(id="response")
@@ -131,6 +137,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
             self.push_screen(WelcomeScreen(self.profiles_path, self.problem), self._after_welcome)
             return
         self.switch_profile(self.workspace.active or "")
+        self.refresh_saved()
         if self.initial_request:
             method, _, path = self.initial_request.strip().partition(" ")
             if not path:
@@ -145,6 +152,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
         self.problem = None
         self.workspace = Workspace(result, self.history_dir, clock=self.clock, sessions=self.sessions)
         self.switch_profile(self.workspace.active or "")
+        self.refresh_saved()
 
     # ---------------------------------------------------------------- profiles
     def switch_profile(self, name: str) -> None:
@@ -200,7 +208,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
         if self.workspace is None or self.workspace.active is None:
             return
         try:
-            request = self.query_one(RequestEditor).build()
+            request = self.query_one(RequestEditor).build(self.fill_variables)  # {{name}} from the profile's vars
         except QlikTuiError as exc:
             self.query_one(ResponseView).show_error(exc, "not sent")
             return
@@ -243,6 +251,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
         except (asyncio.CancelledError, KeyboardInterrupt):
             raise
         except Exception as exc:
+            debug_log.error(exc, name)  # with --debug: the traceback, for the report
             error = QlikTuiError(f"unexpected error: {exc!r}", "please report this")
             self.post_message(RequestDone(name, request, None, error, ticket=ticket))
             return
@@ -262,6 +271,8 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
         if isinstance(message.error, BodyTooLarge):
             self._ask_uncapped(message)
             return
+        if message.error is not None:
+            debug_log.error(message.error, message.name)
         state = self.workspace.state(message.name)
         state.remember(message.request, message.response, message.error)
         if message.seen is not None:

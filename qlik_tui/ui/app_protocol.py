@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 from ..core.catalog.builtin import Endpoint
 from ..core.http.types import Request
 from ..core.profiles.model import ProfileSet
+from ..core.saved.model import SavedRequest
 from ..core.workspace import Workspace
 
 
@@ -28,6 +29,9 @@ class QlikApp(Protocol):
     def switch_profile(self, name: str) -> None:
         """Make `name` the active profile."""
 
+    def action_send(self) -> None:
+        """Send what is in the editor (its variables filled in)."""
+
     def send_request(self, request: Request, all_pages: bool = False, uncapped: bool = False) -> None:
         """Send `request` for the active profile."""
 
@@ -39,6 +43,12 @@ class QlikApp(Protocol):
 
     def compare_with(self, name: str) -> None:
         """Diff the editor's request on the active profile and `name`."""
+
+    def saved_requests(self) -> list[SavedRequest]:
+        """The collection's saved requests, as last read."""
+
+    def load_saved(self, saved: SavedRequest, run: bool = False) -> None:
+        """Put a saved request into the editor; `run` sends it too."""
 
     def copy_value(self, text: str, what: str) -> None:
         """Send `text` to the terminal's clipboard and say so."""

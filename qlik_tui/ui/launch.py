@@ -37,6 +37,7 @@ def run_app(
     max_body: int | None = None,
     home: Path | None = None,
     keep_sessions: bool = True,
+    collection: str | None = None,
 ) -> int:
     """Run the app until it quits; return its exit code. `home`: where the demo saves new profiles."""
     from .app import QlikTuiApp
@@ -57,5 +58,6 @@ def run_app(
     sessions = SessionCache() if keep_sessions else None  # the same cache `qlik-tui call` uses
     app = QlikTuiApp(path, profile_set, active=profile, request=request, problem=problem, max_body=max_body, sessions=sessions)
     app.home_profiles = home
+    app.collection_option = collection  # --collection DIR
     code = app.run(mouse=mouse)
     return int(code or 0)

@@ -30,6 +30,10 @@ PALETTE: list[tuple[str, str, str]] = [
     ("Edit profile", "Edit the active profile", "edit_profile"),
     ("Duplicate profile", "Copy the active profile under a new name", "duplicate_profile"),
     ("Delete profile", "Delete the active profile (asks first)", "delete_profile"),
+    ("Save request", "Save the editor's request to the collection, with a name and a description", "save_request"),
+    ("Saved requests", "Jump to the Saved tab's filter", "focus_saved"),
+    ("Edit body in $EDITOR", "The request body (from the Headers tab: the headers) in $VISUAL / $EDITOR", "edit_externally"),
+    ("Response in $PAGER", "The response body in $PAGER (v in the response)", "open_pager"),
     ("Discover endpoints", "Ask the QSEoW server for every endpoint it offers", "discover"),
     ("Next page", "Fetch the next page of a Qlik Cloud list (n in the tree)", "next_page"),
     ("All pages", "Fetch every page of a Qlik Cloud list (a in the tree)", "all_pages"),
@@ -84,3 +88,10 @@ def endpoints_provider() -> Any:
     from .commands import EndpointsProvider
 
     return EndpointsProvider
+
+
+def saved_provider() -> Any:
+    """The palette's saved requests: load one, or run it."""
+    from .saved_palette import SavedProvider
+
+    return SavedProvider

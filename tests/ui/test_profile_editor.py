@@ -244,3 +244,17 @@ async def test_the_editor_opens_on_what_is_on_disk_now(demo: Demo, tmp_path: Pat
         assert app.workspace is not None and "lab" in app.workspace.profile_set.names()
     saved = load_profiles(demo.profiles_path)
     assert saved.profiles["demo-qseow"].lifetime == "3m" and saved.profiles["demo-qseow"].audience == "aud"
+
+
+async def test_saving_a_profile_keeps_its_saved_request_vars(demo: Demo, tmp_path: Path) -> None:
+    # The editor has no field for [profiles.NAME.vars]; saving used to drop the table.
+    demo.profiles_path.write_text(demo.profiles_path.read_text() + '\n[profiles.demo-qseow.vars]\nstream = "Finance"  # mine\n')
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        editor = await open_editor(pilot)
+        editor.query_one("#f-lifetime", Input).value = "10m"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ProfileEditor))
+    saved = load_profiles(demo.profiles_path).profiles["demo-qseow"]
+    assert saved.lifetime == "10m" and saved.vars == {"stream": "Finance"}
+    assert 'stream = "Finance"  # mine' in demo.profiles_path.read_text()

@@ -8,7 +8,8 @@ from datetime import date
 
 from .deprecation import Deprecation
 
-PLACEHOLDER = re.compile(r"\{([^}/]+)\}")
+# `{id}`, never a saved request's `{{variable}}` (filled from the profile's vars instead).
+PLACEHOLDER = re.compile(r"(?<!\{)\{([^{}/]+)\}(?!\})")
 BUILTIN = "built-in"
 SERVER = "server"
 

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import httpx
 
 from ... import __version__
+from .. import debug_log
 from ..auth.credential import CredentialInfo
 from ..auth.token_cache import TokenCache
 from ..auth.tokens import MintedToken
@@ -29,6 +30,7 @@ from .peer_cert import dates_of_refused_certificate, handshake_alert, names_of_m
 from .rate_limit import MAX_RATE_LIMIT_WAITS, MAX_RETRY_AFTER, human_seconds, parse_retry_after, retry_after_seconds
 from .redact import redact_url
 from .session_keeping import SessionKeeping
+from .timing import TimingTrace
 from .types import FileBody, Request, RequestBody, Response
 
 Progress = Callable[[int, "int | None"], None]
@@ -229,6 +231,7 @@ class Connection(SessionKeeping):
             await asyncio.to_thread(_parse_quietly, response, self.freeze_gc_after_parse)
         response.elapsed = time.perf_counter() - started
         response.error = diagnose(response, self.profile)
+        debug_log.exchange(self.profile.name, request, response)  # only with --debug; redacted
         return response
 
     async def _with_rate_limit_waits(self, request: Request, progress: Progress | None) -> Response:
@@ -294,6 +297,8 @@ class Connection(SessionKeeping):
                 f"cannot build the request to {where(self.profile)}: {str(exc)[:200]}",
                 "check `url` in the profile, the path, and header names and values (ASCII, no line breaks)",
             ) from None
+        trace = TimingTrace(req.url.host, req.url.port or (443 if req.url.scheme == "https" else 80))
+        req.extensions["trace"] = trace  # DNS, connect, TLS, first byte: see http/timing.py
         try:
             http_response = await self.client.send(req, stream=True)
         except (httpx.InvalidURL, httpx.RemoteProtocolError) as exc:
@@ -349,4 +354,5 @@ class Connection(SessionKeeping):
             body=chunks.value(),
             elapsed=time.perf_counter() - started,
             saved=saved,
+            timing=trace.timing(time.perf_counter()),
         )

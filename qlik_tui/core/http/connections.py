@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .. import debug_log
 from ..profiles.model import CloudProfile, Profile
 from .cloud import CloudConnection
 from .cloud_bearer import CloudBearerConnection
@@ -19,6 +20,7 @@ def open_connection(profile: Profile, *, sessions: SessionCache | None = None, *
     """The connection for `profile` (no network traffic yet); with `sessions`, a kept session
     is restored now and the session is kept for the next run (unless `session_cache = false`)."""
     connection = _connection_class(profile, **kwargs)
+    debug_log.watch(connection.events, profile.name)  # with --debug: tokens, sessions, 429s...
     if sessions is not None and profile.session_cache:
         connection.keep_sessions_in(sessions)
     return connection

@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, quote
 
 from ..errors import RequestFailed
 from ..json.parse import loads
+from .timing import Timing
 
 _NO_VALUE = object()
 FILE_CHUNK = 1024 * 1024  # bytes read from disk at a time while a file body is sent
@@ -116,6 +117,7 @@ class Response:
     pages: int = 1
     error: RequestFailed | None = None
     saved: int | None = None  # bytes written to a download file instead of `body` (call -o)
+    timing: Timing | None = None  # the phases of the last HTTP exchange (DNS, connect, TLS...)
     _json: Any = field(default=_NO_VALUE, repr=False)
 
     @property

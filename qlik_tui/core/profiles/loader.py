@@ -53,7 +53,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 ENV_VAR = "QLIK_TUI_PROFILES"
-TOP_KEYS = ("default", "profiles")
+TOP_KEYS = ("default", "profiles", "collection")
 QSEOW_KEYS = tuple(dict.fromkeys(k for m in QSEOW_AUTH_METHODS for k in allowed_keys("qseow", m)))
 CLOUD_KEYS = tuple(dict.fromkeys(k for m in CLOUD_AUTH_METHODS for k in allowed_keys("cloud", m)))
 _PREFIX = re.compile(r"[a-z0-9._~-]*")
@@ -151,6 +151,10 @@ def parse_profiles(data: dict[str, Any], path: Path, *, strict: bool = True) -> 
         elif default not in table:
             names = ", ".join(table) or "none"
             problems.append(f"`default` names profile '{default}', which is not in the file (profiles: {names})")
+    collection = data.get("collection")
+    if collection is not None and (not isinstance(collection, str) or not collection.strip()):
+        problems.append('`collection` must be a folder name in quotes, e.g. collection = "requests"')
+        collection = None
     if strict:
         problems.extend(f"profile '{name}', {p}" for name, found in broken.items() for p in found)
     if problems:
@@ -159,7 +163,7 @@ def parse_profiles(data: dict[str, Any], path: Path, *, strict: bool = True) -> 
             "fix these and run `qlik-tui profiles check`; profiles.example.toml documents every key",
             problems,
         )
-    return ProfileSet(path=path, profiles=profiles, default=default, broken=broken)
+    return ProfileSet(path=path, profiles=profiles, default=default, broken=broken, collection=collection)
 
 
 def broken_profile_error(profile_set: ProfileSet, name: str, why: str = "") -> ProfileError:
@@ -337,7 +341,8 @@ def _common_fields(name: str, raw: dict[str, Any], kind: str, auth: str, base_di
         session_cache = True
     variables = raw.get("vars", {})
     if not isinstance(variables, dict) or not all(isinstance(v, str) for v in variables.values()):
-        problems.append('key `vars`: must be a table of strings ([profiles.NAME.vars] with app_id = "...")')
+        # {{name}} values for saved requests: text only, so a saved request reads the same everywhere
+        problems.append('key `vars`: must be a table of strings ([profiles.NAME.vars] stream = "Finance")')
         variables = {}
     return {
         "name": name,

@@ -228,6 +228,7 @@ class ProfileSet:
     default: str | None = None
     # Profiles that failed validation, with their problems: unusable, but the others work.
     broken: dict[str, list[str]] = field(default_factory=dict)
+    collection: str | None = None  # the saved-requests folder, as written (relative to the file)
 
     def names(self) -> list[str]:
         """Usable profile names in file order."""

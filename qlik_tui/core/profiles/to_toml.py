@@ -60,5 +60,7 @@ def profiles_to_toml(profile_set: ProfileSet) -> dict[str, Any]:
     doc: dict[str, Any] = {}
     if profile_set.default:
         doc["default"] = profile_set.default
+    if profile_set.collection:
+        doc["collection"] = profile_set.collection
     doc["profiles"] = {name: profile_to_toml(p) for name, p in profile_set.profiles.items()}
     return doc

@@ -267,6 +267,8 @@ class ProfileEditor(ModalScreen["tuple[str, ProfileSet] | None"]):
         except ValueError as exc:
             problems.append(f"claims: TOML syntax error: {exc}")
             raw["claims"] = {}
+        if "vars" in self.raw:  # no field here for saved-request variables: keep the file's, never drop them
+            raw["vars"] = self.raw["vars"]
         return name, raw, problems
 
     def action_save(self) -> None:

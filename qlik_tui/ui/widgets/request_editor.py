@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.highlighter import Highlighter
@@ -39,7 +40,7 @@ class PlaceholderHighlighter(Highlighter):
     """Shows `{id}`-style placeholders in reverse video until they are filled."""
 
     def highlight(self, text: Text) -> None:
-        text.highlight_regex(r"\{[^}/]+\}", style="bold reverse")
+        text.highlight_regex(r"\{\{?[^{}/]+\}\}?", style="bold reverse")  # {id} and {{variable}}
 
 
 def is_url(text: str) -> bool:
@@ -68,6 +69,7 @@ class RequestEditor(Vertical):
 
     BODY_METHODS: ClassVar[set[str]] = {"POST", "PUT", "PATCH"}
     _deprecated: tuple[re.Pattern[str], str] | None = None  # the loaded endpoint's path pattern and its mark
+    _note: tuple[str, str] = ("", "")  # (path, text): a note made for that path
 
     # A compact Select shows focus only by a 5% tint: nothing at all in 16 colours or
     # under NO_COLOR. Reverse video shows in every mode.
@@ -115,12 +117,21 @@ class RequestEditor(Vertical):
     def on_mount(self) -> None:
         self.border_title = "Request  (F5 / ctrl+j send)"
 
-    def load(self, method: str, path: str, query: list[tuple[str, str]] | None = None, body: str | None = None) -> None:
-        """Fill the editor (from an endpoint, history, or --request)."""
+    def load(
+        self,
+        method: str,
+        path: str,
+        query: list[tuple[str, str]] | None = None,
+        body: str | None = None,
+        headers: list[tuple[str, str]] | None = None,
+    ) -> None:
+        """Fill the editor (from an endpoint, history, a saved request, or --request)."""
         self.query_one("#method", Select).value = method if method in METHODS else "GET"
         self.query_one("#path", Input).value = path
         self.query_one("#query", TextArea).text = "\n".join(f"{k}={v}" for k, v in (query or []))
         self.query_one("#body", TextArea).text = body or ""
+        if headers is not None:
+            self.query_one("#headers", TextArea).text = "\n".join(f"{k}: {v}" for k, v in headers)
         self._deprecated = None
         self._note_placeholders(path)
         if body:
@@ -191,8 +202,10 @@ class RequestEditor(Vertical):
                 self.post_message(self.SendRequested())
 
     def note(self, text: str) -> None:
-        """A one-line hint under the path (when no placeholder needs filling)."""
-        if placeholders_in(self.query_one("#path", Input).value):
+        """A one-line hint under the path (when no placeholder needs filling), kept while the path stays."""
+        path = self.query_one("#path", Input).value
+        self._note = (path, text)  # a Changed event still on its way for this path must not wipe it
+        if placeholders_in(path):
             return
         note = self.query_one("#placeholder-note", Static)
         text = "  ·  ".join(t for t in (self._deprecation_note(), text) if t)
@@ -215,6 +228,8 @@ class RequestEditor(Vertical):
         mark = self._deprecation_note(path)
         if mark:
             text.append(f"{'  ·  ' if names else ''}{mark}", style="italic")
+        if not names and self._note[0] == path and self._note[1]:
+            text.append(f"{'  ·  ' if mark else ''}{self._note[1]}", style="italic")
         note.update(text)
         note.set_class(bool(text.plain), "-visible")
 
@@ -224,11 +239,20 @@ class RequestEditor(Vertical):
             return ""
         return self._deprecated[1]
 
-    def build(self) -> Request:
+    def build(self, fill: Callable[[dict[str, str]], dict[str, str]] | None = None) -> Request:
         """The request on screen, checked; UsageError explains what to fix. Its query rows and
-        body now belong to its operation (re-sending it keeps them; another one does not)."""
+        body now belong to its operation (re-sending it keeps them; another one does not).
+        `fill` fills `{{variables}}` in the texts first (the widgets keep them as typed)."""
         method = str(self.query_one("#method", Select).value)
-        path = self.query_one("#path", Input).value.strip()
+        texts = {
+            "path": self.query_one("#path", Input).value,
+            "query": self.query_one("#query", TextArea).text,
+            "headers": self.query_one("#headers", TextArea).text,
+            "body": self.query_one("#body", TextArea).text,
+        }
+        if fill is not None:
+            texts = fill(texts)
+        path = texts["path"].strip()
         if not path:
             raise UsageError("no path to send", "type an API path such as /qrs/about, or pick one from Endpoints")
         if path.lower().startswith(("http://", "https://")):
@@ -238,10 +262,10 @@ class RequestEditor(Vertical):
         names = placeholders_in(path)
         if names:
             raise UsageError(f"fill in {', '.join('{' + n + '}' for n in names)} first", "replace the placeholder with a real id")
-        query = parse_query_lines(self.query_one("#query", TextArea).text)
+        query = parse_query_lines(texts["query"])
         query = [(k, v) for k, v in query if v != ""]  # empty rows from the catalog are hints, not values
-        headers = parse_header_lines(self.query_one("#headers", TextArea).text)
-        body_text = self.query_one("#body", TextArea).text.strip()
+        headers = parse_header_lines(texts["headers"])
+        body_text = texts["body"].strip()
         body = None
         if body_text and method in self.BODY_METHODS | {"DELETE"}:
             try:

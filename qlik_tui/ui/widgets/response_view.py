@@ -92,6 +92,7 @@ class ResponseView(Vertical):
         Binding("1", "show_tab('tab-tree')", "Tree tab", id="response.tab_tree", group=TABS),
         Binding("2", "show_tab('tab-raw')", "Raw tab", id="response.tab_raw", group=TABS),
         Binding("3", "show_tab('tab-headers-out')", "Headers tab", id="response.tab_headers", group=TABS),
+        Binding("v", "app.open_pager", "Pager", id="response.pager", show=False),
     ]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -211,6 +212,8 @@ class ResponseView(Vertical):
                     extra += " · more: n next page, a all pages"
             except QlikTuiError:
                 pass  # odd links: n says why when pressed
+        if response.timing is not None:  # last on the line: at 80 columns it is what gets cut (F7 shows it)
+            extra += f" · {response.timing.describe(compact=True)}"
         timing = f"{response.elapsed * 1000:,.0f} ms · {size_text(len(response.body))}{extra}"
         return f"{mark} {response.status} {visible(response.reason)} · {timing}"
 

@@ -1,0 +1,1 @@
+"""Saved requests: plain TOML files in a collection folder, with `{{name}}` variables."""
