@@ -219,6 +219,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, App[int]):
         connection = self.workspace.state(name).connect()  # type: ignore[union-attr]
         connection.max_body = None if uncapped else self.max_body
         connection.freeze_gc_after_parse = True
+        connection.lazy_json = True  # big lists stay bytes until the tree or a search reads them
 
         def progress(received: int, total: int | None) -> None:
             self._bytes_received, self._bytes_total = received, total

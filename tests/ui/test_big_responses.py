@@ -68,7 +68,7 @@ async def test_filter_and_raw_view(demo: Demo, tmp_path: Path) -> None:
         app.query_one("#response-tabs").active = "tab-raw"  # type: ignore[attr-defined]
         await settle(pilot)
         raw = app.query_one("#raw", RawView)
-        expected = json.dumps(apps, indent=2, ensure_ascii=False).splitlines()
+        expected = json.dumps(list(apps), indent=2, ensure_ascii=False).splitlines()
         assert raw.line_count == len(expected)
         assert raw.line(raw.line_count - 1) == "]" and raw.line(3) == expected[3]
 

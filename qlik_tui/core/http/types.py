@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote
 
 from ..errors import RequestFailed
+from ..json.lazy import lazy_loads
 from ..json.parse import loads
 
 _NO_VALUE = object()
@@ -69,6 +70,7 @@ class Response:
     elapsed: float
     pages: int = 1
     error: RequestFailed | None = None
+    lazy: bool = False  # big lists stay as bytes (core.json.lazy): for readers that take any Sequence
     _json: Any = field(default=_NO_VALUE, repr=False)
 
     @property
@@ -104,7 +106,7 @@ class Response:
         """The body as JSON (parsed once); ValueError if it is not JSON."""
         if self._json is _NO_VALUE:
             # any depth (JsonTooDeep, a ValueError, past parse.MAX_DEPTH); big bodies piecewise
-            self._json = loads(self.body) if self.body else None
+            self._json = (lazy_loads if self.lazy else loads)(self.body) if self.body else None
         return self._json
 
     def text(self) -> str:

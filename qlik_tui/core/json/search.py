@@ -2,14 +2,19 @@
 
 Hits are paths (tuples of keys and indices) so the tree can reveal a hit inside collapsed
 branches by expanding only the path to it.
+
+A LazyArray's elements are read from their bytes only when those bytes could hold a match
+(see `could_match`): searching 100 MB parses the few elements that matter, not all of them.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from .filter import locate
+from .lazy import LazyArray
 
 Path = tuple[str | int, ...]
 MAX_HITS = 10_000
@@ -60,6 +65,11 @@ def find_all(doc: Any, query: str, limit: int = MAX_HITS) -> list[Path]:
             stack.extend(reversed(children))
         elif isinstance(node, list):
             stack.extend(((link, i), v) for i, v in reversed(list(enumerate(node))))
+        elif isinstance(node, LazyArray):
+            stack.extend(((link, i), _Unread(node, i)) for i in reversed(range(len(node))))
+        elif isinstance(node, _Unread):
+            if could_match(node.array.raw(node.index), needle):
+                stack.append((link, node.array[node.index]))
         elif node is _KEY_HIT or _matches(needle, node):
             path = _unlink(link)
             if not hits or hits[-1] != path:
@@ -69,6 +79,32 @@ def find_all(doc: Any, query: str, limit: int = MAX_HITS) -> list[Path]:
 
 
 _Link = Any  # None (the root) or (parent link, key)
+_FLOAT_CHARS = frozenset("0123456789.e+-")  # all str(float) can be made of
+# Numbers whose str() shows other characters than the server sent: an exponent, 16 or more
+# digits (rounded; 1e16 and up in exponent form), below 0.0001 (exponent form).
+_RESHAPED_NUMBER = re.compile(rb"[0-9][eE]|[0-9]{16}|0\.0000")
+
+
+class _Unread:
+    """An element of a LazyArray, not parsed yet."""
+
+    __slots__ = ("array", "index")
+
+    def __init__(self, array: LazyArray, index: int) -> None:
+        self.array, self.index = array, index
+
+
+def could_match(raw: bytes, needle: str) -> bool:
+    """False only when no key or value parsed from `raw` can contain `needle` (lower case).
+
+    Sound because, in ASCII JSON without escapes, every key and string is in the bytes as it
+    is, lower() of ASCII is bytes.lower(), ints print as sent and bools/null as their words;
+    elements with escapes or other characters, and floats printed otherwise, are parsed."""
+    if not needle.isascii() or b"\\" in raw or not raw.isascii():
+        return True
+    if needle.encode() in raw.lower():
+        return True
+    return _FLOAT_CHARS.issuperset(needle) and _RESHAPED_NUMBER.search(raw) is not None
 
 
 def _unlink(link: _Link) -> Path:

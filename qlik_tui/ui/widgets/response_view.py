@@ -20,6 +20,7 @@ from ...core.http.redact import redact_headers
 from ...core.http.types import Response
 from ...core.json.disposal import dispose_in_background
 from ...core.json.filter import apply as apply_filter
+from ...core.json.lazy import ARRAY_TYPES
 from ...core.json.paging import next_href
 from ...core.json.parse import pretty_in_pieces
 from ...core.json.search import Path, find
@@ -190,8 +191,8 @@ class ResponseView(Vertical):
     def _status_text(response: Response, doc: Any) -> str:
         mark = "✓" if response.ok else "✗"
         extra = f" · {plural(response.pages, 'page')}" if response.pages > 1 else ""
-        items = doc if isinstance(doc, list) else None
-        if isinstance(doc, dict) and isinstance(doc.get("data"), list):
+        items = doc if isinstance(doc, ARRAY_TYPES) else None
+        if isinstance(doc, dict) and isinstance(doc.get("data"), ARRAY_TYPES):
             items = doc["data"]
         if items is not None:
             extra += f" · {plural(len(items), 'item')}"
@@ -306,7 +307,7 @@ class ResponseView(Vertical):
             bar.status(visible(f"{exc.message} ({exc.hint})"))
             return
         tree.show(result)
-        count = plural(len(result), "result") if isinstance(result, list) else "1 value"
+        count = plural(len(result), "result") if isinstance(result, ARRAY_TYPES) else "1 value"
         bar.status(f"{count} · Esc shows everything again")
 
     def on_raw_search_view_find(self, message: RawSearchView.Find) -> None:
