@@ -80,6 +80,8 @@ def find_all(doc: Any, query: str, limit: int = MAX_HITS) -> list[Path]:
 
 _Link = Any  # None (the root) or (parent link, key)
 _FLOAT_CHARS = frozenset("0123456789.e+-")  # all str(float) can be made of
+_ESCAPED = frozenset('"\\/\b\f\n\r\t')  # what escapes other than \\uXXXX stand for
+_LOWER_TO_ASCII = ("\u0130".encode(), "\u212a".encode())  # İ -> i̇, K (Kelvin) -> k: the only ones
 # Numbers whose str() shows other characters than the server sent: an exponent, 16 or more
 # digits (rounded; 1e16 and up in exponent form), below 0.0001 (exponent form).
 _RESHAPED_NUMBER = re.compile(rb"[0-9][eE]|[0-9]{16}|0\.0000")
@@ -97,12 +99,18 @@ class _Unread:
 def could_match(raw: bytes, needle: str) -> bool:
     """False only when no key or value parsed from `raw` can contain `needle` (lower case).
 
-    Sound because, in ASCII JSON without escapes, every key and string is in the bytes as it
-    is, lower() of ASCII is bytes.lower(), ints print as sent and bools/null as their words;
-    elements with escapes or other characters, and floats printed otherwise, are parsed."""
-    if not needle.isascii() or b"\\" in raw or not raw.isascii():
+    Every key and string is in the bytes as sent, but for escapes; bytes.lower() lowers ASCII
+    as str.lower() does, and only two other characters lower to ASCII; ints and true, false,
+    null print as sent. So: a \\u escape (any character), another escape when the needle
+    holds what it stands for, those two characters, and floats printed otherwise than sent
+    make an element a candidate; then it is parsed and searched for real."""
+    if b"\\u" in raw or (b"\\" in raw and not _ESCAPED.isdisjoint(needle)):
         return True
+    if not needle.isascii():
+        return needle in raw.decode("utf-8", "surrogatepass").lower()
     if needle.encode() in raw.lower():
+        return True
+    if not raw.isascii() and any(special in raw for special in _LOWER_TO_ASCII):
         return True
     return _FLOAT_CHARS.issuperset(needle) and _RESHAPED_NUMBER.search(raw) is not None
 
