@@ -301,6 +301,71 @@ def child_tmux(mb: int) -> dict[str, Any]:
         sim.stop()
 
 
+def child_tmux_start(runs: int, idle_seconds: float) -> dict[str, Any]:
+    """Launch the real app in tmux (120x40): to a complete first frame (footer drawn), to the
+    token shown; then what it writes to the terminal and the CPU it takes while idle."""
+    tmux = shutil.which("tmux")
+    if tmux is None:
+        return {"skipped": "tmux not installed"}
+    sim = Simulator(10)
+    name = f"qlik-bench-start-{os.getpid()}"
+    first, token = [], []
+    try:
+        for run in range(runs):
+            started = time.perf_counter()
+            cmd = f"{sys.executable} -m qlik_tui --profiles {sim.profiles}"
+            subprocess.run([tmux, "new-session", "-d", "-s", name, "-x", "120", "-y", "40", cmd], check=True)
+            _tmux_wait(tmux, name, FOOTER_MARK, 30, poll=0.005)  # the footer: the last thing composed
+            first.append(time.perf_counter() - started)
+            _tmux_wait(tmux, name, TOKEN_MARK, 30, poll=0.005)
+            token.append(time.perf_counter() - started)
+            if run < runs - 1:
+                subprocess.run([tmux, "kill-session", "-t", name], capture_output=True)
+        return {"first": first, "token": token, **_idle(tmux, name, idle_seconds)}
+    finally:
+        subprocess.run([tmux, "kill-session", "-t", name], capture_output=True)
+        sim.stop()
+
+
+FOOTER_MARK = "Help"  # the footer's pinned F1 key
+TOKEN_MARK = "⏱"  # the token panel's countdown
+
+
+def _idle(tmux: str, name: str, seconds: float) -> dict[str, Any]:
+    """Bytes the app writes to its terminal per second, and its CPU share, doing nothing."""
+    time.sleep(2)  # let start-up work (the catalog, the first mint) finish
+    log = Path(tempfile.mkdtemp(prefix="qlik-bench-idle-")) / "pane.out"
+    pid = _app_pid(tmux, name)
+    subprocess.run([tmux, "pipe-pane", "-t", name, "-o", f"cat >> {log}"], check=True)
+    time.sleep(0.5)
+    before, cpu_before, started = _size(log), _cpu_seconds(pid), time.perf_counter()
+    time.sleep(seconds)
+    after, cpu_after, elapsed = _size(log), _cpu_seconds(pid), time.perf_counter() - started
+    subprocess.run([tmux, "pipe-pane", "-t", name], check=True)  # stop piping
+    shutil.rmtree(log.parent, ignore_errors=True)
+    return {"idle_bytes": (after - before) / elapsed, "idle_cpu": (cpu_after - cpu_before) / elapsed * 100}
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
+
+
+def _app_pid(tmux: str, name: str) -> int:
+    """The python process in the pane (the pane's own process may be a shell around it)."""
+    pid = int(subprocess.run([tmux, "display", "-p", "-t", name, "#{pane_pid}"], capture_output=True, text=True).stdout)
+    for _ in range(3):
+        if b"qlik_tui" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pid = int(children[0])
+    return pid
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def _tmux_wait(tmux: str, name: str, text: str, timeout: float, poll: float = 0.02) -> None:
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
@@ -433,6 +498,8 @@ def child_main(args: list[str]) -> int:
         result = asyncio.run(child_sequential(int(args[1]), int(args[2])))
     elif kind == "tmux":
         result = child_tmux(int(args[1]))
+    elif kind == "tmux-start":
+        result = child_tmux_start(int(args[1]), float(args[2]))
     else:
         raise SystemExit(f"unknown child {kind}")
     print(json.dumps(result))
