@@ -16,7 +16,7 @@ import pytest
 from qlik_tui.core.errors import JsonOddNumber
 from qlik_tui.core.json import lazy
 from qlik_tui.core.json.filter import apply
-from qlik_tui.core.json.lazy import LazyArray, lazy_loads
+from qlik_tui.core.json.lazy import LazyArray, lazy_loads, reindent
 from qlik_tui.core.json.parse import loads
 from qlik_tui.core.json.pretty import pretty
 from qlik_tui.core.json.search import find, find_all
@@ -156,3 +156,18 @@ def test_lazy_array_indexes_like_a_list() -> None:
     assert doc.raw(7) == b"7"
     with pytest.raises(IndexError):
         doc[len(full)]
+
+
+@pytest.mark.parametrize("name", ["qrs compact", "qrs indented", "cloud page", "numbers"])
+def test_the_raw_text_of_a_big_body_is_the_pretty_text(name: str) -> None:
+    body = BODIES[name]  # written by json.dumps: re-indenting it as sent gives pretty()'s text
+    assert reindent(body) == pretty(loads(body))
+
+
+def test_the_raw_text_keeps_escapes_and_numbers_as_sent() -> None:
+    body = BODIES["qrs ascii escapes"]
+    text = reindent(body)
+    assert text is not None and "\\u00e9" in text and "é" not in text  # Café, as the server wrote it
+    assert json.loads(text) == loads(body)
+    assert reindent(b'{"a": 1E5, "b": "\\/"}') == '{\n  "a": 1E5,\n  "b": "\\/"\n}'
+    assert reindent(b'{"a": 1,}') is None  # not JSON: the caller shows the text

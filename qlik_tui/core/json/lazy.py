@@ -23,8 +23,9 @@ from array import array
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
-from .parse import PIECEWISE_BYTES, loads
+from .parse import loads
 
+PIECEWISE_BYTES = 256 * 1024  # smaller bodies are parsed in full (it costs less than a frame)
 CHUNK_BYTES = 4 * 1024 * 1024  # one slice checked while holding the GIL (~5 ms)
 MAX_MISSES = 32  # candidate boundaries tried per slice before decoding the rest in one go
 LAZY_LIST_BYTES = 256 * 1024
@@ -191,6 +192,19 @@ def _check(piece: bytes) -> None:
     """UnicodeDecodeError when `piece` is not UTF-8 (msgspec does not check skipped strings)."""
     if not piece.isascii():
         piece.decode("utf-8", "surrogatepass")  # UnicodeDecodeError, as parse.loads raises
+
+
+def reindent(data: bytes) -> str | None:
+    """The body indented by 2 as the server sent it (escapes and numbers kept), in C; None
+    when it is not JSON or msgspec is missing. ~0.1 s for 20 MB where pretty() takes ~2 s."""
+    try:
+        import msgspec
+    except ImportError:  # pragma: no cover - only where msgspec has no wheel
+        return None
+    try:
+        return bytes(msgspec.json.format(data, indent=2)).decode("utf-8", "surrogatepass")
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+        return None
 
 
 def element_bytes(array: Sequence[Any], index: int) -> bytes | None:
