@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from qlik_tui.core.errors import JsonOddNumber
-from qlik_tui.core.json import lazy
+from qlik_tui.core.json import lazy, search
 from qlik_tui.core.json.filter import apply
 from qlik_tui.core.json.lazy import LazyArray, lazy_loads, reindent
 from qlik_tui.core.json.parse import loads
@@ -61,6 +61,7 @@ def small_slices(monkeypatch: pytest.MonkeyPatch) -> None:
     # Small bodies take the lazy path, in many slices: the same code as 100 MB, in seconds.
     monkeypatch.setattr(lazy, "PIECEWISE_BYTES", 32 * 1024)
     monkeypatch.setattr(lazy, "CHUNK_BYTES", 8 * 1024)
+    monkeypatch.setattr(search, "SEARCH_SLICE", 3000)  # search's byte scan, across many slices too
 
 
 def _bodies() -> dict[str, bytes]:

@@ -61,6 +61,10 @@ class LazyArray(Sequence[Any]):
     def __repr__(self) -> str:
         return f"LazyArray({len(self._starts):,} elements)"
 
+    def spans(self) -> tuple[bytes, array[int], array[int]]:
+        """The bytes, and where each element starts and ends in them."""
+        return self._data, self._starts, self._ends
+
     def raw(self, index: int) -> bytes:
         """Element `index` as the bytes the server sent."""
         return self._data[self._starts[index] : self._ends[index]]

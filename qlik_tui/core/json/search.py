@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from .filter import locate
@@ -18,6 +22,7 @@ from .lazy import LazyArray
 
 Path = tuple[str | int, ...]
 MAX_HITS = 10_000
+SEARCH_SLICE = 4 * 1024 * 1024  # bytes lowered and searched at once
 MAX_PATH_PARTS = 2_000_000  # keys held by all hits' paths together (deep documents)
 
 
@@ -66,7 +71,8 @@ def find_all(doc: Any, query: str, limit: int = MAX_HITS) -> list[Path]:
         elif isinstance(node, list):
             stack.extend(((link, i), v) for i, v in reversed(list(enumerate(node))))
         elif isinstance(node, LazyArray):
-            stack.extend(((link, i), _Unread(node, i)) for i in reversed(range(len(node))))
+            indexes = candidates(node, needle)
+            stack.extend(((link, i), _Unread(node, i)) for i in reversed(indexes))
         elif isinstance(node, _Unread):
             if could_match(node.array.raw(node.index), needle):
                 stack.append((link, node.array[node.index]))
@@ -94,6 +100,57 @@ class _Unread:
 
     def __init__(self, array: LazyArray, index: int) -> None:
         self.array, self.index = array, index
+
+
+def candidates(array: LazyArray, needle: str) -> Sequence[int]:
+    """The elements whose bytes could hold `needle` (could_match), found with a few C
+    searches over the whole body (4 MB at a time) instead of a Python step per element."""
+    if not needle.isascii():
+        return [i for i in range(len(array)) if could_match(array.raw(i), needle)]
+    data, starts, ends = array.spans()
+    found: set[int] = set()
+    escapes = [b"\\"] if not _ESCAPED.isdisjoint(needle) else [b"\\u"]  # b"\\" finds b"\\u" too
+    for start in range(0, len(data), SEARCH_SLICE):
+        end = min(len(data), start + SEARCH_SLICE + len(needle) + 64)  # overlap: matches across slices
+        piece = data[start:end]
+        anywhere = escapes if piece.isascii() else escapes + list(_LOWER_TO_ASCII)
+        finders = [partial(_find_shifted, piece.lower(), needle.encode(), start)]
+        finders += [partial(_find, data, token) for token in anywhere]
+        if _FLOAT_CHARS.issuperset(needle):
+            finders.append(partial(_number_at, data))
+        for find in finders:
+            _mark(find, start, end, starts, ends, found)
+        time.sleep(0)  # let the event loop in
+    return sorted(found)
+
+
+def _find_shifted(haystack: bytes, token: bytes, shift: int, at: int, stop: int) -> int:
+    position = haystack.find(token, at - shift, stop - shift)
+    return -1 if position < 0 else position + shift
+
+
+def _find(haystack: bytes, token: bytes, at: int, stop: int) -> int:
+    return haystack.find(token, at, stop)
+
+
+def _number_at(data: bytes, at: int, stop: int) -> int:
+    match = _RESHAPED_NUMBER.search(data, at, stop)
+    return -1 if match is None else match.start()
+
+
+def _mark(find: Callable[[int, int], int], at: int, stop: int, starts: Any, ends: Any, found: set[int]) -> None:
+    """Add the element of every position `find` reports in [at, stop); after a hit, go on
+    from the end of its element (one find per element at most)."""
+    while at < stop:
+        position = find(at, stop)
+        if position < 0:
+            return
+        index = bisect_right(starts, position) - 1
+        if index >= 0 and position < ends[index]:
+            found.add(index)
+            at = max(position + 1, ends[index])
+        else:
+            at = position + 1
 
 
 def could_match(raw: bytes, needle: str) -> bool:
