@@ -51,6 +51,16 @@ class RawReady(Message):
         self.offsets = offsets
 
 
+class FilterDone(Message):
+    """What a filter over response `generation` selected (or why it could not)."""
+
+    def __init__(self, generation: int, result: Any, error: QlikTuiError | None) -> None:
+        super().__init__()
+        self.generation = generation
+        self.result = result
+        self.error = error
+
+
 class SearchDone(Message):
     """Hits of a search over response `generation`."""
 
@@ -309,12 +319,27 @@ class ResponseView(Vertical):
             tree.show(self._doc)
             bar.status("")
             return
-        try:
-            result = apply_filter(self._doc, expression)
-        except QlikTuiError as exc:
-            bar.status(visible(f"{exc.message} ({exc.hint})"))
+        doc, generation = self._doc, self._generation
+        bar.status("filtering…")
+
+        def work() -> None:
+            # In a thread: `.[*].owner` over a big LazyArray parses every element (seconds at 100 MB).
+            try:
+                self.post_message(FilterDone(generation, apply_filter(doc, expression), None))
+            except QlikTuiError as exc:
+                self.post_message(FilterDone(generation, None, exc))
+
+        self.run_worker(work, thread=True, group="filter", exclusive=True, exit_on_error=False, description="filter the response")
+
+    def on_filter_done(self, message: FilterDone) -> None:
+        bar = self.query_one("#find-bar", FindBar)
+        if message.generation != self._generation or bar.mode != "filter" or not bar.display:
+            return  # a newer response, or the filter was closed meanwhile
+        if message.error is not None:
+            bar.status(visible(f"{message.error.message} ({message.error.hint})"))
             return
-        tree.show(result)
+        result = message.result
+        self.query_one("#json-tree", JsonTree).show(result)
         count = plural(len(result), "result") if isinstance(result, ARRAY_TYPES) else "1 value"
         bar.status(f"{count} · Esc shows everything again")
 
