@@ -326,6 +326,8 @@ def _tmux_start_rows(start: dict[str, Any]) -> list[str]:
     return [
         row("tmux: launch to first frame, footer included", "<= 0.3 s", start["first"], ok=first <= 0.3),
         row("tmux: launch to token shown", "<= 0.45 s", start["token"], ok=token <= 0.45),
+        row("  CPU seconds of the app to its first frame (load-independent)", "-", start["first_cpu"]),
+        row("  CPU seconds of the app to the token shown", "-", start["token_cpu"]),
         row("tmux: bytes to the terminal per second, idle", "<= 200", [idle_bytes], unit="B/s", ok=idle_bytes <= 200),
         row("tmux: CPU while idle (% of a core)", "<= 1", [idle_cpu], unit="%", ok=idle_cpu <= 1),
     ]

@@ -49,22 +49,30 @@ def child_tmux_start(runs: int, idle_seconds: float) -> dict[str, Any]:
     if tmux is None:
         return {"skipped": "tmux not installed"}
     sim = Simulator(10)
-    name = f"qlik-bench-start-{os.getpid()}"
-    first, token = [], []
+    name = ""
+    first, token, first_cpu, token_cpu = [], [], [], []
+    keeper = f"qlik-bench-keeper-{os.getpid()}"  # keeps the tmux server up between runs
+    subprocess.run([tmux, "new-session", "-d", "-s", keeper, "sleep 3600"], check=True)
     try:
         for run in range(runs):
             started = time.perf_counter()
             cmd = f"{sys.executable} -m qlik_tui --profiles {sim.profiles}"
+            name = f"qlik-bench-start-{os.getpid()}-{run}"  # a fresh name: a killed session may linger
             subprocess.run([tmux, "new-session", "-d", "-s", name, "-x", "120", "-y", "40", cmd], check=True)
             _tmux_wait(tmux, name, FOOTER_MARK, 30, poll=0.005)  # the footer: the last thing composed
             first.append(time.perf_counter() - started)
+            pid = _app_pid(tmux, name)
+            first_cpu.append(_cpu_seconds(pid))  # CPU, not wall: comparable on a loaded machine
             _tmux_wait(tmux, name, TOKEN_MARK, 30, poll=0.005)
             token.append(time.perf_counter() - started)
+            token_cpu.append(_cpu_seconds(pid))
             if run < runs - 1:
                 subprocess.run([tmux, "kill-session", "-t", name], capture_output=True)
-        return {"first": first, "token": token, **_idle(tmux, name, idle_seconds)}
+        figures = {"first": first, "token": token, "first_cpu": first_cpu, "token_cpu": token_cpu}
+        return {**figures, **_idle(tmux, name, idle_seconds)}
     finally:
         subprocess.run([tmux, "kill-session", "-t", name], capture_output=True)
+        subprocess.run([tmux, "kill-session", "-t", keeper], capture_output=True)
         sim.stop()
 
 
