@@ -131,7 +131,11 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
             self.theme = self._theme_saved
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.screen_change_signal.subscribe(self, give_modal_footer)
-        self.set_interval(0.1, self._tick_running, name="elapsed ticker")
+        # Ten times a second only while a request runs: idle, the app wakes once a second.
+        self._ticker = self.set_interval(0.1, self._tick_running, name="elapsed ticker", pause=True)
+        # A steady cursor: a blinking one repaints its line twice a second, forever (bandwidth over SSH).
+        for box in self.query("Input, TextArea"):
+            box.cursor_blink = False  # type: ignore[attr-defined]
         self.set_interval(1.0, self._keep_token_fresh, name="token refresher")
         if self.workspace is None:
             self.push_screen(WelcomeScreen(self.profiles_path, self.problem), self._after_welcome)
@@ -228,12 +232,14 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
         label = request.label() + (f" (all pages, at most {MAX_PAGES})" if all_pages else "")
         self._in_flight[name] = (worker, label, time.monotonic(), self._tickets)
         self.query_one(ResponseView).show_waiting(request.label(), 0.0)
+        self._ticker.resume()
 
     @work(exclusive=False, exit_on_error=False, group="request", description="send a request")
     async def _send(self, name: str, request: Request, ticket: int, all_pages: bool = False, uncapped: bool = False) -> None:
         connection = self.workspace.state(name).connect()  # type: ignore[union-attr]
         connection.max_body = None if uncapped else self.max_body
         connection.freeze_gc_after_parse = True
+        connection.lazy_json = True  # big lists stay bytes until the tree or a search reads them
 
         def progress(received: int, total: int | None) -> None:
             self._bytes_received, self._bytes_total = received, total
@@ -316,6 +322,9 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
             self.screen.minimize()
 
     def _tick_running(self) -> None:
+        if not self._in_flight:
+            self._ticker.pause()  # resumed by the next send
+            return
         name = self.workspace.active if self.workspace else None
         if name and name in self._in_flight:
             _, label, started, _ = self._in_flight[name]

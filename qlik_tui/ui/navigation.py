@@ -13,7 +13,6 @@ from ..core.catalog.cache import read_cache
 from ..core.catalog.discovery import load_openapi_file
 from ..core.catalog.drilldown import drill_target
 from ..core.errors import QlikTuiError
-from ..core.http.cloud import next_page_request
 from ..core.http.types import Request
 from ..core.json.view import plural
 from ..core.terminal_text import visible
@@ -183,6 +182,8 @@ class NavigationActions(AppHost):
             self.send_request(request, all_pages=True)
             return
         try:
+            from ..core.http.cloud import next_page_request  # deferred: httpx and the crypto stack load after the first frame
+
             request = next_page_request(state.response, state.profile.url)
         except QlikTuiError as exc:  # the message quotes the server's href
             text = f"{visible(exc.message)}\nhint: {exc.hint}"

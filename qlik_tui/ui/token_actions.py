@@ -3,6 +3,9 @@ Mixed into the app."""
 
 from __future__ import annotations
 
+import asyncio
+from importlib import import_module
+
 from textual import work
 
 from ..core.errors import QlikTuiError
@@ -29,6 +32,9 @@ class TokenActions(AppHost):
 
     @work(group="token", exclusive=True, exit_on_error=False, description="mint a token for the active profile")
     async def _mint(self, name: str, now: bool = False) -> None:
+        # httpx and the crypto stack (~0.1 s of imports) load in a thread: imported here, on
+        # the event loop, they held back the frames after the first (the footer came last).
+        await asyncio.to_thread(import_module, "qlik_tui.core.http.connections")
         self._connection_listener(name)
         connection = self.workspace.state(name).connect()  # type: ignore[union-attr]
         if not connection.profile.signs_jwts and not now:

@@ -168,7 +168,7 @@ async def test_copied_path_is_what_filter_and_search_take(demo: Demo, tmp_path: 
             await pilot.press("f")
             app.query_one("#find-input", Input).value = typed
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)  # the filter runs in a worker
             assert tree.root.data.value == "needle-v"  # type: ignore[union-attr]
             await pilot.press("escape")
             await pilot.pause()

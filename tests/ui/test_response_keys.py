@@ -144,7 +144,7 @@ async def test_slash_searches_the_raw_text_and_n_walks_the_hits(demo: Demo, tmp_
         await settle(pilot)
         raw = app.query_one("#raw", RawSearchView)
         target = apps[700]["id"]  # one hit: the app's own id (owner ids differ)
-        lines = json.dumps(apps, indent=2, ensure_ascii=False).splitlines()
+        lines = json.dumps(list(apps), indent=2, ensure_ascii=False).splitlines()
         expected = [(i, line.lower().index(target.lower())) for i, line in enumerate(lines) if target in line]
         await pilot.press("slash")
         assert app.focused is app.query_one("#find-input", Input)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..json.lazy import ARRAY_TYPES
 from .drilldown import CLOUD_REFERENCES, CLOUD_RESOURCE_TYPES, QRS_REFERENCES, QRS_SCHEMA_TYPES
 
 MAX_SEEN = 300
@@ -100,7 +101,7 @@ class SeenIds:
         while visited < len(queue) and visited < MAX_NODES:
             node, resource = queue[visited]
             visited += 1
-            if isinstance(node, list):
+            if isinstance(node, ARRAY_TYPES):  # a LazyArray reads only the 1,000 taken
                 queue.extend((item, resource) for item in node[:1000])
             elif isinstance(node, dict):
                 found.extend(self._ids_in(node, resource, kind, queue))
@@ -125,7 +126,7 @@ class SeenIds:
                 else:
                     owner = _reference(key, kind)
                 found.append(SeenId(value, key, label if key == "id" else "", owner))
-            elif isinstance(value, (dict, list)):
+            elif isinstance(value, (dict, *ARRAY_TYPES)):
                 queue.append((value, resource if key.lower() in TRANSPARENT else _reference(key, kind)))
         return found
 

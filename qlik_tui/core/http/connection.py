@@ -137,6 +137,7 @@ class Connection(SessionKeeping):
         self._tls: ssl.SSLContext | bool = True  # what the client verifies with (set with the client)
         self.max_body: int | None = None  # bytes; None: no cap (the TUI sets one)
         self.freeze_gc_after_parse = False  # a long-running TUI sets this (see _parse_quietly)
+        self.lazy_json = False  # the TUI reads big lists as LazyArray (core.json.lazy): set Response.lazy
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -226,6 +227,7 @@ class Connection(SessionKeeping):
         response = await self._with_rate_limit_waits(request, progress)
         if all_pages and 200 <= response.status < 300:
             response = await self.follow_pages(response, max_pages, progress, on_page)
+        response.lazy = self.lazy_json  # after the pages were joined: they are read as lists
         if len(response.body) > THREAD_PARSE_BYTES and response.looks_like_json:
             # Parse big bodies in a thread: the event loop (a TUI's keys) must keep turning.
             await asyncio.to_thread(_parse_quietly, response, self.freeze_gc_after_parse)

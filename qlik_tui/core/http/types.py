@@ -11,6 +11,7 @@ from typing import Any, Union
 from urllib.parse import parse_qsl, quote
 
 from ..errors import RequestFailed
+from ..json.lazy import lazy_loads
 from ..json.parse import loads
 from .timing import Timing
 
@@ -118,6 +119,7 @@ class Response:
     error: RequestFailed | None = None
     saved: int | None = None  # bytes written to a download file instead of `body` (call -o)
     timing: Timing | None = None  # the phases of the last HTTP exchange (DNS, connect, TLS...)
+    lazy: bool = False  # big lists stay as bytes (core.json.lazy): for readers that take any Sequence
     _json: Any = field(default=_NO_VALUE, repr=False)
 
     @property
@@ -153,7 +155,7 @@ class Response:
         """The body as JSON (parsed once); ValueError if it is not JSON."""
         if self._json is _NO_VALUE:
             # any depth (JsonTooDeep, a ValueError, past parse.MAX_DEPTH); big bodies piecewise
-            self._json = loads(self.body) if self.body else None
+            self._json = (lazy_loads if self.lazy else loads)(self.body) if self.body else None
         return self._json
 
     def text(self) -> str:

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from ..errors import QlikTuiError
+from .lazy import ARRAY_TYPES
 
 _STEP = re.compile(
     r"""\.(?P<key>[A-Za-z_$][\w$-]*|\*)|\.?\[(?P<index>-?\d+)\]|\.?\[(?P<star>\*?)\]|\.?\[(?P<quoted>"(?:[^"\\]|\\.)*")\]"""
@@ -61,12 +62,12 @@ def apply(doc: Any, expression: str) -> Any:
         for node in current:
             if step is WILDCARD:
                 many = True
-                if isinstance(node, list):
+                if isinstance(node, ARRAY_TYPES):
                     following.extend(node)
                 elif isinstance(node, dict):
                     following.extend(node.values())
             elif isinstance(step, int):
-                if isinstance(node, list) and -len(node) <= step < len(node):
+                if isinstance(node, ARRAY_TYPES) and -len(node) <= step < len(node):
                     following.append(node[step])
             elif isinstance(node, dict) and step in node:
                 following.append(node[step])
@@ -91,7 +92,7 @@ def locate(doc: Any, expression: str) -> tuple[str | int, ...] | None:
     for step in steps:
         if step is WILDCARD:
             return None
-        if isinstance(step, int) and isinstance(node, list) and -len(node) <= step < len(node):
+        if isinstance(step, int) and isinstance(node, ARRAY_TYPES) and -len(node) <= step < len(node):
             step = step % len(node)
         elif not (isinstance(step, str) and isinstance(node, dict) and step in node):
             return None

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from json.encoder import encode_basestring
 from typing import Any
 
+from .lazy import ARRAY_TYPES
+
 MAX_INDENT = 100  # nesting levels that still indent further
 _END = object()
 
@@ -65,13 +67,13 @@ def pretty(doc: Any, indent: int | None = 2) -> str:
             stack.append((iter(value.items()), True))
             append("{")
             first = True
-        elif (kind is list or isinstance(value, list)) and value:
+        elif (kind is list or isinstance(value, ARRAY_TYPES)) and value:
             stack.append((iter(value), False))
             append("[")
             first = True
         elif isinstance(value, dict):
             append("{}")
-        elif isinstance(value, list):
+        elif isinstance(value, ARRAY_TYPES):
             append("[]")
         else:
             append(scalar(value))

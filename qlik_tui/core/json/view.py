@@ -11,6 +11,8 @@ import json
 import re
 from typing import Any
 
+from .lazy import ARRAY_TYPES
+
 BUCKET_SIZE = 500
 PREVIEW_FIELDS = ("name", "title", "userId", "subject", "id", "code", "status")
 ROOT = "."
@@ -56,7 +58,7 @@ def preview(value: Any) -> str:
             if isinstance(value.get(field), (str, int)) and not isinstance(value.get(field), bool):
                 return f"{size} {field}={scalar_text(value[field], 40)}"
         return size
-    if isinstance(value, list):
+    if isinstance(value, ARRAY_TYPES):
         return f"[{plural(len(value), 'item')}]"
     return scalar_text(value)
 
@@ -68,4 +70,4 @@ def buckets(count: int, size: int = BUCKET_SIZE) -> list[tuple[int, int]]:
 
 def is_container(value: Any) -> bool:
     """Objects and arrays expand; scalars do not."""
-    return isinstance(value, (dict, list)) and len(value) > 0
+    return isinstance(value, (dict, *ARRAY_TYPES)) and len(value) > 0

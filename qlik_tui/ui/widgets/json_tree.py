@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from ...core.json.lazy import ARRAY_TYPES
 from ...core.json.pretty import pretty
 from ...core.json.search import Path, value_at
 from ...core.json.view import BUCKET_SIZE, buckets, is_container, path_text, preview
@@ -51,7 +52,7 @@ def node_label(key: str | None, value: Any) -> Text:
         text.append(visible(key), style="bold")
         text.append(": ")
     body = visible(preview(value))
-    style = "italic" if isinstance(value, (dict, list)) else ("green" if isinstance(value, str) else "cyan")
+    style = "italic" if isinstance(value, (dict, *ARRAY_TYPES)) else ("green" if isinstance(value, str) else "cyan")
     text.append(body, style=style)
     return text
 
@@ -194,7 +195,7 @@ class JsonTree(Tree[JsonNode]):
             node.add_leaf(label, JsonNode(None, move="deeper"))
             return
         level = data.level + (data.end is None)  # a bucket is no level of the document
-        if isinstance(value, list):
+        if isinstance(value, ARRAY_TYPES):
             end = len(value) if data.end is None else data.end
             if end - data.start > BUCKET_SIZE:
                 for start, stop in buckets(end - data.start):
@@ -203,9 +204,10 @@ class JsonTree(Tree[JsonNode]):
                     node.add(label, JsonNode(value, first, last, level=data.level))
                 return
             holder_key = data.key
-            for index in range(data.start, end):
-                child = JsonNode(value[index], key=index, parent=value, parent_key=holder_key, level=level)
-                self._add_value(node, f"[{index}]", value[index], child)
+            # One slice: a LazyArray parses each element once, here, for this bucket only.
+            for index, item in enumerate(value[data.start : end], data.start):
+                child = JsonNode(item, key=index, parent=value, parent_key=holder_key, level=level)
+                self._add_value(node, f"[{index}]", item, child)
         elif isinstance(value, dict):
             for key, item in value.items():
                 child = JsonNode(item, key=str(key), parent=value, parent_key=data.key, level=level)

@@ -1,0 +1,45 @@
+"""What the benchmark children share: the simulator process and memory figures."""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+APP_BYTES = 1530  # one generated QRS App object, as JSON
+
+
+class Simulator:
+    """`qlik-tui demo --serve` in a child process, serving N generated apps."""
+
+    def __init__(self, apps: int) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="qlik-bench-"))
+        cmd = [sys.executable, "-m", "qlik_tui", "demo", "--serve", "--http", "--dir", str(self.folder), "--huge-apps", str(apps)]
+        self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+        assert self.process.stdout is not None
+        self.profiles = Path(self.process.stdout.readline().strip())
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def current_rss_mb() -> float:
+    """This process's resident set size now, in MiB (Linux)."""
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1_048_576
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
