@@ -58,7 +58,9 @@ class Demo:
     cloud_server: RunningServer
 
     def stop(self) -> None:
-        """Stop both servers."""
+        """Close the Engine sockets, then stop both servers."""
+        self.qseow.engine.close_all()
+        self.cloud.engine.close_all()
         self.qseow_server.stop()
         self.cloud_server.stop()
 
