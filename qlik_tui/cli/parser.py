@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 from .. import __version__
-from . import call_cmd, demo_cmd, endpoints_cmd, global_options, keygen_cmd, profiles_cmd, token_cmd, tui_cmd
+from . import call_cmd, demo_cmd, endpoints_cmd, engine_cmd, global_options, keygen_cmd, profiles_cmd, token_cmd, tui_cmd
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(run=tui_cmd.run, command=None)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     shared = global_options.parent(1)
-    for module in (token_cmd, call_cmd, endpoints_cmd, keygen_cmd, profiles_cmd, demo_cmd):
+    for module in (token_cmd, call_cmd, engine_cmd, endpoints_cmd, keygen_cmd, profiles_cmd, demo_cmd):
         module.register(sub, shared)
     for name, command in sub.choices.items():
         command.set_defaults(command=name)

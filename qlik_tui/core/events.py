@@ -16,6 +16,10 @@ RATE_LIMITED = "rate limited"
 RELOGIN_BACKOFF = "re-login back-off"
 REDIRECTED = "redirected"
 PREFIX_IN_PATH = "prefix in path"  # a warning: the CLI prints it even without -v
+ENGINE_CONNECTED = "engine connected"
+ENGINE_NOTIFICATION = "engine notification"
+ENGINE_APP_OPENED = "engine app opened"
+ENGINE_CLOSED = "engine closed"
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ class _Handle:
     kind: str  # Doc, GenericObject, GenericMeasure, GenericDimension, GenericVariable
     obj_id: str
     props: dict[str, Any]
+    session: bool = False  # a session object (CreateSessionObject): DestroySessionObject removes it
 
 
 @dataclass
@@ -162,7 +163,15 @@ class EngineConversation:
                 raise RpcError(INVALID_PARAMS, "qProp", "Invalid Params")
             info = prop.get("qInfo") if isinstance(prop.get("qInfo"), dict) else {}
             obj_id = str(info.get("qId") or f"session-{self.next_handle}")
-            return {"qReturn": self._new_handle("GenericObject", obj_id, {**prop, "qInfo": {**info, "qId": obj_id}})}
+            handle = self._new_handle("GenericObject", obj_id, {**prop, "qInfo": {**info, "qId": obj_id}})
+            self.handles[handle["qHandle"]].session = True
+            return {"qReturn": handle}
+        if method == "DestroySessionObject":
+            obj_id = arg(params, 0, "qId")
+            gone = [n for n, h in self.handles.items() if h.obj_id == obj_id and n != DOC and h.session]
+            for number in gone:
+                del self.handles[number]
+            return {"qSuccess": bool(gone)}
         if method in ("Evaluate", "EvaluateEx"):
             return self._evaluate(app, method, arg(params, 0, "qExpression"))
         raise RpcError(METHOD_NOT_FOUND, method, "Method not found")
