@@ -72,6 +72,7 @@ class Stats:
     jwt_logins: int = 0  # tokens accepted (QSEoW: new sessions; Cloud: /login/jwt-session)
     refused_tokens: int = 0
     csrf_fetches: int = 0
+    engine_refusals: int = 0  # WebSocket upgrades a front door refused
     xrfkeys: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

@@ -31,7 +31,7 @@ from ..http.connection import Connection
 from ..http.diagnose import from_exception, where
 from .errors import APP_ALREADY_OPEN, EngineError, object_not_found, upgrade_refused
 from .rpc import Notification, RpcChannel
-from .target import engine_target
+from .target import EngineTarget, engine_target
 
 GLOBAL = -1
 ON_CONNECTED_WAIT = 2.0  # seconds to wait for OnConnected (every Engine sends it at once)
@@ -97,39 +97,15 @@ class EngineSession:
 
     @classmethod
     async def _connect(cls, connection: Connection, app_id: str | None, max_message: int) -> EngineSession:
-        for attempt in range(2):
+        target = await engine_target(connection, app_id)
+        try:
+            ws = await open_socket(connection, target, max_message)
+        except RequestFailed as exc:
+            if exc.status != 401 or not hasattr(connection, "drop_session"):
+                raise
+            connection.drop_session()  # the HTTP session ended in between: sign in once more
             target = await engine_target(connection, app_id)
-            try:
-                ws = await connect(
-                    target.url,
-                    additional_headers=target.headers,
-                    origin=target.origin,  # type: ignore[arg-type]
-                    ssl=target.ssl,
-                    max_size=max_message,
-                    open_timeout=min(connection.timeout, 30.0),
-                    close_timeout=2.0,
-                    user_agent_header=f"qlik-tui/{__version__}",
-                    compression=None,
-                    ping_interval=None,
-                )
-            except InvalidStatus as exc:
-                status = exc.response.status_code
-                if status == 401 and attempt == 0 and hasattr(connection, "drop_session"):
-                    connection.drop_session()  # the HTTP session ended between: sign in once more
-                    continue
-                raise upgrade_refused(
-                    status, bytes(exc.response.body or b""), where(connection.profile), connection.profile.type
-                ) from None
-            except InvalidHandshake as exc:
-                raise RequestFailed(
-                    f"{where(connection.profile)}: the WebSocket handshake failed ({str(exc)[:160]})",
-                    "the server or a proxy in between does not speak WebSocket there: check `url`",
-                ) from None
-            except (TimeoutError, OSError, ssl.SSLError) as exc:
-                raise _transport_error(exc, connection) from None
-            break
-        else:  # pragma: no cover - the loop either breaks or raises
-            raise AssertionError("unreachable")
+            ws = await open_socket(connection, target, max_message)
         session = cls(connection, app_id, ws)
         connection.events.emit(ENGINE_CONNECTED, target.shown_url)
         await session._wait_connected()
@@ -195,6 +171,33 @@ class EngineSession:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+
+async def open_socket(connection: Connection, target: EngineTarget, max_message: int = DEFAULT_MAX_MESSAGE) -> ClientConnection:
+    """The WebSocket to `target`; a refused upgrade or a network failure as RequestFailed with a hint."""
+    try:
+        return await connect(
+            target.url,
+            additional_headers=target.headers,
+            origin=target.origin,  # type: ignore[arg-type]
+            ssl=target.ssl,
+            max_size=max_message,
+            open_timeout=min(connection.timeout, 30.0),
+            close_timeout=2.0,
+            user_agent_header=f"qlik-tui/{__version__}",
+            compression=None,
+            ping_interval=None,  # the Engine needs no keep-alive pings; a session lives while it is used
+        )
+    except InvalidStatus as exc:
+        body = bytes(exc.response.body or b"")
+        raise upgrade_refused(exc.response.status_code, body, where(connection.profile), connection.profile.type) from None
+    except InvalidHandshake as exc:
+        raise RequestFailed(
+            f"{where(connection.profile)}: the WebSocket handshake failed ({str(exc)[:160]})",
+            "the server or a proxy in between does not speak WebSocket there: check `url`",
+        ) from None
+    except (TimeoutError, OSError, ssl.SSLError) as exc:
+        raise _transport_error(exc, connection) from None
 
 
 def _transport_error(exc: BaseException, connection: Connection) -> RequestFailed:
