@@ -397,6 +397,9 @@ def main() -> int:
     lines.append(row(f"{count} sequential GETs via core", "-", seq["core"]))
     lines.append(row(f"{count} sequential GETs via bare httpx", "-", seq["bare"]))
     lines.append(row("  ratio core / bare httpx", "<= 1.15", ratios, unit="x", ok=statistics.median(ratios) <= 1.15))
+    from bench.engine_bench import rows as engine_rows
+
+    lines.extend(engine_rows(run_child("engine", str(runs)), row))
     if args.tmux:
         person = run_child("tmux", "20")
         if "skipped" in person:
@@ -433,6 +436,10 @@ def child_main(args: list[str]) -> int:
         result = asyncio.run(child_sequential(int(args[1]), int(args[2])))
     elif kind == "tmux":
         result = child_tmux(int(args[1]))
+    elif kind == "engine":
+        from bench.engine_bench import measure
+
+        result = measure(int(args[1]))
     else:
         raise SystemExit(f"unknown child {kind}")
     print(json.dumps(result))
