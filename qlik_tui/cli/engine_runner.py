@@ -19,6 +19,7 @@ from ..core.profiles.model import Profile
 from ..core.terminal_text import visible
 from .engine_cmd import MAX_ROWS
 
+DEFAULT_MAX_MESSAGE_MB = 256.0  # one Engine message; a 10,000-cell page is a few MB
 MAX_APP_ID = 512  # characters; Qlik's ids are GUIDs (36)
 MAX_PARAMS = 16 * 1024 * 1024  # characters of PARAMS_JSON
 
@@ -28,6 +29,9 @@ def _check(args: argparse.Namespace) -> Any:
     from .call_cmd import check_number
 
     check_number(args.timeout, "--timeout", 0.001, 86400, "seconds", "30")
+    if args.max_body is None:
+        args.max_body = DEFAULT_MAX_MESSAGE_MB
+    check_number(args.max_body, "--max-body", 0.001, 1024 * 1024, "MB", "512")
     app = getattr(args, "app", None)
     texts = [("APP", app or ""), *(("EXPRESSION", e) for e in getattr(args, "expressions", None) or [])]
     texts += [("ID", getattr(args, "id", "") or ""), ("PARAMS_JSON", getattr(args, "params", "") or "")]
@@ -94,6 +98,7 @@ async def _run(profile: Profile, args: argparse.Namespace, params: Any) -> int:
     from ..core.http.connections import open_connection
 
     async with open_connection(profile, timeout=args.timeout) as connection:
+        connection.max_body = int(args.max_body * 1048576)  # caps HTTP answers and each Engine message
         if args.verbose:
             connection.events.subscribe(lambda e: print(_event_line(e), file=sys.stderr, flush=True))
         if args.action == "apps":

@@ -103,3 +103,16 @@ def test_verbose_shows_notifications_and_never_the_csrf_token(demo: Demo) -> Non
     assert proc.returncode == 0, proc.stderr
     assert "engine notification (OnConnected qSessionState=SESSION_CREATED)" in proc.stderr
     assert "qlik-csrf-token" not in proc.stderr
+
+
+def test_max_body_caps_each_engine_message_before_or_after_the_action(demo: Demo) -> None:
+    app = first_app(demo)
+    for args in (
+        ("--max-body", "0.001", "object", app, f"table-{app[:8]}"),
+        ("object", app, f"table-{app[:8]}", "--max-body", "0.001"),
+    ):
+        proc = engine(demo, *args)
+        assert_clean_failure(proc)
+        assert proc.returncode == 4 and "bigger than the size cap" in proc.stderr and "--max-body" in proc.stderr
+    bad = engine(demo, "eval", app, "Sum(Sales)", "--max-body", "nan")
+    assert bad.returncode == 2 and "--max-body" in bad.stderr

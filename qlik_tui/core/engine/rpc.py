@@ -26,6 +26,7 @@ from .errors import EngineClosed, EngineError, TooManySessions, engine_error
 THREAD_PARSE_CHARS = 256 * 1024  # bigger messages are parsed off the event loop (a TUI keeps turning)
 MAX_NOTIFICATIONS = 200  # kept per session; older ones are dropped
 MAX_SESSIONS_EXCEEDED = "OnMaxParallelSessionsExceeded"
+MESSAGE_TOO_BIG = 1009  # the WebSocket close code for a message over max_size
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class RpcChannel:
 
     def __init__(self, ws: ClientConnection, on_notification: Callable[[Notification], None], timeout: float) -> None:
         self._ws = ws
+        self.max_message = ws.protocol.max_message_size or 0
         self._on_notification = on_notification
         self.timeout = timeout
         self._ids = itertools.count(1)
@@ -111,8 +113,8 @@ class RpcChannel:
                     self._dispatch(message)
             self._close_with(self._ws.close_code, self._ws.close_reason or "")
         except ConnectionClosed as exc:
-            rcvd = exc.rcvd
-            self._close_with(rcvd.code if rcvd else None, rcvd.reason if rcvd else "")
+            frame = exc.rcvd or exc.sent  # sent: qlik-tui closed it (a message over the size cap: 1009)
+            self._close_with(frame.code if frame else None, frame.reason if frame else "")
         except Exception as exc:  # a broken socket must fail the calls, not vanish in a task
             self._close_with(None, type(exc).__name__)
 
@@ -136,6 +138,11 @@ class RpcChannel:
             return
         if any(n.method == MAX_SESSIONS_EXCEEDED for n in self.notifications):
             self.closed = TooManySessions()
+        elif code == MESSAGE_TOO_BIG:
+            self.closed = EngineClosed(
+                f"an Engine message was bigger than the size cap ({self.max_message / 1048576:,.1f} MB): session closed",
+                "ask for less (--rows, a smaller page), or raise --max-body (MB)",
+            )
         else:
             said = f" (code {code}{': ' + reason[:120] if reason else ''})" if code is not None else ""
             self.closed = EngineClosed(
