@@ -145,3 +145,10 @@ async def test_notifications_become_connection_events(tls_demo: Demo, qseow: Qse
     assert described[1] == "OnConnected qSessionState=SESSION_CREATED"
     assert qseow.events.count(ENGINE_CONNECTED) == 1
     assert all("qlik-csrf-token" not in e.detail for e in qseow.events.history)  # the token is never in an event
+
+
+async def test_a_redirect_on_the_upgrade_is_not_followed_and_says_login_page(tls_demo: Demo, qseow: QseowConnection) -> None:
+    target = await engine_target(qseow, qseow_app(tls_demo))
+    # Another prefix: the root proxy answers with a 302 to its forms login, cookies would follow it.
+    error = await refused(qseow, dataclasses.replace(target, url=target.url.replace("/jwt/app/", "/other/app/")))
+    assert error.status == 302 and "login page" in error.hint

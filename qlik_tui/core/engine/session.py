@@ -37,6 +37,15 @@ GLOBAL = -1
 ON_CONNECTED_WAIT = 2.0  # seconds to wait for OnConnected (every Engine sends it at once)
 DEFAULT_MAX_MESSAGE = 256 * 1024 * 1024  # bytes; a 10,000-cell page is a few MB
 
+
+class _connect_without_redirects(connect):
+    """websockets' connect, refusing redirects: on an upgrade a redirect means a login page
+    (not signed in, or a wrong prefix), and following it would carry the session cookie on."""
+
+    def process_redirect(self, exc: Exception) -> Exception | str:
+        return exc
+
+
 _live: weakref.WeakKeyDictionary[Connection, dict[str, EngineSession]] = weakref.WeakKeyDictionary()
 
 
@@ -176,7 +185,7 @@ class EngineSession:
 async def open_socket(connection: Connection, target: EngineTarget, max_message: int = DEFAULT_MAX_MESSAGE) -> ClientConnection:
     """The WebSocket to `target`; a refused upgrade or a network failure as RequestFailed with a hint."""
     try:
-        return await connect(
+        return await _connect_without_redirects(
             target.url,
             additional_headers=target.headers,
             origin=target.origin,  # type: ignore[arg-type]
