@@ -201,12 +201,25 @@ async def open_socket(connection: Connection, target: EngineTarget, max_message:
         body = bytes(exc.response.body or b"")
         raise upgrade_refused(exc.response.status_code, body, where(connection.profile), connection.profile.type) from None
     except InvalidHandshake as exc:
+        cause = exc.__cause__
+        if isinstance(cause, (ssl.SSLError, OSError)):  # TLS 1.3 reports a refused client certificate late
+            raise _transport_error(cause, connection) from None
+        if isinstance(cause, EOFError) and "X-Qlik-User" in target.headers:
+            # The Engine port hangs up without a word when TLS 1.3 refuses the client certificate.
+            raise _client_certificate_refused(connection) from None
         raise RequestFailed(
             f"{where(connection.profile)}: the WebSocket handshake failed ({str(exc)[:160]})",
             "the server or a proxy in between does not speak WebSocket there: check `url`",
         ) from None
     except (TimeoutError, OSError, ssl.SSLError) as exc:
         raise _transport_error(exc, connection) from None
+
+
+def _client_certificate_refused(connection: Connection) -> RequestFailed:
+    return RequestFailed(
+        f"{where(connection.profile)}: the Engine ended the connection before answering: it wants a client certificate it trusts",
+        "use client.pem and client_key.pem exported by the QMC of this site (client_cert, client_key)",
+    )
 
 
 def _transport_error(exc: BaseException, connection: Connection) -> RequestFailed:
@@ -216,6 +229,9 @@ def _transport_error(exc: BaseException, connection: Connection) -> RequestFaile
     else:
         wrapped = httpx.ConnectError(str(exc))
     wrapped.__cause__ = exc
+    text = str(exc).lower()
+    if "certificate required" in text or "alert bad certificate" in text or "alert unknown ca" in text:
+        return _client_certificate_refused(connection)
     try:
         return from_exception(wrapped, connection.profile, connection.timeout)
     except Exception:

@@ -9,8 +9,10 @@ sign-in method's rules for the upgrade.
 - Qlik Cloud API key / OAuth: `Authorization: Bearer` on the upgrade (the connection's bearer).
 - QSEoW certificate: `wss://host:4747/app/<id>`, the client certificate and `X-Qlik-User`.
 
-The sign-in methods other than JWT arrive with profile field `auth` (issue #10); until a
-profile carries them, those branches say so in one message.
+The sign-in methods other than JWT arrive with profile field `auth` (issue #10): the
+certificate branch works as soon as profiles carry `client_cert`, `client_key` and `user`
+(`DIR\\id`; `engine_port` if not 4747), the Bearer branch as soon as the connection has an
+async `bearer_token()`; until then both say so in one message.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from ..errors import RequestFailed
@@ -25,6 +28,7 @@ from ..http.cloud import CSRF_HEADER, CloudConnection
 from ..http.connection import Connection, tls_verify
 from ..http.qseow import QseowConnection
 from ..http.types import Request, Response
+from ..profiles.model import resolve_path
 
 ENGINE_DATA = "engineData"  # the path for global calls (GetDocList) with no app
 ENGINE_PORT = 4747
@@ -134,6 +138,41 @@ async def _cloud_bearer(connection: Connection, app_id: str | None, auth: str) -
     return EngineTarget(url=path, headers={"Authorization": f"Bearer {token}"}, ssl=ssl_context(connection), shown_url=path)
 
 
+def x_qlik_user(user: str) -> str:
+    """`DIR\\id` (or an already formed `UserDirectory=DIR; UserId=id`) as the X-Qlik-User value."""
+    if "userdirectory=" in user.lower():
+        value = user.strip()
+    else:
+        directory, sep, user_id = user.partition("\\")
+        if not sep or not directory.strip() or not user_id.strip():
+            raise RequestFailed(
+                f"user {user[:80]!r} is not DIRECTORY\\id", 'write the user as user = "DOMAIN\\\\alice" in the profile'
+            )
+        value = f"UserDirectory={directory.strip()}; UserId={user_id.strip()}"
+    if not (value.isascii() and value.isprintable()) or len(value) > 512:
+        raise RequestFailed("the user for X-Qlik-User must be printable ASCII", "check `user` in the profile")
+    return value
+
+
+def certificate_target(
+    connection: Connection, app_id: str | None, cert: Path, key: Path, user: str, port: int = ENGINE_PORT
+) -> EngineTarget:
+    """The Engine port of a QSEoW site (`wss://host:4747/app/<id>`): the client certificate
+    from the QMC export on the TLS handshake and the user in X-Qlik-User; no proxy, no CSRF."""
+    context = ssl_context(connection) or ssl.create_default_context()
+    try:
+        context.load_cert_chain(str(cert), str(key))
+    except (OSError, ssl.SSLError, ValueError) as exc:
+        raise RequestFailed(
+            f"cannot use the client certificate {cert} with key {key} ({str(exc)[:120]})",
+            "use client.pem and client_key.pem as the QMC exports them (PEM, key without a passphrase)",
+        ) from None
+    host = urlsplit(connection.profile.url).hostname or ""
+    shown_host = f"[{host}]" if ":" in host else host
+    path = f"wss://{shown_host}:{port}/app/{_app_path(app_id)}"
+    return EngineTarget(url=path, headers={"X-Qlik-User": x_qlik_user(user)}, ssl=context, shown_url=path)
+
+
 def _not_yet(auth: str) -> RequestFailed:
     return RequestFailed(
         f"the Engine cannot be opened with auth = {auth!r} profiles yet",
@@ -150,6 +189,12 @@ async def engine_target(connection: Connection, app_id: str | None) -> EngineTar
         return await _cloud_jwt(connection, app_id)
     if auth in ("api_key", "oauth") and connection.profile.type == "cloud":
         return await _cloud_bearer(connection, app_id, auth)
-    # "certificate": wss://host:4747/app/<id> with the client certificate and X-Qlik-User,
-    # once profiles carry client_cert, client_key and user (issue #10).
+    if auth == "certificate":
+        # Profiles carry client_cert, client_key and user once issue #10 lands; until then, say so.
+        cert, key, user = (getattr(connection.profile, name, None) for name in ("client_cert", "client_key", "user"))
+        if not (isinstance(cert, str) and isinstance(key, str) and isinstance(user, str)):
+            raise _not_yet(auth)
+        base = connection.profile.base_dir
+        port = getattr(connection.profile, "engine_port", ENGINE_PORT)
+        return certificate_target(connection, app_id, resolve_path(cert, base), resolve_path(key, base), user, int(port))
     raise _not_yet(auth)
