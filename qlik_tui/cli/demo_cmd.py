@@ -95,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"QSEoW virtual proxy  {demo.qseow_server.url}/jwt/qrs/...   (profile demo-qseow)", flush=True)
             print(f"Qlik Cloud tenant    {demo.cloud_server.url}/api/v1/...   (profile demo-cloud)", flush=True)
             print(f"try: qlik-tui call --profiles {demo.profiles_path} GET /qrs/app/count", flush=True)
+            print(f"     qlik-tui engine --profiles {demo.profiles_path} apps   (the Engine, over WebSocket)", flush=True)
             print("serving until Ctrl-C", file=sys.stderr, flush=True)
             try:
                 while True:

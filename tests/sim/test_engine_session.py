@@ -3,9 +3,11 @@ and numbers checked against the generated data computed here, independently."""
 
 from __future__ import annotations
 
+import asyncio
 import statistics
+import time
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 
@@ -19,6 +21,15 @@ from qlik_tui.core.http.qseow import QseowConnection
 from qlik_tui.demo.engine_apps import generate_rows
 from qlik_tui.demo.environment import Demo
 from tests.sim.conftest import profile
+
+
+async def until(condition: Callable[[], object], seconds: float = 30.0, what: str = "") -> None:
+    """Poll `condition` until it holds (the Engine ends a closed socket's session in its own
+    thread, a moment after the client's close returns); fail naming `what` after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {seconds:g} s: {what}"
+        await asyncio.sleep(0.01)
 
 
 def app_ids(demo: Demo, count: int) -> list[str]:
@@ -42,12 +53,13 @@ async def test_a_sixth_parallel_session_is_refused_with_the_engines_notification
         assert "OnMaxParallelSessionsExceeded" in caught.value.message and "five" in caught.value.hint
         assert demo.qseow.engine.refused == 1
         await sessions.pop().close()  # one fewer: room for a new one
+        await until(lambda: demo.qseow.engine.live_count() == 4, what="the Engine ends the closed session")
         async with await EngineSession.open(qseow, ids[6]) as engine:
             assert await engine.open_doc() == 1
     finally:
         for session in sessions:
             await session.close()
-    assert demo.qseow.engine.live_count() == 0
+    await until(lambda: demo.qseow.engine.live_count() == 0, what="every session ended")
 
 
 async def test_one_session_per_profile_and_app(demo: Demo, qseow: QseowConnection) -> None:
