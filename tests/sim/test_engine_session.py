@@ -167,3 +167,15 @@ async def test_fields_variables_script_and_app_list(demo: Demo, qseow: QseowConn
     assert "LOAD" in script and "Sales:" in script
     listed = await actions.app_list(qseow)
     assert [a["id"] for a in listed] == [a["id"] for a in demo.qseow.store.objects["app"]]
+
+
+async def test_outline_puts_objects_under_their_sheets(demo: Demo, qseow: QseowConnection) -> None:
+    app = app_ids(demo, 1)[0]
+    short = app.replace("-", "")[:8]
+    async with await EngineSession.open(qseow, app) as engine:
+        tree = await actions.outline(engine, await engine.open_doc(no_data=True))
+    sheets = {s["title"]: [c["title"] for c in s["children"]] for s in tree["sheets"]}
+    assert sheets == {"Overview": ["Total sales", "Sales by region"], "Details": ["Sales by region and product", "Sales by year"]}
+    assert [m["id"] for m in tree["measures"]] == [f"mm1-{short}", f"mm2-{short}"] and len(tree["dimensions"]) == 1
+    assert tree["other"] == [] and {v["name"] for v in tree["variables"]} == {"vTargetSales", "vCurrentYear", "vTopN"}
+    assert [f["name"] for f in tree["fields"]][:2] == ["OrderID", "Region"]

@@ -12,5 +12,6 @@
   `TooManySessions`, refused upgrades with hints (a 403 from a QSEoW proxy explains its
   cross-site WebSocket hijacking prevention).
 - `actions`: what the CLI and the TUI do with a session (apps, layout, objects, object with
-  hypercube pages, fields, variables, script, evaluate).
+  hypercube pages, fields, variables, script, evaluate; `outline` for a view's tree:
+  sheets → objects, master items, variables, fields).
 """

@@ -203,3 +203,33 @@ async def evaluate(engine: EngineSession, doc: int, expressions: list[str]) -> l
         }
 
     return list(await asyncio.gather(*(one(e) for e in expressions)))
+
+
+async def outline(engine: EngineSession, doc: int) -> dict[str, Any]:
+    """What an Engine view's tree shows: sheets with their objects (GetChildInfos), master
+    measures and dimensions, objects on no sheet, variables and fields."""
+    listed = await objects(engine, doc)
+    titles = {o["id"]: o["title"] for o in listed}
+    sheets = [o for o in listed if o["type"] == "sheet"]
+
+    async def with_children(sheet: dict[str, str]) -> dict[str, Any]:
+        ref = await engine.get_object(doc, sheet["id"])
+        infos = (await engine.call(ref.handle, "GetChildInfos")).get("qInfos")
+        children = [
+            {"id": str(i.get("qId") or ""), "type": str(i.get("qType") or ""), "title": titles.get(str(i.get("qId")), "")}
+            for i in (infos if isinstance(infos, list) else [])
+            if isinstance(i, dict)
+        ]
+        return {**sheet, "children": children}
+
+    filled = list(await asyncio.gather(*(with_children(s) for s in sheets)))
+    on_sheets = {c["id"] for s in filled for c in s["children"]}
+    masters = ("measure", "dimension")
+    return {
+        "sheets": filled,
+        "measures": [o for o in listed if o["type"] == "measure"],
+        "dimensions": [o for o in listed if o["type"] == "dimension"],
+        "other": [o for o in listed if o["type"] not in (*masters, "sheet") and o["id"] not in on_sheets],
+        "variables": await variables(engine, doc),
+        "fields": await fields(engine, doc),
+    }
