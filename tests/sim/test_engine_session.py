@@ -69,6 +69,11 @@ async def test_one_session_per_profile_and_app(demo: Demo, qseow: QseowConnectio
             await EngineSession.open(qseow, app)
     async with await EngineSession.open(qseow, app) as again:  # closed: may open again
         assert again.is_open
+    # Two opens at once (a double key press): one WebSocket, the other refused.
+    results = await asyncio.gather(EngineSession.open(qseow, app), EngineSession.open(qseow, app), return_exceptions=True)
+    opened = [r for r in results if isinstance(r, EngineSession)]
+    assert len(opened) == 1 and isinstance(next(r for r in results if r not in opened), RequestFailed)
+    await opened[0].close()
 
 
 async def test_a_socket_attached_to_a_session_holding_the_app_uses_the_open_doc(demo: Demo, qseow: QseowConnection) -> None:

@@ -67,6 +67,11 @@ class RpcChannel:
         self._reader = asyncio.create_task(self._read(), name="qix-reader")
 
     @property
+    def reader(self) -> asyncio.Task[None]:
+        """The task reading the socket: done once the socket closed."""
+        return self._reader
+
+    @property
     def is_open(self) -> bool:
         """True until the socket closed (from either side)."""
         return self.closed is None

@@ -47,6 +47,7 @@ class _connect_without_redirects(connect):
 
 
 _live: weakref.WeakKeyDictionary[Connection, dict[str, EngineSession]] = weakref.WeakKeyDictionary()
+_opening: weakref.WeakKeyDictionary[Connection, set[str]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -95,12 +96,17 @@ class EngineSession:
         """Sign in as the profile and open the WebSocket to `app_id` (None: engineData)."""
         key = (app_id or "").lower()
         held = _live.setdefault(connection, {})
-        if key in held and held[key].is_open:
+        opening = _opening.setdefault(connection, set())
+        if (key in held and held[key].is_open) or key in opening:
             raise RequestFailed(
                 f"an Engine session for {'app ' + app_id if app_id else 'engineData'} is already open on this profile",
                 "close it first: Qlik allows a user only about five parallel Engine sessions",
             )
-        session = await cls._connect(connection, app_id, max_message or connection.max_body or DEFAULT_MAX_MESSAGE)
+        opening.add(key)  # a second open while this one signs in is refused too
+        try:
+            session = await cls._connect(connection, app_id, max_message or connection.max_body or DEFAULT_MAX_MESSAGE)
+        finally:
+            opening.discard(key)
         held[key] = session
         return session
 
@@ -129,8 +135,7 @@ class EngineSession:
     async def _wait_connected(self) -> None:
         """Wait briefly for OnConnected, and fail at once when the Engine refused the session."""
         waiter = asyncio.ensure_future(self._connected.wait())
-        reader = self.channel._reader
-        await asyncio.wait({waiter, reader}, timeout=ON_CONNECTED_WAIT, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({waiter, self.channel.reader}, timeout=ON_CONNECTED_WAIT, return_when=asyncio.FIRST_COMPLETED)
         waiter.cancel()
         if self.channel.closed is not None:
             raise self.channel.closed
