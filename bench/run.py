@@ -430,6 +430,9 @@ def main() -> int:
     lines.append(row(f"{count} sequential GETs via core", "-", seq["core"]))
     lines.append(row(f"{count} sequential GETs via bare httpx", "-", seq["bare"]))
     lines.append(row("  ratio core / bare httpx", "<= 1.15", ratios, unit="x", ok=statistics.median(ratios) <= 1.15))
+    from bench.engine_bench import rows as engine_rows
+
+    lines.extend(engine_rows(run_child("engine", str(runs)), row))
     if args.tmux:
         lines += _tmux_start_rows(run_child("tmux-start", str(runs), str(args.idle)))
         person = run_child("tmux", "20")
@@ -477,6 +480,10 @@ def child_main(args: list[str]) -> int:
         from big_body import child_big
 
         result = asyncio.run(child_big(int(args[1])))
+    elif kind == "engine":
+        from bench.engine_bench import measure
+
+        result = measure(int(args[1]))
     else:
         raise SystemExit(f"unknown child {kind}")
     print(json.dumps(result))

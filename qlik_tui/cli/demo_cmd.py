@@ -108,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
             if demo.qrs_port_server is not None:
                 print(f"QRS with certificate {demo.qrs_port_server.url}/qrs/...   (profile demo-qseow-cert)", flush=True)
             print(f"try: qlik-tui call --profiles {demo.profiles_path} GET /qrs/app/count", flush=True)
+            print(f"     qlik-tui engine --profiles {demo.profiles_path} apps   (the Engine, over WebSocket)", flush=True)
             print("serving until Ctrl-C", file=sys.stderr, flush=True)
             try:
                 while True:

@@ -61,7 +61,8 @@ MAX_BODY = GlobalOption(
     ("--max-body",),
     "max_body",
     "TUI: ask before downloading a response bigger than MB (default 200; 0: never ask); "
-    "call: refuse a response bigger than MB once decompressed (default 1024)",
+    "call: refuse a response bigger than MB once decompressed (default 1024); engine: refuse an Engine message "
+    "bigger than MB (default 256)",
     None,  # each command has its own default: a prompt in the TUI, a refusal in `call`
     metavar="MB",
     type=float,
@@ -82,7 +83,7 @@ TUI_OPTIONS = (
 )
 TUI_COMMANDS = (None, "demo")
 # TUI options that a command shares, typed before or after it (`call` caps bodies too).
-ALSO_FOR = {"max_body": ("call",), "no_session_cache": ("call",)}
+ALSO_FOR = {"max_body": ("call", "engine"), "no_session_cache": ("call", "engine")}
 # Commands that take the global options but cannot use one: refused with the reason.
 NOT_FOR = {
     ("keygen", "profiles"): "keygen writes a new key and certificate; it reads no profiles file",

@@ -16,6 +16,7 @@ from . import (
     demo_cmd,
     diff_cmd,
     endpoints_cmd,
+    engine_cmd,
     global_options,
     keygen_cmd,
     logout_cmd,
@@ -39,7 +40,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(run=tui_cmd.run, command=None)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     shared = global_options.parent(1)
-    for module in (token_cmd, call_cmd, diff_cmd, endpoints_cmd, keygen_cmd, profiles_cmd, demo_cmd, logout_cmd, completion_cmd):
+    for module in (
+        token_cmd,
+        call_cmd,
+        engine_cmd,
+        diff_cmd,
+        endpoints_cmd,
+        keygen_cmd,
+        profiles_cmd,
+        demo_cmd,
+        logout_cmd,
+        completion_cmd,
+    ):
         module.register(sub, shared)
     for name, command in sub.choices.items():
         command.set_defaults(command=name)

@@ -22,6 +22,10 @@ BEARER_REFUSED = "bearer refused"  # Qlik Cloud answered 401 to an API key or ac
 SESSION_RESTORED = "session restored"  # a session kept from an earlier run (the session cache)
 CACHED_SESSION_REFUSED = "cached session refused"  # ... that the server no longer knows: signing in again
 SESSION_CACHE = "session cache"  # a kept session discarded (profile changed, unreadable file)
+ENGINE_CONNECTED = "engine connected"
+ENGINE_NOTIFICATION = "engine notification"
+ENGINE_APP_OPENED = "engine app opened"
+ENGINE_CLOSED = "engine closed"
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from .cloud_bearer_sim import BearerAuthority, BearerRefused
 from .cloud_data import CloudStore, cloud_user
 from .cloud_routes import CloudRoutes, error
+from .engine_door import Engine, Identity, app_in_path, is_upgrade
 from .faults import Faults, Stats
 from .http_server import SimRequest, SimResponse
 from .jwt_check import Refused, verify
@@ -48,6 +49,7 @@ class _Session:
     user: dict[str, Any]
     csrf: str
     uses: int = 0
+    sid: str = ""
 
 
 @dataclass
@@ -63,6 +65,7 @@ class CloudSimulator:
     _logins: deque[float] = field(default_factory=deque)
     _secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    engine: Engine = field(default_factory=Engine)
 
     def __post_init__(self) -> None:
         self.routes = CloudRoutes(self.store)
@@ -89,6 +92,8 @@ class CloudSimulator:
         if req.path == "/oauth/token":
             self.stats.count("oauth_token_fetches")
             return self.bearers.token_endpoint(req, time.time() + self.faults.clock_offset)
+        if is_upgrade(req) and req.path.startswith("/app"):
+            return self._engine_upgrade(req)
         if not req.path.startswith("/api/v1/"):
             return SimResponse.text(404, "<html><body>Not Found</body></html>", "text/html")
         auth = req.header("authorization") or ""
@@ -127,6 +132,47 @@ class CloudSimulator:
             return self._identity_providers(req)
         user = self._user_for({"sub": subject, "name": subject, "email": f"{subject.replace(':', '-')}@example.com"})
         return self.routes.handle(req, user)
+
+    def _engine_upgrade(self, req: SimRequest) -> SimResponse:
+        """A WebSocket to the Engine: a Bearer (API key, OAuth token), or the session cookies
+        plus `?qlik-csrf-token=`; a browser-style Origin must be the tenant's own."""
+        app_id = app_in_path(req.path)
+        if app_id is None:
+            return error(404, "HTTP-404", "Not Found")
+        origin = (req.header("origin") or "").rstrip("/")
+        if origin and origin != req.origin:
+            self.stats.count("engine_refusals")
+            return error(403, "HTTP-403", "Forbidden", "the Origin is not this tenant (a web integration would be needed)")
+        auth = req.header("authorization") or ""
+        if auth:
+            user = self.bearer_user(req, auth)
+            if user is None:
+                return error(401, "HTTP-401", "Unauthorized", "the Bearer token is not a valid API key or OAuth token")
+            sid = f"bearer-{user['id']}"
+        else:
+            session = self._session(req)
+            if session is None:
+                return error(401, "HTTP-401", "Unauthorized", "no valid session: log in with POST /login/jwt-session")
+            if req.arg("qlik-csrf-token") != session.csrf:
+                self.stats.count("engine_refusals")
+                return error(403, "CSRF-TOKEN-2", "Invalid CSRF token", "pass ?qlik-csrf-token= from GET /api/v1/csrf-token")
+            user, sid = session.user, session.sid
+        identity = Identity(str(user.get("subject") or user["id"]), "", sid)
+        return self.engine.upgrade(req, identity, app_id, self._docs)
+
+    def bearer_user(self, req: SimRequest, authorization: str) -> dict[str, Any] | None:
+        """The user an API key or OAuth access token stands for; None when the tenant refuses it."""
+        if not authorization.lower().startswith("bearer "):
+            return None
+        try:
+            subject = self.bearers.check(authorization[7:].strip(), req.origin, time.time() + self.faults.clock_offset)
+        except BearerRefused:
+            self.stats.count("refused_bearers")
+            return None
+        return self._user_for({"sub": subject, "name": subject, "email": f"{subject.replace(':', '-')}@example.com"})
+
+    def _docs(self) -> list[tuple[str, str]]:
+        return [(app_id, app["attributes"]["name"]) for app_id, app in self.store.apps.items()]
 
     def _identity_providers(self, req: SimRequest) -> SimResponse:
         if self.faults.deny_settings:
@@ -179,7 +225,7 @@ class CloudSimulator:
         user = self._user_for(claims)
         sid, csrf = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
         with self._lock:
-            self._sessions[sid] = _Session(user=user, csrf=csrf)
+            self._sessions[sid] = _Session(user=user, csrf=csrf, sid=sid)
         self.stats.count("jwt_logins")
         secure = "; Secure" if req.scheme == "https" else ""
         cookies = [

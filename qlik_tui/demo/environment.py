@@ -25,7 +25,7 @@ from .faults import Faults
 from .http_server import RunningServer
 from .qrs_data import generate as generate_site
 from .qrs_port_sim import QrsPortSimulator
-from .qseow_methods import EXTRA_PROXIES, METHOD_PROFILES, method_profiles, start_qrs_port
+from .qseow_methods import EXTRA_PROXIES, METHOD_PROFILES, method_profiles, qmc_certificates, start_engine_port, start_qrs_port
 from .qseow_sim import QseowConfig, QseowSimulator
 from .tls import make_ca_and_server_cert, server_context
 
@@ -66,13 +66,18 @@ class Demo:
     cloud_server: RunningServer
     qrs_port: QrsPortSimulator | None = None
     qrs_port_server: RunningServer | None = None
+    engine_port_server: RunningServer | None = None  # the Engine's own port, for certificate profiles
 
     def stop(self) -> None:
-        """Stop every server (and remove the app files uploaded to the QSEoW one)."""
+        """Close the Engine sockets, then stop every server (and remove the app files uploaded to the QSEoW one)."""
+        self.qseow.engine.close_all()
+        self.cloud.engine.close_all()
         self.qseow_server.stop()
         self.cloud_server.stop()
         if self.qrs_port_server is not None:
             self.qrs_port_server.stop()
+        if self.engine_port_server is not None:
+            self.engine_port_server.stop()
         self.qseow.routes.app_files.close()
 
     def __enter__(self) -> Demo:
@@ -116,14 +121,18 @@ def start_demo(options: DemoOptions) -> Demo:
     _bearer_secrets(cloud, folder / "secrets", options.access_token_lifetime)
     qseow_server = RunningServer(WithControl(qseow), port=options.qseow_port, tls=tls)
     cloud_server = RunningServer(WithControl(cloud), port=options.cloud_port, tls=tls)
-    qrs_port, qrs_port_server = start_qrs_port(folder / "qmc", qseow, options.faults, options.qrs_port)
+    certs = qmc_certificates(folder / "qmc")  # one QMC export: QRS and the Engine want the same client certificate
+    qrs_port, qrs_port_server = start_qrs_port(certs, qseow, options.faults, options.qrs_port)
+    _, engine_port_server = start_engine_port(certs, qseow)
     profiles_path = folder / "profiles.toml"
     doc = demo_profiles(qseow_server.url, cloud_server.url, ca_path, options.lifetime)
     tls_keys: dict[str, Any] = {"ca_bundle": str(ca_path)} if ca_path else {}
-    doc["profiles"].update(method_profiles(qseow_server.url, qrs_port_server.url, tls_keys, doc["profiles"]["demo-qseow"]))
+    doc["profiles"].update(
+        method_profiles(qseow_server.url, qrs_port_server.url, tls_keys, doc["profiles"]["demo-qseow"], engine_port_server.port)
+    )
     doc["profiles"].update(_kept_profiles(profiles_path))
     atomic_write(profiles_path, tomli_w.dumps(doc).encode())
-    return Demo(profiles_path, qseow, cloud, qseow_server, cloud_server, qrs_port, qrs_port_server)
+    return Demo(profiles_path, qseow, cloud, qseow_server, cloud_server, qrs_port, qrs_port_server, engine_port_server)
 
 
 def _bearer_secrets(cloud: CloudSimulator, folder: Path, token_lifetime: int) -> None:

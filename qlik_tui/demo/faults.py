@@ -76,6 +76,7 @@ class Stats:
     oauth_token_fetches: int = 0  # POST /oauth/token, whatever the answer
     bearer_requests: int = 0  # /api/v1 calls carrying an API key or access token
     refused_bearers: int = 0
+    engine_refusals: int = 0  # WebSocket upgrades a front door refused
     xrfkeys: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

@@ -71,6 +71,9 @@ class SimResponse:
     body: bytes | Iterable[bytes] = b""
     headers: list[tuple[str, str]] = field(default_factory=list)
     length: int | None = None
+    # A 101 answer hands the socket over: called in the handler's thread once the headers
+    # are out, it owns the connection (a WebSocket) until it returns.
+    upgrade: Callable[[socket.socket], None] | None = None
 
     @classmethod
     def json(cls, status: int, doc: Any, headers: list[tuple[str, str]] | None = None) -> SimResponse:
@@ -148,6 +151,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _write(self, response: SimResponse) -> None:
         self.log_request(response.status)
+        if response.upgrade is not None:
+            self._switch(response)
+            return
         self.send_response_only(response.status)
         self.send_header("Server", self.version_string())
         if not any(name.lower() == "date" for name, _ in response.headers):  # a site may run its own clock
@@ -176,6 +182,20 @@ class _Handler(BaseHTTPRequestHandler):
                     self.wfile.write(chunk)
         except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
             self.close_connection = True
+
+    def _switch(self, response: SimResponse) -> None:
+        """Answer 101 (no body, no Content-Length) and run the new protocol on the raw socket."""
+        assert response.upgrade is not None
+        self.send_response_only(101)
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.close_connection = True  # whatever happens next, this is no HTTP connection any more
+        try:
+            self.wfile.flush()
+            response.upgrade(self.connection)
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError, OSError):
+            pass
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
+from .engine_door import Engine, Identity, app_in_path, is_upgrade
 from .faults import Faults, Stats
 from .http_server import SimRequest, SimResponse
 from .jwt_check import Refused, verify
@@ -54,6 +55,7 @@ class QseowConfig:
     attribute_map: tuple[tuple[str, str], ...] = (("name", "name"), ("email", "email"), ("groups", "group"))
     # more virtual proxies on the same site (header authentication, other cookie names)
     extra_proxies: tuple[VirtualProxy, ...] = ()
+    websocket_csrf: bool = True  # False: a server from before November 2024 (no /qps/csrftoken)
 
 
 @dataclass
@@ -62,6 +64,8 @@ class _Session:
     last_used: float
     uses: int = 0
     prefix: str = ""  # the virtual proxy that made it: a session belongs to one proxy
+    csrf: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    sid: str = ""
 
 
 @dataclass
@@ -74,6 +78,7 @@ class QseowSimulator:
     stats: Stats = field(default_factory=Stats)
     _sessions: dict[str, _Session] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    engine: Engine = field(default_factory=Engine)
 
     def __post_init__(self) -> None:
         self.routes = QrsRoutes(
@@ -132,6 +137,8 @@ class QseowSimulator:
             return SimResponse(302, b"", [("Location", f"{LOGIN_PATH}?targetId={uuid.uuid4()}")])
         inner = req.path[len(prefix) :] or "/"
         cookie = extra.cookie_name(req.scheme) if extra else self.cookie_name(req.scheme)
+        if is_upgrade(req):
+            return self._engine_upgrade(req, inner, cookie, name)
         session_headers: list[tuple[str, str]] = []
         user = self._session_user(req, cookie, name)
         if user is None:
@@ -143,9 +150,12 @@ class QseowSimulator:
                 return SimResponse.text(401, refusal)
             sid = secrets.token_hex(16)
             with self._lock:
-                self._sessions[sid] = _Session(user=user, last_used=time.time(), prefix=name)
+                self._sessions[sid] = _Session(user=user, last_used=time.time(), prefix=name, sid=sid)
             secure = "; Secure" if req.scheme == "https" else ""
             session_headers.append(("Set-Cookie", f"{cookie}={sid}; Path=/; HttpOnly{secure}"))
+        if inner == "/qps/csrftoken" and req.method == "GET" and self.config.websocket_csrf:
+            session = self._session_of(req, cookie, session_headers)
+            return SimResponse(200, b"", [("qlik-csrf-token", session.csrf if session else ""), *session_headers])
         if inner.startswith("/tempcontent/"):  # an exported app, served by the proxy itself
             response = self.routes.app_files.temp_content(inner)
             response.headers.extend(session_headers)
@@ -169,6 +179,43 @@ class QseowSimulator:
             response = self.routes.handle(req, inner, user)
         response.headers.extend(session_headers)
         return response
+
+    def _session_of(self, req: SimRequest, cookie: str, new_cookies: list[tuple[str, str]]) -> _Session | None:
+        """The session this request is in: its cookie's, or the one this very request started."""
+        sid = req.cookies.get(cookie) or ""
+        for _, value in new_cookies:
+            sid = value.split(";", 1)[0].split("=", 1)[1]
+        with self._lock:
+            return self._sessions.get(sid)
+
+    def _engine_upgrade(self, req: SimRequest, inner: str, cookie: str, prefix: str) -> SimResponse:
+        """The proxy's rules for a WebSocket to the Engine (cross-site WebSocket hijacking prevention)."""
+        app_id = app_in_path(inner)
+        if app_id is None:
+            return SimResponse.text(404, "Not Found")
+        if req.header("authorization"):
+            self.stats.count("engine_refusals")
+            return SimResponse.text(403, "Forbidden: an Authorization header is not accepted on a WebSocket upgrade")
+        if self._session_user(req, cookie, prefix) is None:
+            return SimResponse.text(401, "Unauthorized: no session")
+        session = self._session_of(req, cookie, [])
+        assert session is not None
+        if self.config.websocket_csrf and req.arg("qlik-csrf-token") != session.csrf:
+            self.stats.count("engine_refusals")
+            return SimResponse.text(403, "Forbidden: missing or wrong qlik-csrf-token")
+        origin = (req.header("origin") or "").rstrip("/")
+        allowed = self.config.allowed_hosts
+        origin_host = origin.split("://", 1)[-1].rsplit(":", 1)[0].strip("[]") if "://" in origin else ""
+        if not origin or (origin != req.origin and (allowed is None or origin_host not in allowed)):
+            self.stats.count("engine_refusals")
+            return SimResponse.text(403, "Forbidden: the Origin is not on the virtual proxy's host allow list")
+        user = session.user
+        identity = Identity(user["userId"], user["userDirectory"], session.sid)
+        return self.engine.upgrade(req, identity, app_id, lambda: self._docs(user))
+
+    def _docs(self, user: dict[str, Any]) -> list[tuple[str, str]]:
+        """The apps the Engine lists for this user (every app of the simulated site)."""
+        return [(app["id"], app["name"]) for app in self.store.objects["app"]]
 
     def _session_user(self, req: SimRequest, cookie: str, prefix: str) -> dict[str, Any] | None:
         sid = req.cookies.get(cookie)

@@ -20,7 +20,7 @@ _JWT_COMMON = ("key", "cert", "algorithm", "lifetime", "clock_skew", "claims", *
 METHOD_KEYS: dict[tuple[str, str], tuple[str, ...]] = {
     ("qseow", "jwt"): (*_JWT_COMMON, "virtual_proxy", "audience", "session_cookie"),
     ("qseow", "header"): ("virtual_proxy", "header_name", "user", "session_cookie"),
-    ("qseow", "certificate"): ("client_cert", "client_key", "user", *_PASSPHRASE),
+    ("qseow", "certificate"): ("client_cert", "client_key", "user", "engine_port", *_PASSPHRASE),
     ("cloud", "jwt"): (*_JWT_COMMON, "key_id", "issuer"),
     ("cloud", "api_key"): tuple(f"api_key_{s}" for s in SECRET_SOURCES),
     ("cloud", "oauth"): ("client_id", "scopes", *(f"client_secret_{s}" for s in SECRET_SOURCES)),

@@ -277,6 +277,14 @@ def _qseow_profile(
     if auth == "certificate":
         fields["client_cert"] = _string(raw, "client_cert", problems, required="QMC's exported client.pem")
         fields["client_key"] = _string(raw, "client_key", problems, required="QMC's exported client_key.pem")
+    if auth == "certificate" and "engine_port" in raw:
+        port = raw["engine_port"]
+        if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+            problems.append(
+                f"key `engine_port`: must be a port number from 1 to 65535 (4747 on a standard site), not {_shown(port)}"
+            )
+        else:
+            fields["engine_port"] = port
     if "session_cookie" in raw:
         fields["session_cookie"] = _string(raw, "session_cookie", problems) or None
         check_session_cookie(fields["session_cookie"], problems)

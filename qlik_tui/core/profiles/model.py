@@ -146,6 +146,8 @@ class QseowProfile(BaseProfile):
     client_key: str | None = None
     # the proxy's session cookie name, when pinned; None: whatever cookie the proxy sets
     session_cookie: str | None = None
+    # auth = "certificate": the Engine's own port (QIX over WebSocket), 4747 on a standard site
+    engine_port: int = 4747
 
     @property
     def client_cert_path(self) -> Path | None:

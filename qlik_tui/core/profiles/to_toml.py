@@ -31,6 +31,7 @@ def profile_to_toml(profile: Profile) -> dict[str, Any]:
             client_cert=profile.client_cert,
             client_key=profile.client_key,
             session_cookie=profile.session_cookie,
+            engine_port=profile.engine_port if profile.auth == "certificate" and profile.engine_port != 4747 else None,
         )
     if profile.auth == "jwt":
         optional["algorithm"] = profile.algorithm
