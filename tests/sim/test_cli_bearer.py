@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -121,3 +122,15 @@ def test_profiles_check_fails_an_expired_api_key(demo: Demo) -> None:
     proc = cli(demo, "profiles", "check", "demo-cloud-apikey", env=_key_env(demo, "api-key-expired"))
     assert_clean_failure(proc)
     assert "expired on" in proc.stderr and demo.cloud.stats.requests == 0
+
+
+def test_three_oauth_calls_cost_one_access_token_and_the_secret_is_never_kept(demo: Demo) -> None:
+    for _ in range(3):
+        proc = cli(demo, "call", "-p", "demo-cloud-oauth", "GET", "/api/v1/spaces")
+        assert proc.returncode == 0, proc.stderr
+    assert demo.cloud.stats.oauth_token_fetches == 1  # the access token is kept between runs (0600, per user)
+    kept = [p.read_text() for p in Path(os.environ["XDG_RUNTIME_DIR"]).rglob("*") if p.is_file()]
+    assert kept and not any(secret(demo, "oauth-client-secret") in text for text in kept)
+    assert not any(secret(demo, "api-key") in text for text in kept)
+    again = cli(demo, "call", "-p", "demo-cloud-oauth", "GET", "/api/v1/spaces", "--no-session-cache")
+    assert again.returncode == 0 and demo.cloud.stats.oauth_token_fetches == 2

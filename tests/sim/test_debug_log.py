@@ -24,8 +24,11 @@ def secrets_of(demo: Demo, log: str) -> list[str]:
     for sid, session in demo.cloud._sessions.items():
         values += [sid, session.csrf]
     for profile in load_profiles(demo.profiles_path).profiles.values():
-        key = profile.key_path.read_text()
-        values += [line for line in key.splitlines() if line and not line.startswith("-----")][:3]
+        if profile.signs_jwts:  # the others have no signing key
+            key = profile.key_path.read_text()
+            values += [line for line in key.splitlines() if line and not line.startswith("-----")][:3]
+    # the API keys and the OAuth client secret of the demo's other sign-ins
+    values += [p.read_text().strip() for p in (demo.profiles_path.parent / "secrets").iterdir()]
     return [v for v in values if v and v in log]
 
 

@@ -209,6 +209,9 @@ async def test_an_expired_client_certificate_is_said_before_sending(demo: Demo, 
 def test_profiles_check_reads_the_certificate_and_online_calls_qrs(demo: Demo) -> None:
     proc = run_cli("profiles", "check", "demo-qseow-cert", "--online", "--profiles", str(demo.profiles_path))
     assert proc.returncode == 0, proc.stderr
-    assert "CN=QlikClient, issued by CN=qlik-node1-CA" in proc.stdout and "belongs to the certificate" in proc.stdout
+    assert (
+        "client.pem: CN=QlikClient, matches the key" in proc.stdout
+        and "root.pem: 1 certificate (CN=qlik-node1-CA)" in proc.stdout
+    )
     assert "X-Qlik-User: UserDirectory=DEMO; UserId=alice" in proc.stdout
-    assert "GET /qrs/about answered; signed by client certificate CN=QlikClient" in proc.stdout
+    assert "sign-in: the server accepts the profile's token (GET /qrs/about: 200)" in proc.stdout

@@ -88,7 +88,7 @@ def test_cache_files_are_private_and_hold_no_secret(demo: Demo) -> None:
     assert demo.cloud._secret.hex() not in text  # the tenant's signing secret never left it
     docs = [json.loads(f.read_text()) for f in files]
     qseow = next(d for d in docs if d["profile"] == "demo-qseow")
-    assert qseow["state"]["session_cookie"] == "X-Qlik-Session-jwt-HTTP"  # whatever the proxy named it
+    assert qseow["state"]["session_names"] == ["X-Qlik-Session-jwt-HTTP"]  # whatever the proxy named it
     cloud = next(d for d in docs if d["profile"] == "demo-cloud")
     assert {c["name"] for c in cloud["state"]["cookies"]} == {"eas.sid", "eas.sid.sig", "_csrfToken", "_csrfToken.sig"}
     assert cloud["state"]["csrf"]  # so the next run's POST needs no CSRF fetch

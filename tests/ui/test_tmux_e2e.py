@@ -114,9 +114,9 @@ def test_a_person_uses_the_demo(terminal: Terminal) -> None:
         deadline = time.monotonic() + 30
         while terminal.screen().splitlines()[0] == title and time.monotonic() < deadline:
             time.sleep(0.1)  # until the switch shows (a poll, as wait_for does)
-        if "qlik-tui · demo-qseow" in terminal.screen().splitlines()[0]:
+        if "qlik-tui · demo-qseow —" in terminal.screen().splitlines()[0]:  # not demo-qseow-header...
             break
-    terminal.wait_for("qlik-tui · demo-qseow", "[60 items]")
+    terminal.wait_for("qlik-tui · demo-qseow —", "[60 items]")
     terminal.keys("C-q")
     deadline = time.monotonic() + 60
     while terminal.alive() and time.monotonic() < deadline:

@@ -16,6 +16,7 @@ from ..events import (
     CACHED_SESSION_REFUSED,
     CSRF_REFRESHED,
     LOGGED_IN,
+    OAUTH_TOKEN_FETCHED,
     SESSION_CACHE,
     SESSION_LOST,
     SESSION_RESTORED,
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from ..auth.session_cache import SessionCache
 
 # Events after which the session is worth keeping (again); sign-in classes may add their own.
-SESSION_SAVED_AFTER = {SESSION_STARTED, LOGGED_IN, CSRF_REFRESHED}
+SESSION_SAVED_AFTER = {SESSION_STARTED, LOGGED_IN, CSRF_REFRESHED, OAUTH_TOKEN_FETCHED}
 # Events after which the kept session may be stale: written again (or removed) at close.
 SESSION_CHANGED_BY = {*SESSION_SAVED_AFTER, SESSION_LOST, CACHED_SESSION_REFUSED}
 
