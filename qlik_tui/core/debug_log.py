@@ -19,11 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .http.redact import mask_json, mask_jwts, redact_headers, redact_query, redact_url
-from .http.types import FileBody, RequestBody
 
 if TYPE_CHECKING:
     from .events import EventBus
-    from .http.types import Request, Response
+    from .http.types import Request, RequestBody, Response
 
 ENV = "QLIK_TUI_DEBUG"
 MAX_BYTES = 64 * 1024 * 1024
@@ -118,6 +117,8 @@ def watch(events: EventBus, profile: str) -> None:
 
 
 def _body(body: RequestBody) -> str:
+    from .http.types import FileBody  # `qlik-tui` imports this module: keep asyncio out of its start
+
     if isinstance(body, FileBody):
         return f"\n  body: {body.size:,} bytes from {body.label} (not logged)"
     if not body:

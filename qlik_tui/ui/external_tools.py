@@ -16,7 +16,6 @@ from textual.widgets import TabbedContent, TextArea
 
 from ..core.errors import QlikTuiError
 from ..core.external_program import editor_command, pager_command, read_back, temp_text
-from ..core.http.diagnose import pretty_json_or_text
 from ..core.terminal_text import visible, visible_block
 from .app_protocol import AppHost
 
@@ -75,6 +74,8 @@ class ExternalTools(AppHost):
 
         def job() -> None:
             argv = pager_command(os.environ)
+            from ..core.http.diagnose import pretty_json_or_text  # the HTTP stack: after the first frame
+
             text = pretty_json_or_text(response) if response.looks_like_json else response.text()
             with temp_text(visible_block(text), "response.json" if response.looks_like_json else "response.txt") as path:
                 self._run_outside([*argv, str(path)])

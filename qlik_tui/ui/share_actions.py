@@ -11,7 +11,6 @@ from ..core.share.powershell_export import to_powershell
 from ..core.share.target import Target
 from ..core.terminal_text import visible
 from .app_protocol import AppHost
-from .screens.compare import CompareScreen, PickProfileScreen
 from .screens.simple import CopiedScreen
 from .widgets.request_editor import METHODS, RequestEditor
 from .widgets.response_view import ResponseView
@@ -58,6 +57,8 @@ class ShareActions(AppHost):
         if len(others) == 1:
             self.compare_with(others[0])
         else:
+            from .screens.compare import PickProfileScreen  # on first use: it is rarely opened
+
             self.push_screen(PickProfileScreen(others), lambda name: self.compare_with(name) if name else None)
 
     def compare_with(self, name: str) -> None:
@@ -75,6 +76,8 @@ class ShareActions(AppHost):
             return
         active = workspace.active
         sides = ((active, workspace.state(active).connect()), (name, workspace.state(name).connect()))
+        from .screens.compare import CompareScreen
+
         self.push_screen(CompareScreen(request, sides))
 
     def on_request_editor_import_pasted(self, message: RequestEditor.ImportPasted) -> None:

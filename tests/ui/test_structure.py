@@ -61,3 +61,15 @@ def test_no_ui_module_imports_the_app_back() -> None:
 def test_ui_modules_stay_under_500_lines() -> None:
     long = {str(p.relative_to(UI)): n for p in UI.rglob("*.py") if (n := len(p.read_text().splitlines())) >= 500}
     assert long == {}
+
+
+def test_start_up_leaves_the_heavy_libraries_for_later() -> None:
+    """The first frame and `qlik-tui --help` need neither the HTTP stack, the crypto, jq nor WebSockets:
+    they load when first used (a compare screen, a token, a jq filter...), after the first frame."""
+    import subprocess
+    import sys
+
+    heavy = ("httpx", "jwt", "cryptography", "jq", "websockets")
+    code = f"import sys, qlik_tui.ui.app, qlik_tui.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout

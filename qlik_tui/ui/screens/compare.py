@@ -4,7 +4,7 @@ structural diff (core/diff). `v` shows or hides the volatile fields; Esc closes.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -18,10 +18,12 @@ from textual.widgets import OptionList, Static
 from ...core.diff.render import summary, to_text
 from ...core.diff.structural import diff
 from ...core.errors import QlikTuiError, RequestFailed
-from ...core.http.connection import Connection
 from ...core.http.types import Request, Response
 from ...core.terminal_text import visible, visible_block
 from ..footer import modal_footer
+
+if TYPE_CHECKING:  # the HTTP stack loads after the first frame, not with this screen
+    from ...core.http.connection import Connection
 
 
 def _document(name: str, response: Response) -> Any:
