@@ -54,6 +54,13 @@ APP_BINDINGS: list[BindingType] = [
         show=False,
         tooltip="the last copied value, to select by hand",
     ),
+    Binding(
+        "f9",
+        "open_engine",
+        "Engine",
+        id="engine.open",
+        tooltip="open the app under the cursor (or pick one) in the Engine view: sheets, objects, script, expressions",
+    ),
     Binding("f1,question_mark", "help", "Help", id="app.help", tooltip="this list"),
     Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="leave qlik-tui"),
 ]

@@ -41,6 +41,7 @@ class TokenPanel(Static):
     profile: reactive[Profile | None] = reactive(None, always_update=True)
     last_event: reactive[ConnectionEvent | None] = reactive(None, always_update=True)
     failure: reactive[str] = reactive("")
+    engine: reactive[str] = reactive("")  # the Engine view's session state, one line (set by the view)
 
     def __init__(self, clock: Callable[[], float] = time.time, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -62,6 +63,9 @@ class TokenPanel(Static):
         self.refresh_text()
 
     def watch_failure(self, _: Any) -> None:
+        self.refresh_text()
+
+    def watch_engine(self, _: Any) -> None:
         self.refresh_text()
 
     def refresh_text(self) -> None:
@@ -88,6 +92,8 @@ class TokenPanel(Static):
         mode = loose_key_mode(profile.key_path) if profile is not None else None
         if profile is not None and mode is not None:
             text.append(f"⚠ key mode {mode:04o}: chmod 600 {visible(str(profile.key_path))}\n", style="bold")
+        if self.engine:
+            text.append(self.engine + "\n")
         if self.last_event is not None:
             at = iso(self.last_event.at)[11:19]
             text.append(f"{at} {self.last_event.describe()}", style="italic")
