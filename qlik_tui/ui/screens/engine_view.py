@@ -22,7 +22,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import ModalScreen
 from textual.widgets import Header
 
 from ...core.engine import actions
@@ -32,7 +32,7 @@ from ...core.events import ENGINE_APP_OPENED, ENGINE_CLOSED, ENGINE_CONNECTED, E
 from ...core.http.connection import Connection
 from ...core.http.types import Response
 from ...core.terminal_text import visible
-from ..footer import AppFooter
+from ..footer import modal_footer
 from ..palette import key_label
 from ..widgets.engine_eval import EngineEval
 from ..widgets.engine_outline import EngineOutline, OutlineItem
@@ -85,8 +85,11 @@ def as_response(label: str, value: Any, elapsed: float, *, text: bool = False) -
     return Response("QIX", label, 200, "OK", [("content-type", "application/json")], body, elapsed, _json=value)
 
 
-class EngineScreen(Screen[None]):
-    """One app, opened on the Engine for as long as this screen is shown."""
+class EngineScreen(ModalScreen[None]):
+    """One app, opened on the Engine for as long as this screen is shown.
+
+    Modal (filling the screen), as the app's other screens are; the main screen stays mounted
+    under it, so the app's queries of the default screen keep working."""
 
     BINDINGS: ClassVar[list[BindingType]] = ENGINE_BINDINGS
 
@@ -120,7 +123,7 @@ class EngineScreen(Screen[None]):
             with Vertical(id="engine-work"):
                 yield ResponseView(id="engine-response")
                 yield EngineEval(f"{self.profile_name}\n{self.app_id}", id="engine-eval")
-        yield AppFooter(id="engine-footer")
+        yield modal_footer()  # this view's keys only
 
     def on_mount(self) -> None:
         self.title = f"Engine · {visible(self.label)[:60]}"
@@ -170,21 +173,32 @@ class EngineScreen(Screen[None]):
             await session.close()
         self._unsubscribe()
 
-    async def action_leave(self) -> None:
+    def action_leave(self) -> None:
         """Close the Engine session, then go back."""
-        # An open under way is let finish (briefly): cancelled inside the handshake, its
-        # socket would be nobody's to close, and the Engine would keep the session.
+        # The closing is the app's worker, not this screen's: it outlives the screen, and an
+        # open still under way is let finish first (cancelled inside the handshake, its
+        # socket would be nobody's to close and the Engine would keep the session).
+        self._closed = True
+        self._set_state_everywhere("engine: closed")
+        self.app.run_worker(
+            self._close_after_open(),
+            group="engine-close",
+            exclusive=False,
+            exit_on_error=False,
+            description="close the Engine session",
+        )
+        self.dismiss(None)
+
+    async def _close_after_open(self) -> None:
         deadline = time.monotonic() + OPEN_GRACE
-        while any(w.is_running for w in self.workers if w.group == "engine-open" and w.node is self):
+        while any(w.is_running for w in self.app.workers if w.group == "engine-open" and w.node is self):
             if time.monotonic() > deadline:
                 break
             await asyncio.sleep(0.02)
-        self.workers.cancel_group(self, "engine-open")
+        self.app.workers.cancel_group(self, "engine-open")
         await self.close_session()
-        self._set_state_everywhere("engine: closed")
-        self.dismiss(None)
 
-    async def _on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         await self.close_session()  # the app quit with the view open: the session still ends
 
     # ---------------------------------------------------------------- what a line shows
