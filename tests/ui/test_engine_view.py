@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.widgets import Input, OptionList, Static
 
 from qlik_tui.demo.engine_apps import generate_rows
@@ -21,12 +20,6 @@ from qlik_tui.ui.widgets.raw_search_view import RawSearchView
 from qlik_tui.ui.widgets.response_view import ResponseView
 from qlik_tui.ui.widgets.token_panel import TokenPanel
 from tests.ui.conftest import make_app, settle, wait_until
-
-# KNOWN DEFECT (p11-tui, unresolved at the deadline): under Pilot, popping the Engine view
-# (Esc) never finishes: App.pop_screen -> screen.remove() waits forever, though every message
-# pump is idle. Everything up to the Esc passed (open, outline, layout with hypercube rows,
-# eval numbers, history, script search). Skipped so the suite cannot hang; see the report.
-pytestmark = pytest.mark.skip(reason="Engine view: pop_screen hangs under Pilot (known defect, see module comment)")
 
 
 def first_app(demo: Demo) -> tuple[str, str]:

@@ -110,7 +110,7 @@ class EngineScreen(ModalScreen[None]):
         self.doc: int | None = None
         self.outline: dict[str, Any] | None = None
         self._notifications = 0
-        self._closed = False
+        self._session_closed = False
         self._last = ""
         self._unsubscribe = connection.events.subscribe(lambda event: self.post_message(self._Event(event)))
 
@@ -148,6 +148,10 @@ class EngineScreen(ModalScreen[None]):
             outline = await actions.outline(self.session, self.doc)
         except QlikTuiError as exc:
             self._failed(exc, f"open {self.app_id}")
+            # An app that would not open leaves nothing to browse: give the Engine session back
+            # at once (a user has about five), the view stays to show why.
+            await self.close_session()
+            self._show_state()
             return
         self.outline = outline
         self.query_one(EngineOutline).show_outline(self.label, outline)
@@ -168,7 +172,7 @@ class EngineScreen(ModalScreen[None]):
     async def close_session(self) -> None:
         """Close the WebSocket (the Engine ends the session with it); safe to call twice."""
         session, self.session = self.session, None
-        self._closed = True
+        self._session_closed = True
         if session is not None:
             await session.close()
         self._unsubscribe()
@@ -178,7 +182,7 @@ class EngineScreen(ModalScreen[None]):
         # The closing is the app's worker, not this screen's: it outlives the screen, and an
         # open still under way is let finish first (cancelled inside the handshake, its
         # socket would be nobody's to close and the Engine would keep the session).
-        self._closed = True
+        self._session_closed = True
         self._set_state_everywhere("engine: closed")
         self.app.run_worker(
             self._close_after_open(),
