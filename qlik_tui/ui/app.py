@@ -39,6 +39,8 @@ from .navigation import MAX_PAGES, NavigationActions
 from .palette import endpoints_provider, profiles_provider, saved_provider, system_commands
 from .profile_actions import ProfileActions
 from .saved_actions import SavedActions
+from .screens.engine_picker import EnginePicker, app_under_cursor, picker_label, seen_apps
+from .screens.engine_view import EngineScreen
 from .screens.simple import ConfirmScreen, CopiedScreen, InfoScreen, help_text
 from .screens.welcome import WelcomeScreen
 from .share_actions import ShareActions
@@ -364,6 +366,26 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
             return
         self.push_screen(CopiedScreen(*self.last_copied))
 
+    def action_open_engine(self) -> None:
+        """ctrl+e: the app under the cursor in the response tree (else one picked) in the Engine view."""
+        if self.workspace is None or self.workspace.active is None or self.screen is not self.screen_stack[0]:
+            return
+        name = self.workspace.active
+        state = self.workspace.state(name)
+        self._connection_listener(name)
+        connection = state.connect()
+        tree = self.query_one("#json-tree", JsonTree)
+        choice = app_under_cursor(tree, state.seen) if self.focused is tree else None
+
+        def open_view(picked: tuple[str, str] | None) -> None:
+            if picked is not None and self.workspace is not None and self.workspace.active == name:
+                self.push_screen(EngineScreen(connection, name, picked[0], picker_label(picked)))
+
+        if choice is not None:
+            open_view(choice)
+        else:
+            self.push_screen(EnginePicker(connection, seen_apps(state.seen)), open_view)
+
     def _remember_theme(self, theme: Any) -> None:
         if theme.name == self._theme_saved:
             return
@@ -412,6 +434,9 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        if isinstance(screen, EngineScreen):
+            yield from screen.system_commands()  # the view's own keys; the main screen's mean nothing there
+            return
         yield from system_commands(self)
 
     async def on_unmount(self) -> None:

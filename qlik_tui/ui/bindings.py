@@ -74,6 +74,14 @@ APP_BINDINGS: list[BindingType] = [
         tooltip="the request as PowerShell Invoke-RestMethod",
     ),
     Binding("f10", "compare", "Compare", id="request.compare", show=False, tooltip="send it with another profile too; diff"),
+    Binding(
+        "ctrl+e",
+        "open_engine",
+        "Engine",
+        id="engine.open",
+        show=False,  # the footer is full at 80 columns: F1 and the palette list it
+        tooltip="open the app under the cursor (or pick one) in the Engine view: sheets, objects, script, expressions",
+    ),
     Binding("f1,question_mark", "help", "Help", id="app.help", tooltip="this list"),
     Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="leave qlik-tui"),
 ]

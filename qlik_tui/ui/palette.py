@@ -38,6 +38,7 @@ PALETTE: list[tuple[str, str, str]] = [
     ("Next page", "Fetch the next page of a Qlik Cloud list (n in the tree)", "next_page"),
     ("All pages", "Fetch every page of a Qlik Cloud list (a in the tree)", "all_pages"),
     ("Back", "Back to the previous response (Backspace in the tree)", "previous_response"),
+    ("Open in the Engine view", "The app under the cursor (or one picked): sheets, objects, script, expressions", "open_engine"),
     ("Focus response", "Jump to the response tree", "focus_response"),
     ("Toggle sidebar", "Hide or show the sidebar", "toggle_sidebar"),
     ("Maximise response", "The response fills the screen; again or Esc restores", "maximize_response"),

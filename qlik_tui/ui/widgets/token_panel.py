@@ -64,6 +64,7 @@ class TokenPanel(Static):
     # what signs the requests of a profile that does not sign in with a JWT (None before any request)
     credential: reactive[CredentialInfo | None] = reactive(None, always_update=True)
     failure: reactive[str] = reactive("")
+    engine: reactive[str] = reactive("")  # the Engine view's session state, one line (set by the view)
 
     def __init__(self, clock: Callable[[], float] = time.time, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -90,6 +91,9 @@ class TokenPanel(Static):
         self.refresh_text()
 
     def watch_failure(self, _: Any) -> None:
+        self.refresh_text()
+
+    def watch_engine(self, _: Any) -> None:
         self.refresh_text()
 
     def refresh_text(self) -> None:
@@ -119,6 +123,8 @@ class TokenPanel(Static):
         mode = loose_key_mode(key_path) if key_path is not None else None
         if key_path is not None and mode is not None:
             text.append(f"⚠ key mode {mode:04o}: chmod 600 {visible(str(key_path))}\n", style="bold")
+        if self.engine:
+            text.append(self.engine + "\n")
         if self.last_event is not None:
             at = iso(self.last_event.at)[11:19]
             text.append(f"{at} {self.last_event.describe()}", style="italic")
