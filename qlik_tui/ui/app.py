@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -39,8 +40,6 @@ from .navigation import MAX_PAGES, NavigationActions
 from .palette import endpoints_provider, profiles_provider, saved_provider, system_commands
 from .profile_actions import ProfileActions
 from .saved_actions import SavedActions
-from .screens.engine_picker import EnginePicker, app_under_cursor, picker_label, seen_apps
-from .screens.engine_view import EngineScreen
 from .screens.simple import ConfirmScreen, CopiedScreen, InfoScreen, help_text
 from .screens.welcome import WelcomeScreen
 from .share_actions import ShareActions
@@ -367,7 +366,11 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
         self.push_screen(CopiedScreen(*self.last_copied))
 
     def action_open_engine(self) -> None:
-        """ctrl+e: the app under the cursor in the response tree (else one picked) in the Engine view."""
+        """F12: the app under the cursor in the response tree (else one picked) in the Engine view."""
+        # Imported on first use: the Engine brings websockets and the HTTP stack, after the first frame.
+        from .screens.engine_picker import EnginePicker, app_under_cursor, picker_label, seen_apps
+        from .screens.engine_view import EngineScreen
+
         if self.workspace is None or self.workspace.active is None or self.screen is not self.screen_stack[0]:
             return
         name = self.workspace.active
@@ -434,7 +437,8 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        if isinstance(screen, EngineScreen):
+        view = sys.modules.get("qlik_tui.ui.screens.engine_view")  # not loaded: no Engine view is open
+        if view is not None and isinstance(screen, view.EngineScreen):
             yield from screen.system_commands()  # the view's own keys; the main screen's mean nothing there
             return
         yield from system_commands(self)

@@ -24,7 +24,7 @@ APP_BINDINGS: list[BindingType] = [
         show=False,
         tooltip="edit the body (from the Headers tab: the headers) in $VISUAL / $EDITOR",
     ),
-    Binding("f12", "focus_saved", "Saved", id="view.saved", show=False, tooltip="jump to the Saved tab's filter"),
+    Binding("shift+f12", "focus_saved", "Saved", id="view.saved", show=False, tooltip="jump to the Saved tab's filter"),
     Binding("f2", "next_profile", "Next profile", id="profile.next", tooltip="switch to the next profile (wraps)"),
     Binding("ctrl+t", "token_details", "Token", id="token.details", tooltip="decoded header and claims of the token"),
     Binding("ctrl+r", "remint", "Re-mint", id="token.remint", tooltip="mint a new token now"),
@@ -75,7 +75,7 @@ APP_BINDINGS: list[BindingType] = [
     ),
     Binding("f10", "compare", "Compare", id="request.compare", show=False, tooltip="send it with another profile too; diff"),
     Binding(
-        "ctrl+e",
+        "f12",
         "open_engine",
         "Engine",
         id="engine.open",

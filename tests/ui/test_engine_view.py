@@ -40,7 +40,7 @@ def outline_line(outline: EngineOutline, starts: str):  # type: ignore[no-untype
 
 async def open_view_from_picker(pilot, demo: Demo, app_id: str) -> EngineScreen:  # type: ignore[no-untyped-def]
     app = pilot.app
-    await pilot.press("ctrl+e")
+    await pilot.press("f12")
     await wait_until(pilot, lambda: isinstance(app.screen, EnginePicker), what="the picker opens")
     await pilot.press(*app_id, "enter")
     await wait_until(pilot, lambda: isinstance(app.screen, EngineScreen), what="the Engine view opens")
@@ -113,7 +113,7 @@ async def test_open_browse_evaluate_script_and_leave_closes_the_session(demo: De
         assert "engine: closed" in str(app.query_one(TokenPanel).render())
 
 
-async def test_ctrl_e_on_an_app_in_the_response_opens_it_directly(demo: Demo, tmp_path: Path) -> None:
+async def test_f12_on_an_app_in_the_response_opens_it_directly(demo: Demo, tmp_path: Path) -> None:
     app_id, name = first_app(demo)
     app = make_app(demo.profiles_path, tmp_path, request="GET /qrs/app/full")
     async with app.run_test(size=(100, 30)) as pilot:
@@ -124,7 +124,7 @@ async def test_ctrl_e_on_an_app_in_the_response_opens_it_directly(demo: Demo, tm
         await wait_until(pilot, lambda: len(tree.root.children) > 0, what="the app list")
         tree.focus()
         tree.move_cursor(tree.root.children[0])
-        await pilot.press("ctrl+e")
+        await pilot.press("f12")
         await wait_until(pilot, lambda: isinstance(app.screen, EngineScreen), what="the Engine view, no picker")
         screen = app.screen
         assert isinstance(screen, EngineScreen) and screen.app_id == app_id and name in screen.label
@@ -138,7 +138,7 @@ async def test_the_picker_lists_the_engines_apps_and_errors_stay_in_the_view(dem
     app = make_app(demo.profiles_path, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+e")
+        await pilot.press("f12")
         await wait_until(pilot, lambda: isinstance(app.screen, EnginePicker), what="the picker")
         picker = app.screen
         assert isinstance(picker, EnginePicker)
@@ -168,7 +168,7 @@ async def test_cloud_profile_opens_an_item_resource_id(demo: Demo, tmp_path: Pat
         await pilot.pause()
         tree.focus()
         tree.move_cursor(data.children[0])
-        await pilot.press("ctrl+e")
+        await pilot.press("f12")
         await wait_until(pilot, lambda: isinstance(app.screen, EngineScreen), what="the view")
         screen = app.screen
         assert isinstance(screen, EngineScreen)

@@ -58,7 +58,7 @@ async def test_saved_tab_filters_loads_and_runs_with_the_profiles_vars(demo: Dem
     app.collection_option = str(collection)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("f12")
+        await pilot.press("shift+f12")
         assert app.query_one("#side-tabs", TabbedContent).active == "tab-saved"
         assert app.focused is app.query_one("#saved-filter", Input)
         await wait_until(pilot, lambda: len(saved_rows(app)) == 2, what="two saved requests")
@@ -69,7 +69,7 @@ async def test_saved_tab_filters_loads_and_runs_with_the_profiles_vars(demo: Dem
         await wait_until(pilot, lambda: "{{" in text_of(app.query_one("#placeholder-note", Static)), what="the note")
         note = text_of(app.query_one("#placeholder-note", Static))
         assert "{{kind}} from the profile" in note and "{{app}} from the profile" in note
-        await pilot.press("f12", "tab", "r")  # r in the list runs it
+        await pilot.press("shift+f12", "tab", "r")  # r in the list runs it
         await wait_until(pilot, lambda: "200 OK" in text_of(app.query_one("#status-line", Static)), what="200 OK")
         assert app.query_one("#path", Input).value == "/qrs/{{kind}}"  # the editor keeps the variable
     assert demo.qseow.stats.paths[-1] == "/jwt/qrs/app"

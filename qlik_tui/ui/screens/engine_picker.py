@@ -1,5 +1,5 @@
-"""Which app to open in the Engine view: ctrl+e on an app id in the response tree opens it at
-once; elsewhere ctrl+e asks here, offering the app ids seen in responses (QRS apps, Cloud items'
+"""Which app to open in the Engine view: F12 on an app id in the response tree opens it at
+once; elsewhere F12 asks here, offering the app ids seen in responses (QRS apps, Cloud items'
 `resourceId`) and the Engine's own list of apps (fetched in a worker), or a typed id.
 """
 
