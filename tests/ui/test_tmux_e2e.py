@@ -99,12 +99,17 @@ def test_a_person_uses_the_demo(terminal: Terminal) -> None:
     terminal.wait_for("demo-cloud", "Qlik Cloud")
     terminal.keys("C-l")
     terminal.text("/api/v1/users/me")
+    terminal.wait_for("/api/v1/users/me")  # as a person looks before pressing F5
     terminal.keys("F5")
     screen = terminal.wait_for("200 OK", 'subject: "alice"')
     assert "logged in" in screen
     # a mistake: an unfilled placeholder is explained, the app lives on
     terminal.keys("C-l", "C-u")
+    # The path box empty again (its placeholder shows), then the typed path in it: a person
+    # looks before typing and before sending; keys lost by the app still fail here.
+    terminal.wait_for("/qrs/about  or  /api/v1/users/me")
     terminal.text("/api/v1/apps/{appId}")
+    terminal.wait_for("/api/v1/apps/{appId}")
     terminal.keys("F5")
     terminal.wait_for("fill in {appId}")
     # on round the other demo profiles (one per sign-in method) back to QSEoW: the last response is still there
