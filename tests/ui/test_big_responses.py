@@ -4,7 +4,6 @@ the size-cap prompt and saving the body (Pilot, simulator over loopback)."""
 from __future__ import annotations
 
 import json
-import os
 import stat
 from pathlib import Path
 
@@ -91,7 +90,7 @@ async def test_size_cap_asks_before_going_on(demo: Demo, tmp_path: Path) -> None
 
 
 async def test_save_body_never_overwrites(demo: Demo, tmp_path: Path, monkeypatch: object) -> None:
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)  # type: ignore[attr-defined]  # restored after the test: later tests keep a real cwd
     monkeypatch.setenv("HOME", str(tmp_path / "home"))  # type: ignore[attr-defined]  # no ~/Downloads
     app = make_app(demo.profiles_path, tmp_path)
     async with app.run_test(size=(110, 40)) as pilot:

@@ -84,3 +84,14 @@ async def test_without_downloads_the_start_folder_is_shown_and_relative_names_st
         await pilot.press("enter")
         await pilot.pause()
     assert (work / "about.json").exists()
+
+
+def test_the_default_folder_survives_a_deleted_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qlik_tui.ui.screens.save_body import default_folder
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no ~/Downloads
+    gone.rmdir()
+    assert default_folder() == tmp_path / "home"

@@ -40,7 +40,12 @@ def default_folder() -> Path:
     """~/Downloads when there is one (where people look for saved files), else the folder
     qlik-tui was started in; either way shown in full before anything is written."""
     downloads = Path.home() / "Downloads"
-    return downloads if downloads.is_dir() else Path.cwd()
+    if downloads.is_dir():
+        return downloads
+    try:
+        return Path.cwd()
+    except OSError:  # the folder qlik-tui was started in has been deleted meanwhile
+        return Path.home()
 
 
 def target_path(typed: str, folder: Path) -> Path:
