@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import time
@@ -11,8 +12,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from qlik_tui.core.auth.keys import GeneratedKeys, load_private_key, load_public_key
+from qlik_tui.core.auth.token_cache import TokenCache
 from qlik_tui.core.auth.tokens import check_key_against_cert, decode, mint
 from qlik_tui.core.errors import KeyFileError, TokenError
+from qlik_tui.core.events import MINTED, REMINTED, EventBus
 from qlik_tui.core.profiles.loader import load_profiles
 from tests.conftest import write_profiles
 
@@ -193,3 +196,25 @@ def test_claims_json_shapes(profiles_file: Path) -> None:
     tok = mint(load_profiles(profiles_file).profiles["eu"]).token
     payload = json.loads(base64.urlsafe_b64decode(tok.split(".")[1] + "=="))
     assert payload["email_verified"] is True  # a JSON boolean, not "true"
+
+
+async def test_the_token_cache_mints_once_for_concurrent_callers_and_replaces_only_the_stale_token(
+    profiles_file: Path,
+) -> None:
+    now = [time.time()]
+    events = EventBus()
+    cache = TokenCache(load_profiles(profiles_file).profiles["prod"], events, lambda: now[0])
+    first = await asyncio.gather(*(cache.get() for _ in range(20)))
+    assert len({t.token for t in first}) == 1 and cache.mint_count == 1
+    now[0] += 3600 - 61  # 61 s left of an hour: fresh (the margin is 60 s)
+    assert (await cache.get()) is first[0] and cache.mint_count == 1
+    now[0] += 2
+    second = await cache.get()
+    assert second is not first[0] and cache.mint_count == 2
+    replaced = await asyncio.gather(*(cache.replace(second, "after 401") for _ in range(5)))
+    assert len({id(t) for t in replaced}) == 1 and replaced[0] is not second and cache.mint_count == 3
+    # a refusal of a token already replaced costs nothing
+    assert (await cache.replace(second, "after 401")) is replaced[0] and cache.mint_count == 3
+    kinds = [(e.kind, e.detail) for e in events.history if e.kind in (MINTED, REMINTED)]
+    assert [k for k, _ in kinds] == [MINTED, REMINTED, REMINTED]
+    assert [d for _, d in kinds][1:] == ["before expiry", "after 401"]

@@ -18,9 +18,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 from ..errors import KeyFileError
-from ..file_read import KEY_FILE_LIMIT, read_regular_file
 from ..profiles.model import QseowProfile
-from .keys import describe_pem, passphrase_for
+from .keys import describe_pem, passphrase_for, read_key_file
 from .secrets import resolve_secret
 
 
@@ -38,18 +37,8 @@ class ClientCertificate:
     passphrase: str | None = field(default=None, repr=False)
 
 
-def _read(path: Path, what: str) -> bytes:
-    return read_regular_file(
-        path,
-        what=what,
-        limit=KEY_FILE_LIMIT,
-        error=KeyFileError,
-        missing_hint="check the path in the profile (relative paths are relative to the profiles file)",
-    )
-
-
 def _certificate(path: Path) -> x509.Certificate:
-    data = _read(path, "client certificate")
+    data = read_key_file(path, "client certificate")
     if b"BEGIN CERTIFICATE" not in data:
         found = describe_pem(data)
         hint = (
@@ -70,7 +59,7 @@ def _passphrase(profile: QseowProfile) -> str | None:
 
 def load_client_key(path: Path, profile: QseowProfile) -> PrivateKeyTypes:
     """The client certificate's private key (RSA or EC, as TLS takes it), decrypted with the profile's passphrase."""
-    data = _read(path, "client key")
+    data = read_key_file(path, "client key")
     source = profile.secrets.get("key_passphrase")
     passphrase = passphrase_for(path, source, profile.base_dir).encode() if source else None
     try:

@@ -40,7 +40,8 @@ def passphrase_for(path: Path, source: SecretSource, base_dir: Path) -> str:
         raise KeyFileError(f"{path}: {exc.message}", exc.hint) from None
 
 
-def _read(path: Path, what: str) -> bytes:
+def read_key_file(path: Path, what: str) -> bytes:
+    """A key or certificate file, bounded in size, with the hint people need when it is missing."""
     return read_regular_file(
         path,
         what=what,
@@ -85,7 +86,7 @@ def load_private_key(
     cache_key = (str(path), stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0, where)
     if stat and cache_key in _cache:
         return _cache[cache_key]
-    data = _read(path, "private key")
+    data = read_key_file(path, "private key")
     passphrase: bytes | None = None
     if source is not None:
         passphrase = passphrase_for(path, source, base_dir or path.parent).encode("utf-8")
@@ -132,7 +133,7 @@ def load_private_key(
 
 def load_public_key(path: Path) -> rsa.RSAPublicKey:
     """Load the public key of a PEM certificate, or a PEM public key."""
-    data = _read(path, "certificate")
+    data = read_key_file(path, "certificate")
     public: object = None
     if b"BEGIN CERTIFICATE" in data:
         try:

@@ -9,7 +9,6 @@ one fetch (an asyncio lock and a re-check under it), never one per request.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from ..errors import RequestFailed
 from ..events import OAUTH_TOKEN_FETCHED, EventBus
 from ..json.parse import loads
 from ..profiles.model import CloudProfile
+from .renewing import RenewingCache
 from .secrets import resolve_secret
 from .token_cache import refresh_margin
 
@@ -174,42 +174,27 @@ def _lifetime(doc: dict[str, Any], now: float) -> float:
 Fetch = Callable[[], Awaitable[AccessToken]]
 
 
-class AccessTokenCache:
+class AccessTokenCache(RenewingCache[AccessToken]):
     """The live access token of one OAuth profile: fetched when missing, near expiry, or refused."""
 
     def __init__(self, events: EventBus, clock: Callable[[], float] = time.time) -> None:
+        super().__init__(clock)
         self.events = events
-        self.clock = clock
-        self.token: AccessToken | None = None
         self.fetch_count = 0  # tokens fetched from the tenant by this connection
         self.refresh_count = 0  # of which replaced an earlier token (expiry or refusal)
         self.restored = False  # the current token came from the session cache
-        self._lock = asyncio.Lock()
 
-    def is_fresh(self, token: AccessToken | None) -> bool:
-        """True when `token` exists and is not within the refresh margin of its expiry."""
-        return token is not None and token.seconds_left(self.clock()) > refresh_margin(token.lifetime)
+    def margin_for(self, token: AccessToken) -> float:
+        """20% of the token's own lifetime, at most 60 s (the tenant chooses the lifetime)."""
+        return refresh_margin(token.lifetime)
 
     async def get(self, fetch: Fetch) -> AccessToken:
         """A token valid for at least the margin, fetching one (once, for everyone waiting) if needed."""
-        if self.is_fresh(self.token):
-            assert self.token is not None
-            return self.token
-        async with self._lock:
-            if self.is_fresh(self.token):
-                assert self.token is not None
-                return self.token
-            if self.token is None:
-                return await self._fetch(fetch, "")
-            expired = self.token.seconds_left(self.clock()) <= 0
-            return await self._fetch(fetch, "after expiry" if expired else "before expiry")
+        return await self._current(lambda reason: self._fetch(fetch, reason))
 
     async def replace(self, stale: AccessToken | None, fetch: Fetch, reason: str) -> AccessToken:
         """A new token unless someone already replaced `stale` (20 refusals at once: one fetch)."""
-        async with self._lock:
-            if self.token is not None and self.token is not stale and self.is_fresh(self.token):
-                return self.token
-            return await self._fetch(fetch, reason)
+        return await self._replace(stale, lambda reason: self._fetch(fetch, reason), reason)
 
     def restore(self, token: AccessToken) -> None:
         """Take a token kept from an earlier run (the session cache)."""
