@@ -15,14 +15,14 @@ from ..core.profiles.model import Profile
 from .common import warn
 
 
-def profile_credential(profile: Profile) -> str:
-    """The token the profile sends: a minted JWT, the API key, or a fetched access token."""
+def profile_credential(profile: Profile, *, keep_sessions: bool = True, new: bool = False) -> str:
+    """The token the profile sends: a minted JWT, the API key, or an access token (kept or fetched)."""
     if profile.auth == "api_key":
         from ..core.auth.api_key import load_api_key
 
         return load_api_key(profile).key
     if profile.auth == "oauth":
-        return asyncio.run(_access_token(profile))[0]
+        return asyncio.run(_access_token(profile, keep_sessions, new))[0]
     if profile.signs_jwts:
         from ..core.auth.tokens import mint
 
@@ -33,10 +33,15 @@ def profile_credential(profile: Profile) -> str:
     )
 
 
-async def _access_token(profile: Profile) -> tuple[str, dict[str, Any]]:
+async def _access_token(profile: Profile, keep_sessions: bool, new: bool) -> tuple[str, dict[str, Any]]:
+    """A live access token: the one kept from an earlier run while it is fresh (one fetch serves
+    many `$(qlik-tui token)` runs, as for `call`), else a new one; `new` always fetches."""
+    from ..core.auth.session_cache import SessionCache
     from ..core.http.connections import open_connection
 
-    async with open_connection(profile) as connection:
+    async with open_connection(profile, sessions=SessionCache() if keep_sessions else None) as connection:
+        if new:
+            await connection.renew_access_token()  # type: ignore[attr-defined]
         token = await connection.bearer()  # type: ignore[attr-defined]
         info = connection.credential_info()
     facts: dict[str, Any] = {}
@@ -45,13 +50,18 @@ async def _access_token(profile: Profile) -> tuple[str, dict[str, Any]]:
     return str(token), facts
 
 
-def print_bearer(profile: Profile, as_json: bool) -> int:
-    """Print the API key or a fresh access token (JSON: with what is known about it); exit code."""
+def print_bearer(profile: Profile, as_json: bool, *, keep_sessions: bool = True, new: bool = False) -> int:
+    """Print the API key or a live access token (JSON: with what is known about it); exit code."""
     from ..core.auth.tokens import iso
 
     if profile.auth == "api_key":
         from ..core.auth.api_key import load_api_key
 
+        if new:
+            raise UsageError(
+                f"profile '{profile.name}' signs in with an API key: --new has nothing to renew",
+                "generate a new API key in Qlik Cloud and point api_key_* at it; --new fetches OAuth access tokens",
+            )
         key = load_api_key(profile)
         expires = key.expires_at
         if expires is not None and expires <= _now():
@@ -61,7 +71,7 @@ def print_bearer(profile: Profile, as_json: bool) -> int:
             doc["expires"] = iso(expires)
         token = key.key
     elif profile.auth == "oauth":
-        token, facts = asyncio.run(_access_token(profile))
+        token, facts = asyncio.run(_access_token(profile, keep_sessions, new))
         doc = {"profile": profile.name, "kind": "oauth", "token": token}
         if facts.get("issued_at") is not None:
             doc["issued"] = iso(facts["issued_at"])

@@ -16,10 +16,16 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
         parents=[shared],
         help="mint a JWT for a profile, print its API key or OAuth access token (or --decode one)",
         description="Print a freshly minted JWT for the profile on stdout (an API-key profile: its key; an OAuth "
-        "profile: a fetched access token), or decode a token and judge it by the rules of the Qlik product it is for "
+        "profile: its access token, kept between runs while fresh unless --new or --no-session-cache), "
+        "or decode a token and judge it by the rules of the Qlik product it is for "
         "(exit 0: Qlik would accept it, 1: it breaks a rule, 2: not a JWT). --decode without TOKEN decodes the profile's.",
     )
     p.add_argument("--json", action="store_true", help="print header, claims and expiry as JSON (with the token)")
+    p.add_argument(
+        "--new",
+        action="store_true",
+        help="OAuth: fetch a new access token even when the kept one is still fresh (JWTs are always new)",
+    )
     p.add_argument(
         "--decode",
         metavar="TOKEN",
@@ -37,6 +43,9 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
         help="with --decode: judge the token by these rules (default: an API key or access token by its `iss`; "
         "Cloud when `aud` is Qlik Cloud's; else QSEoW)",
     )
+    from . import global_options
+
+    global_options.add_options(p, 1, (global_options.NO_SESSION_CACHE,))  # `token -p x --no-session-cache`
     p.set_defaults(run=run)
 
 
@@ -60,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         from .token_bearer import profile_credential
 
         profile = selected_profile(args)
-        args.decode = profile_credential(profile)
+        args.decode = profile_credential(profile, keep_sessions=not args.no_session_cache, new=args.new)
         if args.product is None:
             args.product = profile.auth if profile.auth in ("api_key", "oauth") else profile.type
     return decode_and_report(args)
@@ -74,7 +83,7 @@ def _mint(args: argparse.Namespace) -> int:
     if not profile.signs_jwts:
         from .token_bearer import print_bearer
 
-        return print_bearer(profile, args.json)
+        return print_bearer(profile, args.json, keep_sessions=not args.no_session_cache, new=args.new)
     minted = mint(profile)
     if args.json:
         doc = {

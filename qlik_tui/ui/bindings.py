@@ -27,7 +27,7 @@ APP_BINDINGS: list[BindingType] = [
     Binding("shift+f12", "focus_saved", "Saved", id="view.saved", show=False, tooltip="jump to the Saved tab's filter"),
     Binding("f2", "next_profile", "Next profile", id="profile.next", tooltip="switch to the next profile (wraps)"),
     Binding("ctrl+t", "token_details", "Token", id="token.details", tooltip="decoded header and claims of the token"),
-    Binding("ctrl+r", "remint", "Re-mint", id="token.remint", tooltip="mint a new token now"),
+    Binding("ctrl+r", "remint", "Re-mint", id="token.remint", tooltip="mint a new token now (OAuth: fetch a new access token)"),
     Binding(
         "ctrl+o",
         "copy_token",

@@ -24,7 +24,7 @@ PALETTE: list[tuple[str, str, str]] = [
     ("Compare with profile…", "Send the request with another profile too and diff the answers", "compare"),
     ("Next profile", "Switch to the next profile", "next_profile"),
     ("Show token", "Decoded header and claims", "token_details"),
-    ("Re-mint token", "Mint a new token now", "remint"),
+    ("Re-mint token", "Mint a new token now (OAuth: fetch a new access token)", "remint"),
     ("Copy token", "Send the raw token to the terminal's clipboard", "copy_token"),
     ("New profile", "Create a profile", "new_profile"),
     ("Edit profile", "Edit the active profile", "edit_profile"),

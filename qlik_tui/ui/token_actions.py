@@ -83,11 +83,27 @@ class TokenActions(AppHost):
             self._mint(self.workspace.active)
 
     def action_remint(self) -> None:
-        """Mint a new token now."""
+        """Mint a new token now (an OAuth profile: fetch a new access token)."""
         if self.workspace and self.workspace.active:
+            if self.workspace.state().profile.auth == "oauth":
+                self._renew_access_token(self.workspace.active)
+                return
             if self._not_a_jwt_profile():
                 return
             self._mint(self.workspace.active, now=True)
+
+    @work(group="token", exclusive=True, exit_on_error=False, description="fetch a new OAuth access token")
+    async def _renew_access_token(self, name: str) -> None:
+        # a token the tenant revoked or whose scopes changed is not refused until a request fails: ctrl+r replaces it
+        await asyncio.to_thread(import_module, "qlik_tui.core.http.connections")
+        self._connection_listener(name)
+        connection = self.workspace.state(name).connect()  # type: ignore[union-attr]
+        try:
+            await connection.renew_access_token()  # type: ignore[attr-defined]
+        except QlikTuiError as exc:
+            self.notify(f"{exc.message}\nhint: {exc.hint}", title="No new access token", severity="error", timeout=10)
+            return
+        self.notify("A new OAuth access token was fetched.")
 
     def _not_a_jwt_profile(self) -> bool:
         """Say that the active profile signs in without a JWT (nothing to mint, decode or copy); True if so."""

@@ -134,3 +134,30 @@ def test_three_oauth_calls_cost_one_access_token_and_the_secret_is_never_kept(de
     assert not any(secret(demo, "api-key") in text for text in kept)
     again = cli(demo, "call", "-p", "demo-cloud-oauth", "GET", "/api/v1/spaces", "--no-session-cache")
     assert again.returncode == 0 and demo.cloud.stats.oauth_token_fetches == 2
+
+
+def test_token_reuses_the_kept_access_token_and_new_fetches_another(demo: Demo) -> None:
+    printed = []
+    for _ in range(3):  # $(qlik-tui token) in a loop: one fetch, as `call` does
+        proc = cli(demo, "token", "-p", "demo-cloud-oauth")
+        assert proc.returncode == 0, proc.stderr
+        printed.append(proc.stdout.strip())
+    assert len(set(printed)) == 1 and demo.cloud.stats.oauth_token_fetches == 1
+    renewed = cli(demo, "token", "-p", "demo-cloud-oauth", "--new")
+    assert renewed.returncode == 0, renewed.stderr
+    assert renewed.stdout.strip() != printed[0] and demo.cloud.stats.oauth_token_fetches == 2
+    # the renewed token is the one kept: `call` uses it without fetching
+    call = cli(demo, "call", "-p", "demo-cloud-oauth", "GET", "/api/v1/spaces")
+    assert call.returncode == 0 and demo.cloud.stats.oauth_token_fetches == 2
+    for where in (("--no-session-cache", "token"), ("token", "--no-session-cache")):
+        fresh = run_cli(*where, "-p", "demo-cloud-oauth", "--profiles", str(demo.profiles_path))
+        assert fresh.returncode == 0, fresh.stderr
+    assert demo.cloud.stats.oauth_token_fetches == 4
+    no_secrets(demo, renewed)
+
+
+def test_token_new_with_an_api_key_says_there_is_nothing_to_renew(demo: Demo) -> None:
+    proc = cli(demo, "token", "-p", "demo-cloud-apikey", "--new")
+    assert_clean_failure(proc)
+    assert "--new has nothing to renew" in proc.stderr and "generate a new API key" in proc.stderr
+    no_secrets(demo, proc)

@@ -8,6 +8,7 @@ from textual.app import App, ComposeResult
 
 from qlik_tui.core.auth.credential import CredentialInfo
 from qlik_tui.core.profiles.model import CloudProfile, QseowProfile, SecretSource
+from qlik_tui.demo.environment import Demo
 from qlik_tui.ui.widgets.token_panel import TokenPanel
 
 from .conftest import make_app, settle, wait_until
@@ -128,3 +129,21 @@ async def test_a_client_key_open_to_others_is_flagged(tmp_path: Path) -> None:
         key.chmod(0o600)
         panel.refresh_text()
         assert "key mode" not in text(panel)
+
+
+async def test_ctrl_r_fetches_a_new_oauth_access_token(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path, active="demo-cloud-oauth")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        panel = app.query_one(TokenPanel)
+        assert demo.cloud.stats.oauth_token_fetches == 0  # nothing is fetched before it is needed
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: demo.cloud.stats.oauth_token_fetches == 1, what="the first access token")
+        await wait_until(pilot, lambda: "⏱" in text(panel), what="the countdown")
+        first = app.workspace.state().connection.access.token  # type: ignore[union-attr]
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: "refreshed 1 time" in text(panel), what="the refresh shown")
+        assert demo.cloud.stats.oauth_token_fetches == 2
+        assert app.workspace.state().connection.access.token is not first  # type: ignore[union-attr]
+        assert any("new OAuth access token" in str(n.message) for n in app._notifications)
+        assert first is not None and first.value not in text(panel)

@@ -70,6 +70,17 @@ class CloudBearerConnection(CloudBase):
         refuse_if_expired(key, self.profile.name, self.tokens.clock())
         return key.key
 
+    async def renew_access_token(self) -> AccessToken:
+        """Fetch a new OAuth access token now (the user asked), in place of the live or kept one."""
+        if not self.uses_oauth:
+            raise TokenError(
+                f"profile '{self.profile.name}' signs in with an API key: qlik-tui cannot renew it",
+                "generate a new API key in Qlik Cloud (Profile settings > API keys) and point api_key_* at it",
+            )
+        if self.access.token is None:
+            return await self.access.get(self.fetch_access_token)  # the first token: not a refresh
+        return await self.access.replace(self.access.token, self.fetch_access_token, "on request")
+
     async def auth_headers(self, method: str) -> dict[str, str]:
         """The Bearer on every hop (only same-origin hops are followed)."""
         return {"Authorization": f"Bearer {await self.bearer()}"}
