@@ -134,11 +134,9 @@ def _remember(history: History, request: Request, response: Response | None) -> 
 
 async def run_calls(profile: Profile, request: Request, args: argparse.Namespace) -> int:
     """Send once, or every --watch seconds; exit 0 only if the last response was usable."""
-    from ..core.auth.session_cache import SessionCache
+    from .common import session_cache
 
-    # The kept session (one login for many runs) unless --no-session-cache says otherwise.
-    sessions = None if args.no_session_cache else SessionCache()
-    connection = open_connection(profile, timeout=args.timeout, sessions=sessions)
+    connection = open_connection(profile, timeout=args.timeout, sessions=session_cache(args))
     connection.max_body = int(args.max_body * 1024 * 1024)
     if args.verbose:
         _stderr(f"qlik-tui: {visible(profile.name)}: {visible(request.label())}")

@@ -6,11 +6,15 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.errors import ProfileError
 from ..core.profiles.loader import broken_profile_error, default_profiles_path, load_profiles
 from ..core.profiles.model import Profile, ProfileSet
 from ..core.terminal_text import visible
+
+if TYPE_CHECKING:
+    from ..core.auth.session_cache import SessionCache
 
 PROFILE_ENV = "QLIK_TUI_PROFILE"
 
@@ -79,6 +83,13 @@ def pick_profile(profile_set: ProfileSet, name: str | None) -> Profile:
             f"no profile named '{name}' in {profile_set.path} (profiles: {names})", "pass -p with one of those names"
         )
     return profile_set.profiles[name]
+
+
+def session_cache(args: argparse.Namespace) -> SessionCache | None:
+    """The kept-session folder (one sign-in serves many runs), None with --no-session-cache."""
+    from ..core.auth.session_cache import SessionCache
+
+    return None if getattr(args, "no_session_cache", False) else SessionCache()
 
 
 def selected_profile(args: argparse.Namespace) -> Profile:

@@ -35,6 +35,9 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
     p.add_argument("--show-volatile", action="store_true", help="also compare the volatile fields (dates, privileges...)")
     p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="longest silence (default 60)")
     p.add_argument("--max-time", type=float, default=600.0, metavar="SECONDS", help="time limit per side (default 600)")
+    from . import global_options
+
+    global_options.add_options(p, 1, (global_options.NO_SESSION_CACHE,))
     p.set_defaults(run=run)
 
 

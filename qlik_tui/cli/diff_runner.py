@@ -17,13 +17,14 @@ from ..core.profiles.model import Profile
 from ..core.terminal_text import visible
 from . import shown
 from .call_runner import write_text
+from .common import session_cache
 
 DEFAULT_MAX_BODY = 1024 * 1024 * 1024
 MAX_PAGES = 100
 
 
 async def _fetch(profile: Profile, request: Request, args: argparse.Namespace) -> Response:
-    connection = open_connection(profile, timeout=args.timeout)
+    connection = open_connection(profile, timeout=args.timeout, sessions=session_cache(args))
     connection.max_body = DEFAULT_MAX_BODY
     try:
         # QRS lists are not paged: --all-pages only changes what a Cloud profile fetches

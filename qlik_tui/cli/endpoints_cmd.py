@@ -27,6 +27,9 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
     p.add_argument("--grep", metavar="TEXT", help="only lines containing every word of TEXT (case-insensitive)")
     p.add_argument("--deprecated", action="store_true", help="only operations Qlik marks deprecated or past their sunset")
     p.add_argument("--json", action="store_true", help="one JSON object per operation (parameters, body, deprecation)")
+    from . import global_options
+
+    global_options.add_options(p, 1, (global_options.NO_SESSION_CACHE,))
     p.set_defaults(run=run)
 
 
@@ -68,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
 
             from ..core.json.view import plural
 
-            found = asyncio.run(_discover(profile, args.refresh))
+            found = asyncio.run(_discover(profile, args.refresh, args))
             count = plural(len(found.endpoints), "operation")
             print(f"qlik-tui: {count} from the server ({found.origin}, build {visible(found.build)})", file=sys.stderr)
             endpoints = merge(endpoints, found.endpoints)
@@ -109,9 +112,10 @@ def as_json(endpoint: Endpoint) -> dict[str, Any]:
     }
 
 
-async def _discover(profile: Any, refresh: bool) -> Any:
+async def _discover(profile: Any, refresh: bool, args: argparse.Namespace) -> Any:
     from ..core.catalog.discover_server import discover_qseow
     from ..core.http.connections import open_connection
+    from .common import session_cache
 
-    async with open_connection(profile) as connection:
+    async with open_connection(profile, sessions=session_cache(args)) as connection:
         return await discover_qseow(connection, use_cache=not refresh)

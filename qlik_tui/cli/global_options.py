@@ -83,7 +83,7 @@ TUI_OPTIONS = (
 )
 TUI_COMMANDS = (None, "demo")
 # TUI options that a command shares, typed before or after it (`call` caps bodies too).
-ALSO_FOR = {"max_body": ("call", "engine"), "no_session_cache": ("call", "engine", "token")}
+ALSO_FOR = {"max_body": ("call", "engine"), "no_session_cache": ("call", "engine", "token", "diff", "endpoints")}
 # Commands that take the global options but cannot use one: refused with the reason.
 NOT_FOR = {
     ("keygen", "profiles"): "keygen writes a new key and certificate; it reads no profiles file",

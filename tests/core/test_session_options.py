@@ -17,6 +17,11 @@ from qlik_tui.core.errors import UsageError
         ["--no-session-cache"],
         ["demo", "--no-session-cache"],
         ["--no-session-cache", "demo"],
+        ["--no-session-cache", "token"],
+        ["token", "-p", "eu", "--no-session-cache"],
+        ["diff", "a", "b", "GET", "/qrs/about", "--no-session-cache"],
+        ["--no-session-cache", "endpoints", "--discover"],
+        ["endpoints", "--discover", "--no-session-cache"],
     ],
 )
 def test_no_session_cache_in_every_position(argv: list[str]) -> None:
@@ -27,7 +32,7 @@ def test_it_is_off_unless_given() -> None:
     assert parse(["call", "GET", "/qrs/about"]).no_session_cache is False
 
 
-@pytest.mark.parametrize("argv", [["--no-session-cache", "token"], ["--no-session-cache", "logout", "--all"]])
+@pytest.mark.parametrize("argv", [["--no-session-cache", "profiles", "list"], ["--no-session-cache", "logout", "--all"]])
 def test_commands_that_keep_no_session_refuse_it(argv: list[str]) -> None:
     with pytest.raises(UsageError, match="--no-session-cache is for the TUI"):
         parse(argv)

@@ -163,6 +163,34 @@ def test_session_cache_false_in_the_profile_opts_out(demo: Demo) -> None:
     assert demo.qseow.stats.jwt_logins == 2 and cache_files() == []
 
 
+def test_session_cache_false_set_later_removes_the_kept_session(demo: Demo) -> None:
+    assert call(demo, "demo-qseow").returncode == 0 and len(cache_files()) == 1
+    doc = parse_toml_text(demo.profiles_path.read_text())
+    doc["profiles"]["demo-qseow"]["session_cache"] = False
+    path = demo.profiles_path.with_name("no-cache.toml")  # same folder: the same profile to the cache
+    path.write_text(tomli_w.dumps(doc))
+    proc = call(demo, "demo-qseow", "-v", profiles=path)
+    assert proc.returncode == 0, proc.stderr
+    assert "kept session removed: the profile says session_cache = false" in proc.stderr
+    assert cache_files() == [] and demo.qseow.stats.jwt_logins == 2
+
+
+def test_diff_and_discover_use_the_kept_sessions(demo: Demo) -> None:
+    files = ("--profiles", str(demo.profiles_path))
+    for _ in range(2):
+        proc = run_cli("diff", "demo-qseow", "demo-qseow-header", "GET", "/qrs/about", *files)
+        assert proc.returncode in (0, 1), proc.stderr
+        found = run_cli("endpoints", "-p", "demo-qseow", "--discover", "--refresh", *files)
+        assert found.returncode == 0, found.stderr
+    assert demo.qseow.stats.jwt_logins == 1  # diff signed in once; the rest reused that session
+    for where in (("--no-session-cache", "diff"), ("diff", "--no-session-cache")):
+        proc = run_cli(*where, "demo-qseow", "demo-qseow-header", "GET", "/qrs/about", *files)
+        assert proc.returncode in (0, 1), proc.stderr
+    found = run_cli("endpoints", "-p", "demo-qseow", "--discover", "--refresh", "--no-session-cache", *files)
+    assert found.returncode == 0, found.stderr
+    assert demo.qseow.stats.jwt_logins == 4
+
+
 def test_logout_forgets_and_says_which(demo: Demo) -> None:
     for name in PATHS:
         assert call(demo, name).returncode == 0

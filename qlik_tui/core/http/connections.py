@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import debug_log
+from ..events import SESSION_CACHE
 from ..profiles.model import CloudProfile, Profile
 from .cloud import CloudConnection
 from .cloud_bearer import CloudBearerConnection
@@ -23,6 +24,9 @@ def open_connection(profile: Profile, *, sessions: SessionCache | None = None, *
     debug_log.watch(connection.events, profile.name)  # with --debug: tokens, sessions, 429s...
     if sessions is not None and profile.session_cache:
         connection.keep_sessions_in(sessions)
+    elif sessions is not None and sessions.forget(profile):
+        # `session_cache = false` set after a session was kept: keeping nothing means removing that too
+        connection.events.emit(SESSION_CACHE, "kept session removed: the profile says session_cache = false")
     return connection
 
 
