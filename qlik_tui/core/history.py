@@ -15,9 +15,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import QlikTuiError
+from .errors import QlikTuiError, UsageError
 from .file_read import read_regular_file
-from .http.redact import mask_json, mask_jwts, redact_query
+from .http.redact import MASK, mask_json, mask_jwts, redact_query
 from .http.types import Request
 from .json.parse import loads
 from .profiles.safe_files import ensure_private_dir
@@ -47,6 +47,21 @@ def mask_secrets(value: Any) -> Any:
     return mask_json(value)
 
 
+def refuse_masked(parts: dict[str, str]) -> None:
+    """UsageError when a request's texts (path, query, headers, body) still hold a value the history masked.
+
+    A masked entry sent again would carry the literal dots in place of the secret: the server
+    answers with a puzzling 401 or 400, or worse, stores the dots as the new value.
+    """
+    masked = [name for name, text in parts.items() if MASK in text]
+    if masked:
+        verb = "holds" if len(masked) == 1 else "hold"
+        raise UsageError(
+            f"the {' and '.join(masked)} still {verb} a value masked in the history ({MASK})",
+            "type the real value in its place (the history never keeps secrets), then send",
+        )
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     """One sent request and how it went."""
@@ -62,6 +77,11 @@ class HistoryEntry:
     def to_request(self) -> Request:
         """The request again, ready to re-send."""
         return Request.build(self.method, self.path, list(self.query), self.body.encode() if self.body else None)
+
+    def refuse_masked(self) -> None:
+        """UsageError when re-sending would send a masked value (see `refuse_masked`)."""
+        query = "\n".join(f"{k}={v}" for k, v in self.query)
+        refuse_masked({"path": self.path, "query": query, "body": self.body or ""})
 
     def label(self) -> str:
         """'200 GET /qrs/app/full' for lists."""

@@ -341,6 +341,11 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
     def on_history_list_rerun(self, message: HistoryList.Rerun) -> None:
         request = message.entry.to_request()
         self.query_one(RequestEditor).load(request.method, request.path, list(request.query), message.entry.body)
+        try:
+            message.entry.refuse_masked()  # loaded for the user to fill in, never sent with the dots
+        except QlikTuiError as exc:
+            self.query_one(ResponseView).show_error(exc, "not sent")
+            return
         self.send_request(request)
 
     def on_json_tree_copy(self, message: JsonTree.Copy) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from textual.widgets import OptionList, TextArea
+from textual.widgets import OptionList, Static, TextArea
 
 from qlik_tui.demo.environment import Demo
+from qlik_tui.ui.widgets.response_view import ResponseView
 from tests.ui.conftest import make_app, settle, wait_until
 from tests.ui.test_app_flows import type_path
 
@@ -60,3 +61,34 @@ async def test_history_from_a_file_cannot_drive_the_terminal(demo: Demo, tmp_pat
         rows = history_rows(app)
     assert rows[0].endswith("200 GET /api/v1/items␛]0;owned␇?next=a␛[2Jb"), rows
     assert "\x1b" not in rows[0] and "\x07" not in rows[0]
+
+
+async def test_a_masked_history_entry_is_not_sent_with_the_mask(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await type_path(pilot, "/qrs/app")
+        app.query_one("#query", TextArea).text = "filter=name eq 'x'\npassword=hunter2"
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "password=••••••" in history_rows(app)[0]  # the history keeps no secret
+        sent = demo.qseow.stats.requests
+        app.query_one("#side-tabs").active = "tab-history"  # type: ignore[attr-defined]
+        history = app.query_one("#history", OptionList)
+        history.focus()
+        history.highlighted = 0
+        await pilot.press("enter")  # re-run from the history: loaded, not sent
+        await wait_until(pilot, lambda: "••••••" in app.query_one("#query", TextArea).text, what="the entry loaded")
+        panel = app.query_one("#error-panel", Static)
+        await wait_until(pilot, lambda: "masked in the history" in str(panel.render()), what="the refusal")
+        assert "the query still holds" in str(panel.render()) and "type the real value" in str(panel.render())
+        await settle(pilot)
+        assert demo.qseow.stats.requests == sent
+        app.query_one(ResponseView).show_idle("cleared")
+        await pilot.press("f5")  # sent from the editor: refused the same way
+        await wait_until(pilot, lambda: "masked in the history" in str(panel.render()), what="the refusal")
+        await settle(pilot)
+        assert demo.qseow.stats.requests == sent  # nothing went to the server
+        app.query_one("#query", TextArea).text = "filter=name eq 'x'\npassword=hunter2"
+        await pilot.press("f5")  # filled in: it goes
+        await wait_until(pilot, lambda: demo.qseow.stats.requests == sent + 1, what="the filled-in request sent")

@@ -28,6 +28,7 @@ from textual.widgets import Input, Select, Static, TabbedContent, TabPane, TextA
 from ...core.catalog.builtin import Endpoint, placeholders_in
 from ...core.catalog.operations import Operation, find_operation, operation_of
 from ...core.errors import UsageError
+from ...core.history import refuse_masked
 from ...core.http.request_parts import parse_header_lines, parse_query_lines
 from ...core.http.types import Request
 from ...core.share.curl_import import looks_like_command
@@ -252,6 +253,7 @@ class RequestEditor(Vertical):
         }
         if fill is not None:
             texts = fill(texts)
+        refuse_masked(texts)
         path = texts["path"].strip()
         if not path:
             raise UsageError("no path to send", "type an API path such as /qrs/about, or pick one from Endpoints")
