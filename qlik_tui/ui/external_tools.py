@@ -10,7 +10,10 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import SuspendNotSupported
 from textual.widgets import TabbedContent, TextArea
 
@@ -18,6 +21,9 @@ from ..core.errors import QlikTuiError
 from ..core.external_program import editor_command, pager_command, read_back, temp_text
 from ..core.terminal_text import visible, visible_block
 from .app_protocol import AppHost
+
+if TYPE_CHECKING:
+    from ..core.http.types import Response
 
 
 class ExternalTools(AppHost):
@@ -72,12 +78,23 @@ class ExternalTools(AppHost):
             self.notify("No response body to show.", severity="warning")
             return
 
-        def job() -> None:
-            argv = pager_command(os.environ)
-            from ..core.http.diagnose import pretty_json_or_text  # the HTTP stack: after the first frame
+        self._page(response)
 
+    @work(thread=True, group="pager", exclusive=True, exit_on_error=False, description="prepare the body for $PAGER")
+    def _page(self, response: Response) -> None:
+        # Pretty-printing and writing 100 MB takes seconds: done here, not on the event loop
+        # (the countdown and keys stay live); only the pager itself runs on the UI thread,
+        # which suspends the screen, and this thread waits for it before removing the file.
+        from ..core.http.diagnose import pretty_json_or_text  # the HTTP stack: after the first frame
+
+        try:
             text = pretty_json_or_text(response) if response.looks_like_json else response.text()
-            with temp_text(visible_block(text), "response.json" if response.looks_like_json else "response.txt") as path:
-                self._run_outside([*argv, str(path)])
+            name = "response.json" if response.looks_like_json else "response.txt"
+            with temp_text(visible_block(text), name) as path:
+                del text
+                self.call_from_thread(self._outside, "Pager", lambda: self._run_pager(path))
+        except OSError as exc:
+            self.call_from_thread(self.notify, f"cannot write the temp file ({exc.strerror})", title="Pager", severity="error")
 
-        self._outside("Pager", job)
+    def _run_pager(self, path: Path) -> None:
+        self._run_outside([*pager_command(os.environ), str(path)])
