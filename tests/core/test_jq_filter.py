@@ -43,3 +43,31 @@ def test_runaway_programs_are_stopped_in_time_and_by_output() -> None:
     assert time.monotonic() - started < 15
     with pytest.raises(JqError, match="results are over"):
         run(BODY, "repeat(.)", max_output=1024 * 1024)
+
+
+def test_a_stopper_kills_a_running_jq_at_once() -> None:
+    import threading
+
+    from qlik_tui.core.json.jq_filter import JqStopper
+
+    stopper = JqStopper()
+    outcome: list[BaseException] = []
+
+    def endless() -> None:
+        try:
+            run(BODY, "last(range(1e12))", time_limit=60, stopper=stopper)
+        except JqError as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=endless)
+    started = time.monotonic()
+    thread.start()
+    time.sleep(0.5)  # it is running (the worker process has started)
+    stopper.stop()
+    thread.join(timeout=20)
+    assert not thread.is_alive() and time.monotonic() - started < 20  # not the 60 s bound
+    assert len(outcome) == 1 and str(outcome[0].message) == "jq was stopped"
+    late = JqStopper()
+    late.stop()  # stopped before it starts: it never runs
+    with pytest.raises(JqError, match="jq was stopped"):
+        run(BODY, "last(range(1e12))", time_limit=60, stopper=late)

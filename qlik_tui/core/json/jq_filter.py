@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import threading
 from typing import Any
 
 from ..errors import QlikTuiError, UsageError
@@ -62,20 +63,64 @@ def check(expression: str) -> str:
     return program
 
 
-def run(body: bytes, expression: str, *, time_limit: float = DEFAULT_TIME_LIMIT, max_output: int | None = None) -> list[Any]:
-    """Every result of jq `expression` over `body` (JSON text), in a bounded worker process."""
+class JqStopper:
+    """Stops a running `run` from another thread (Esc in the TUI, or a newer expression)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self.stopped = False
+
+    def stop(self) -> None:
+        """Kill the worker process now (or as soon as it starts)."""
+        with self._lock:
+            self.stopped = True
+            if self._process is not None and self._process.poll() is None:
+                self._process.kill()
+
+    def _attach(self, process: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._process = process
+            if self.stopped:
+                process.kill()
+
+
+def run(
+    body: bytes,
+    expression: str,
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    max_output: int | None = None,
+    stopper: JqStopper | None = None,
+) -> list[Any]:
+    """Every result of jq `expression` over `body` (JSON text), in a bounded worker process.
+
+    `stopper.stop()` from another thread kills the process: JqError("jq was stopped").
+    """
     program = to_jq(expression)
     cap = max_output if max_output is not None else max(64 * 1024 * 1024, 4 * len(body))
     memory = max(MIN_MEMORY, MEMORY_PER_BODY_BYTE * len(body))
     command = [sys.executable, "-m", "qlik_tui.core.json.jq_worker", program, str(cap), str(memory)]
     try:
-        done = subprocess.run(command, input=body, capture_output=True, timeout=time_limit, check=False)
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as exc:
+        raise JqError(f"jq could not start ({exc.strerror})", "check the Python installation") from None
+    if stopper is not None:
+        stopper._attach(process)
+    try:
+        stdout, stderr = process.communicate(body, timeout=time_limit)
     except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
         raise JqError(
             f"jq took longer than {time_limit:g} s and was stopped", "a simpler expression, or a filter on the request"
         ) from None
-    except OSError as exc:
-        raise JqError(f"jq could not start ({exc.strerror})", "check the Python installation") from None
+    except BrokenPipeError:  # killed (stopped) before it read the whole body
+        stdout, stderr = b"", b""
+        process.wait()
+    if stopper is not None and stopper.stopped:
+        raise JqError("jq was stopped", "run it again with Enter")
+    done = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
     message = done.stderr.decode("utf-8", "replace").strip()
     if done.returncode == EXIT_JQ_ERROR:
         line = _first_line(message)

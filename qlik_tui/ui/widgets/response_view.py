@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
-from ...core.errors import JsonUnreadable, QlikTuiError
+from ...core.errors import JsonUnreadable, QlikTuiError, UsageError
 from ...core.http.redact import redact_headers
 from ...core.http.types import Response
 from ...core.json.disposal import dispose_in_background
@@ -123,6 +123,7 @@ class ResponseView(Vertical):
         self._hits: list[Path] = []
         self._hit = -1
         self._query = ""
+        self._jq_stopper: Any = None  # core.json.jq_filter.JqStopper of the jq now running
 
     def compose(self) -> ComposeResult:
         yield Static("No request sent yet. Pick an endpoint or type a path, then F5.", id="status-line")
@@ -211,6 +212,7 @@ class ResponseView(Vertical):
         self._generation += 1
         self._response = response
         self._hits, self._hit, self._query = [], -1, ""
+        self._stop_jq()  # its answer would be for the old response
         self.query_one("#raw", RawView).set_text("")
         self._raw_for = -1
         bar = self.query_one("#find-bar", FindBar)
@@ -333,10 +335,14 @@ class ResponseView(Vertical):
             tree.show(self._doc)
             bar.status("")
             return
+        # A plain path (`.[0].owner`, `$[0].name`, `.[*].id`) is instant in-process; anything else is
+        # jq's, including a bare word: `length` or `keys` is jq's builtin, not a key named so.
         try:
-            parse_path(expression)  # a plain path (`.[0].owner`, `$[0].name`, `.[*].id`) is instant in-process
+            if not expression.lstrip().startswith((".", "$", "[")):
+                raise UsageError("not a path", "")
+            parse_path(expression)
         except QlikTuiError:
-            self._jq(expression, bar)  # anything else is jq's
+            self._jq(expression, bar)
             return
         doc, generation = self._doc, self._generation
         bar.status("filtering…")
@@ -367,17 +373,24 @@ class ResponseView(Vertical):
         response, generation = self._response, self._generation
         if response is None:
             return
-        bar.status("jq…")
+        bar.status("jq… · Esc stops it")
+        from ...core.json.jq_filter import JqStopper, run
+
+        self._stop_jq()  # Enter again, or a new expression: the older run is killed, not left to finish
+        stopper = self._jq_stopper = JqStopper()
 
         def work() -> None:
-            from ...core.json.jq_filter import run
-
             try:
-                self.post_message(JqDone(generation, run(response.body, expression), None))
+                self.post_message(JqDone(generation, run(response.body, expression, stopper=stopper), None))
             except QlikTuiError as exc:
                 self.post_message(JqDone(generation, None, exc))
 
         self.run_worker(work, thread=True, group="jq", exclusive=True, exit_on_error=False, description="run jq on the body")
+
+    def _stop_jq(self) -> None:
+        if self._jq_stopper is not None:
+            self._jq_stopper.stop()
+            self._jq_stopper = None
 
     def on_jq_done(self, message: JqDone) -> None:
         bar = self.query_one("#find-bar", FindBar)
@@ -409,6 +422,7 @@ class ResponseView(Vertical):
 
     def on_find_bar_closed(self, message: FindBar.Closed) -> None:
         message.stop()
+        self._stop_jq()
         searching_raw = self.query_one("#find-bar", FindBar).mode == "search"
         if searching_raw and self.query_one("#response-tabs", TabbedContent).active == "tab-raw":
             self.query_one("#raw", RawSearchView).focus()  # hits kept: n / N go on, Esc clears
