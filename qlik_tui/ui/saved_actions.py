@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from textual import work
 from textual.widgets import Input, TabbedContent
 
+from ..core.saved import store
 from ..core.saved.model import SavedRequest
 from ..core.saved.store import SavedRequestError, collection_dir, file_for, list_names, load, save
 from ..core.saved.variables import BODY_METHODS, describe, fill_texts, names_in
@@ -143,6 +145,41 @@ class SavedActions(AppHost):
         self._saved_in_editor = (saved.name, saved.description)
         text = "\n".join(visible(line) for line in [f"Saved to {path}", *notes])
         self.notify(text, severity="warning" if notes else "information", timeout=10 if notes else 5, markup=False)
+        self.refresh_saved()
+
+    def on_saved_request_list_manage(self, message: SavedRequestList.Manage) -> None:
+        saved, root = message.saved, self.collection_root
+        if message.what == "delete":
+            question = f"Delete the saved request '{saved.name}'?\n{file_for(root, saved.name)}"
+            self.push_screen(ConfirmScreen(question), lambda yes: self._delete_saved(root, saved) if yes else None)
+            return
+        dialog = SaveRequestScreen(root, saved.name, saved.description, title="Rename or move the saved request")
+        self.push_screen(dialog, lambda result: self._rename_saved(root, saved, result))
+
+    def _delete_saved(self, root: Path, saved: SavedRequest) -> None:
+        try:
+            path = store.delete(root, saved.name)
+        except SavedRequestError as exc:
+            self.notify(f"{visible(exc.message)}\n{exc.hint}", severity="error", timeout=10, markup=False)
+        else:
+            self.notify(visible(f"Deleted {path}"), markup=False)
+        self.refresh_saved()
+
+    def _rename_saved(self, root: Path, saved: SavedRequest, result: tuple[str, str] | None) -> None:
+        if result is None:
+            return
+        name, description = result
+        try:
+            if name != saved.name:
+                store.rename(root, saved.name, name)
+            if description != saved.description:  # the file is edited, its comments and layout kept
+                save(root, replace(load(root, name), description=description), overwrite=True)
+        except SavedRequestError as exc:
+            self.notify(f"{visible(exc.message)}\n{exc.hint}", severity="error", timeout=10, markup=False)
+        else:
+            if self._saved_in_editor[0] == saved.name:
+                self._saved_in_editor = (name, description)
+            self.notify(visible(f"Saved request now '{name}'"), markup=False)
         self.refresh_saved()
 
     def on_saved_request_list_chosen(self, message: SavedRequestList.Chosen) -> None:

@@ -199,3 +199,38 @@ def test_vars_must_be_strings(profiles_file: Path) -> None:
 def test_default_collection_is_under_xdg_data_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert store.collection_dir(None) == tmp_path / "qlik-tui" / "requests"
+
+
+def test_rename_moves_between_groups_keeps_the_file_and_never_overwrites(tmp_path: Path) -> None:
+    store.save(tmp_path, apps(name="finance/apps"))
+    (tmp_path / "finance" / "apps.toml").write_text("# mine\n" + (tmp_path / "finance" / "apps.toml").read_text())
+    store.save(tmp_path, apps(name="other"))
+    before = (tmp_path / "finance" / "apps.toml").read_bytes()
+    moved = store.rename(tmp_path, "finance/apps", "ops/daily/apps")
+    assert moved == tmp_path / "ops" / "daily" / "apps.toml" and moved.read_bytes() == before  # comments and all
+    assert not (tmp_path / "finance").exists()  # the emptied group is gone
+    assert sorted(store.list_names(tmp_path)) == ["ops/daily/apps", "other"]
+    with pytest.raises(SavedRequestError, match="exists already"):
+        store.rename(tmp_path, "other", "ops/daily/apps")
+    assert moved.read_bytes() == before and (tmp_path / "other.toml").exists()
+    with pytest.raises(SavedRequestError, match="not a saved request name"):
+        store.rename(tmp_path, "other", "../escape")
+    with pytest.raises(SavedRequestError, match="no saved request named 'gone'"):
+        store.rename(tmp_path, "gone", "x")
+
+
+def test_delete_removes_only_that_file_and_empty_groups(tmp_path: Path) -> None:
+    store.save(tmp_path, apps(name="finance/apps"))
+    store.save(tmp_path, apps(name="finance/q1/apps"))
+    (tmp_path / "finance" / "notes.md").write_text("not a request")
+    store.delete(tmp_path, "finance/q1/apps")
+    assert not (tmp_path / "finance" / "q1").exists() and (tmp_path / "finance" / "apps.toml").exists()
+    store.delete(tmp_path, "finance/apps")
+    assert (tmp_path / "finance" / "notes.md").exists()  # a group with other files stays
+    with pytest.raises(SavedRequestError, match="no saved request named"):
+        store.delete(tmp_path, "finance/apps")
+    (tmp_path / "target.toml").write_text('method = "GET"\npath = "/qrs/about"\n')
+    (tmp_path / "link.toml").symlink_to(tmp_path / "target.toml")
+    with pytest.raises(SavedRequestError):
+        store.delete(tmp_path, "link")  # a symlink is not followed, nor removed as if it were the request
+    assert (tmp_path / "target.toml").exists()

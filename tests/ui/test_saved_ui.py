@@ -104,3 +104,66 @@ async def test_palette_lists_saved_requests(demo: Demo, tmp_path: Path) -> None:
         await wait_until(pilot, lambda: "200 OK" in text_of(app.query_one("#status-line", Static)), what="200 OK")
         assert app.query_one("#path", Input).value == "/qrs/app/count"
     assert json.loads(app.workspace.state().response.body) == {"value": 60}  # type: ignore[union-attr]
+
+
+async def test_rename_and_delete_from_the_saved_tab_ask_first(demo: Demo, tmp_path: Path) -> None:
+    collection = tmp_path / "requests"
+    store.save(collection, SavedRequest("about", "GET", "/qrs/about", description="server"))
+    store.save(collection, SavedRequest("finance/apps", "GET", "/qrs/app"))
+    app = make_app(demo.profiles_path, tmp_path)
+    app.collection_option = str(collection)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("shift+f12")
+        await wait_until(pilot, lambda: len(saved_rows(app)) == 2, what="two saved requests")
+        await pilot.press(*"about", "enter", "m")  # rename: the save dialog, filled in
+        await wait_until(pilot, lambda: app.screen.query("#save-request-name"), what="the rename dialog")
+        name = app.screen.query_one("#save-request-name", Input)
+        assert name.value == "about"
+        name.value = "ops/about the server"
+        await pilot.press("enter", "end", *" (QRS)", "enter")
+        await wait_until(pilot, lambda: (collection / "ops" / "about the server.toml").exists(), what="moved")
+        assert not (collection / "about.toml").exists()
+        assert store.load(collection, "ops/about the server").description == "server (QRS)"
+        app.query_one("#saved-filter", Input).value = ""
+        await wait_until(pilot, lambda: len(saved_rows(app)) == 2, what="the list refreshed")
+        listing = app.query_one("#saved-list", OptionList)
+        listing.focus()
+        listing.highlighted = next(i for i, row in enumerate(saved_rows(app)) if "finance/apps" in row)
+        await pilot.press("delete")
+        await wait_until(pilot, lambda: app.screen.query("#yes"), what="the question")
+        await pilot.press("n")  # no: nothing is deleted
+        await settle(pilot)
+        assert (collection / "finance" / "apps.toml").exists()
+        await pilot.press("delete")
+        await wait_until(pilot, lambda: app.screen.query("#yes"), what="the question")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: len(saved_rows(app)) == 1, what="the list without it")
+        assert not (collection / "finance").exists()
+        assert "ops/about the server" in saved_rows(app)[0]
+
+
+async def test_long_saved_and_history_rows_take_one_line_at_80_columns(demo: Demo, tmp_path: Path) -> None:
+    collection = tmp_path / "requests"
+    long_name = "finance/a very long saved request name that cannot fit"
+    store.save(collection, SavedRequest(long_name, "GET", "/qrs/app/full/with/a/long/path"))
+    store.save(collection, SavedRequest("about", "GET", "/qrs/about"))
+    app = make_app(demo.profiles_path, tmp_path)
+    app.collection_option = str(collection)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        await type_path(pilot, "/qrs/app?filter=name eq 'a very long filter value that cannot fit either'")
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("shift+f12")
+        await wait_until(pilot, lambda: len(saved_rows(app)) == 2, what="two saved requests")
+        for list_id in ("#saved-list", "#history"):
+            listing = app.query_one(list_id, OptionList)
+            if list_id == "#history":
+                app.query_one("#side-tabs", TabbedContent).active = "tab-history"
+                listing.focus()  # focus left in the Saved tab's filter would pull its tab back
+            await wait_until(pilot, lambda listing=listing: listing.scrollable_content_region.width > 0, what="shown")
+            assert listing.option_count > 0
+            style = listing.get_visual_style("option-list--option")
+            rows = [listing._get_option_render(listing.get_option_at_index(i), style) for i in range(listing.option_count)]
+            assert [len(lines) for lines in rows] == [1] * listing.option_count, list_id  # one line each, cut with …

@@ -207,3 +207,54 @@ def save(root: Path, saved: SavedRequest, *, overwrite: bool = False) -> tuple[P
             f"{path}: cannot save ({exc.strerror})", "check the collection folder (--collection DIR)"
         ) from None
     return path, notes
+
+
+def _prune_empty_groups(root: Path, folder: Path) -> None:
+    """Remove `folder` and its parents up to `root` while they are empty (a group with no request left)."""
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()  # only an empty folder: a group's other files are never touched
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def delete(root: Path, name: str) -> Path:
+    """Remove the saved request `name` (and its group folders left empty); the file removed."""
+    path = file_for(root, name)
+    if not path.is_file() or path.is_symlink():
+        raise SavedRequestError(f"no saved request named '{name}' ({path})", "it may have been moved or deleted meanwhile")
+    try:
+        path.unlink()
+    except OSError as exc:
+        raise SavedRequestError(f"{path}: cannot delete ({exc.strerror})", "check the collection folder's permissions") from None
+    _prune_empty_groups(root, path.parent)
+    return path
+
+
+def rename(root: Path, old: str, new: str) -> Path:
+    """Move the saved request `old` to `new` (another group too), never over an existing one; the new file."""
+    source, target = file_for(root, old), file_for(root, new)
+    if source == target:
+        return target
+    if not source.is_file() or source.is_symlink():
+        raise SavedRequestError(f"no saved request named '{old}' ({source})", "it may have been moved or deleted meanwhile")
+    if target.exists() or target.is_symlink():
+        raise SavedRequestError(f"a saved request named '{check_name(new)}' exists already ({target})", "choose another name")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)  # fails if the target appeared meanwhile: nothing is ever overwritten
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: checked above, moved now
+            os.rename(source, target)
+        else:
+            source.unlink()
+    except FileExistsError:
+        taken = f"a saved request named '{check_name(new)}' exists already ({target})"
+        raise SavedRequestError(taken, "choose another name") from None
+    except OSError as exc:
+        raise SavedRequestError(f"{target}: cannot rename ({exc.strerror})", "check the collection folder") from None
+    _prune_empty_groups(root, source.parent)
+    return target

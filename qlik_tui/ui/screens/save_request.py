@@ -33,15 +33,16 @@ class SaveRequestScreen(ModalScreen[tuple[str, str] | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="save_request.cancel")]
 
-    def __init__(self, folder: Path, name: str = "", description: str = "") -> None:
+    def __init__(self, folder: Path, name: str = "", description: str = "", title: str = "Save the request") -> None:
         super().__init__()
+        self.title_text = title
         self.folder = folder
         self.name_value = name
         self.description = description
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box confirm-box") as box:
-            box.border_title = "Save the request"
+            box.border_title = self.title_text
             box.border_subtitle = "Enter save · Esc cancel"
             yield Label("Name (a / makes a group: finance/apps in stream)")
             yield Input(self.name_value, id="save-request-name", compact=True)

@@ -35,7 +35,11 @@ def matches(saved: SavedRequest, words: list[str]) -> bool:
 class SavedRequestList(OptionList):
     """The filtered list; `r` runs the highlighted request."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("r", "run", "Run saved", id="saved.run")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "run", "Run saved", id="saved.run"),
+        Binding("m", "manage('rename')", "Rename / move", id="saved.rename"),
+        Binding("delete", "manage('delete')", "Delete saved", id="saved.delete"),
+    ]
 
     class Chosen(Message):
         """Load (run=False) or run this saved request."""
@@ -44,6 +48,14 @@ class SavedRequestList(OptionList):
             super().__init__()
             self.saved = saved
             self.run = run
+
+    class Manage(Message):
+        """Rename (or move to another group) or delete this saved request: the app asks first."""
+
+        def __init__(self, saved: SavedRequest, what: str) -> None:
+            super().__init__()
+            self.saved = saved
+            self.what = what
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -68,6 +80,11 @@ class SavedRequestList(OptionList):
     def action_run(self) -> None:
         """Send the highlighted saved request (its variables filled in)."""
         self._chosen(run=True)
+
+    def action_manage(self, what: str) -> None:
+        """m: rename or move the highlighted saved request; Delete: delete it (both asked first)."""
+        if self.highlighted is not None and self.highlighted < len(self.shown):
+            self.post_message(self.Manage(self.shown[self.highlighted], what))
 
 
 class SavedBrowser(Vertical):
