@@ -47,6 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = int(args.run(args) or 0)
         sys.stdout.flush()  # a full disk shows here, not after main has said all is well
         return code
+    except BrokenPipeError:
+        # `qlik-tui endpoints | head`: the reader left; say nothing and stop quietly, as a
+        # process killed by SIGPIPE would (128 + 13). Before OSError: it is one of them.
+        _drop_stdout()
+        return 141
     except OSError as exc:
         if exc.errno not in _OUTPUT_ERRNOS:
             raise
@@ -64,10 +69,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("qlik-tui: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        # `qlik-tui call ... | head`: the reader left; say nothing and stop quietly.
-        _drop_stdout()
-        return 141
     except Exception as exc:  # a bug: into the debug log with its traceback, then as Python shows it
         debug_log.error(exc)
         raise
