@@ -109,6 +109,8 @@ def as_json(endpoint: Endpoint) -> dict[str, Any]:
             "sunset_passed": dep.sunset_passed(),
             "use": dep.use or None,
         },
+        "newer": endpoint.newer or None,  # the successor Qlik names (x-qlik-replaced-by), deprecated or not
+        "rate_limit": endpoint.rate_limit or None,  # Qlik Cloud: "tier 2, 100/min" (per user, per tier)
     }
 
 

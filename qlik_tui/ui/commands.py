@@ -71,5 +71,6 @@ class EndpointsProvider(Provider):
             if score > 0:
                 mark = endpoint.mark()
                 # help is markup to Textual: escape it (a server's summary may hold [brackets])
-                help_text = escape(visible(endpoint.describe() + (f"  ⚠ {mark}" if mark else "")))
+                sign = "⚠" if endpoint.deprecation else "ℹ"
+                help_text = escape(visible(endpoint.describe() + (f"  {sign} {mark}" if mark else "")))
                 yield Hit(score, matcher.highlight(title), partial(app.load_endpoint, endpoint), help=help_text)

@@ -80,6 +80,19 @@ def test_every_entry_says_what_the_spec_says(kind: str, spec_path: Any, prefix: 
         assert e.takes_body == takes_body, f"{e.label()}: body presence differs from the spec"
         deprecated = op.get("deprecated") is True or op.get("x-qlik-deprecated") is True
         assert (e.deprecation is not None) == deprecated or e.label() in REPLACED_WITHOUT_FLAG, f"{e.label()}: deprecation"
+        successors = [r.get("uniqueIdentifier", "") for r in op.get("x-qlik-replaced-by") or []]
+        if successors:  # x-qlik-replaced-by: every one names an operation of the spec, and the entry names it
+            assert e.newer, f"{e.label()}: the spec names a successor ({successors[0]}), the entry none"
+            verb, path = e.newer.split(" ", 1)
+            assert (verb, path.lower()) in ops and any(path.lower().endswith(s.partition(":")[2].lower()) for s in successors)
+        else:
+            assert not e.newer, f"{e.label()}: a successor the spec does not name"
+        tier = op.get("x-qlik-tier")
+        if isinstance(tier, dict):
+            name = tier["tier"] if not str(tier["tier"]).isdigit() else f"tier {tier['tier']}"
+            assert e.rate_limit == f"{name}, {tier['limit']:,}/min", f"{e.label()}: rate limit"
+        else:
+            assert e.rate_limit == "", f"{e.label()}: a rate limit the spec does not give"
         if e.deprecation is not None:
             assert e.deprecation.sunset == str(op.get("x-qlik-deprecated-sunset") or "")
             if e.deprecation.use:
@@ -150,6 +163,11 @@ def test_deprecations_and_their_replacements() -> None:
     email = _entry("cloud", "PATCH /api/v1/transports/email-config")
     assert email.mark(TODAY) == "deprecated, sunset 2026-11; use PUT /api/v1/transports/email-config"
     assert "[past sunset 2026-09; use GET /api/scheduling/tasks]" in _entry("cloud", "GET /api/v1/reload-tasks").line(today=TODAY)
+    evaluations = _entry("cloud", "GET /api/v1/apps/{guid}/evaluations")  # not deprecated: a successor is named
+    assert evaluations.deprecation is None and evaluations.mark(TODAY) == "newer: GET /api/analytics/apps/{guid}/evaluations"
+    assert evaluations.rate_limit == "tier 1, 1,000/min"
+    assert [e.rate_limit for e in builtin("qseow") if e.rate_limit] == []  # the QRS spec gives none
+    assert len([e for e in builtin("cloud") if e.newer and e.deprecation is None]) == 43
     qrs = [e for e in builtin("qseow") if e.deprecation]
     cloud = [e for e in builtin("cloud") if e.deprecation]
     assert (len(qrs), len(cloud)) == (135, 21)  # every operation the specs mark, HEAD included

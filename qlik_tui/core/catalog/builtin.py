@@ -69,6 +69,8 @@ def merge(base: tuple[Endpoint, ...] | list[Endpoint], extra: list[Endpoint]) ->
                 summary=known.summary or endpoint.summary,
                 params=known.params or endpoint.params,
                 deprecation=known.deprecation or endpoint.deprecation,
+                newer=known.newer or endpoint.newer,
+                rate_limit=known.rate_limit or endpoint.rate_limit,
             )
     return out
 

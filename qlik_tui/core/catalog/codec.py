@@ -12,7 +12,7 @@ from .endpoint import BUILTIN, Endpoint
 
 
 def encode(endpoint: Endpoint, group: int | str) -> dict[str, Any]:
-    """One entry as a dict with short keys: m p g s q r o b e d."""
+    """One entry as a dict with short keys: m p g s q r o b e d n t."""
     out: dict[str, Any] = {"m": endpoint.method, "p": endpoint.path, "g": group}
     if endpoint.summary:
         out["s"] = endpoint.summary
@@ -26,6 +26,10 @@ def encode(endpoint: Endpoint, group: int | str) -> dict[str, Any]:
     if endpoint.deprecation is not None:
         dep = endpoint.deprecation
         out["d"] = {k: v for k, v in (("since", dep.since), ("sunset", dep.sunset), ("use", dep.use)) if v}
+    if endpoint.newer:
+        out["n"] = endpoint.newer
+    if endpoint.rate_limit:
+        out["t"] = endpoint.rate_limit
     return out
 
 
@@ -46,4 +50,6 @@ def decode(entry: dict[str, Any], group_names: list[str] | None = None, source: 
         optional=tuple(entry.get("o", ())),
         takes_body=bool(entry.get("b")),
         deprecation=Deprecation(dep.get("since", ""), dep.get("sunset", ""), dep.get("use", "")) if dep is not None else None,
+        newer=str(entry.get("n", "")),
+        rate_limit=str(entry.get("t", "")),
     )

@@ -57,7 +57,9 @@ def from_operation(operation: dict[str, Any], method: str, exists: Callable[[str
     return Deprecation(since, sunset, _replacement(operation, method, exists))
 
 
-def _replacement(operation: dict[str, Any], method: str, exists: Callable[[str, str], str | None]) -> str:
+def newer_operation(operation: dict[str, Any], exists: Callable[[str, str], str | None]) -> str:
+    """`x-qlik-replaced-by` as 'GET /api/analytics/...' when that operation is in the same
+    document; Qlik names a successor this way before (or without) deprecating the old one."""
     replaced_by = operation.get("x-qlik-replaced-by")
     if isinstance(replaced_by, list):
         for entry in replaced_by:
@@ -66,6 +68,24 @@ def _replacement(operation: dict[str, Any], method: str, exists: Callable[[str, 
             found = exists(verb.upper(), path) if path else None
             if found:
                 return f"{verb.upper()} {found}"
+    return ""
+
+
+def rate_limit(operation: dict[str, Any]) -> str:
+    """`x-qlik-tier` as 'tier 2, 100/min' (Qlik Cloud counts per user, per tier, per minute)."""
+    tier = operation.get("x-qlik-tier")
+    if not isinstance(tier, dict):
+        return ""
+    name, limit = str(tier.get("tier", "")).strip(), tier.get("limit")
+    if not name or not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
+        return ""
+    return f"{'tier ' + name if name.isdigit() else name}, {limit:,}/min"
+
+
+def _replacement(operation: dict[str, Any], method: str, exists: Callable[[str, str], str | None]) -> str:
+    newer = newer_operation(operation, exists)
+    if newer:
+        return newer
     text = str(operation.get("x-qlik-deprecated-description") or "")
     for match in _USE.finditer(text):
         verb = (match.group(1) or method).upper()

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import QlikTuiError
 from ..file_read import CATALOG_FILE_LIMIT, read_regular_file
-from .deprecation import from_operation
+from .deprecation import from_operation, newer_operation, rate_limit
 from .endpoint import SERVER, Endpoint
 
 # HEAD too: QRS 38.22 publishes one HEAD operation (certificatedistribution/redistributecertificate).
@@ -111,6 +111,8 @@ def from_openapi(doc: Any, source: str = SERVER) -> list[Endpoint]:
                         required=tuple(n for n in names if n in required),
                         takes_body=body,
                         deprecation=from_operation(operation, method.upper(), exists),
+                        newer=newer_operation(operation, exists),
+                        rate_limit=rate_limit(operation),
                     )
                 )
     return out

@@ -33,6 +33,8 @@ class Endpoint:
     optional: tuple[str, ...] = ()
     takes_body: bool = False
     deprecation: Deprecation | None = None
+    newer: str = ""  # 'GET /api/analytics/...': Qlik names a successor (x-qlik-replaced-by), not yet deprecating this
+    rate_limit: str = ""  # 'tier 2, 100/min' (Qlik Cloud's x-qlik-tier)
 
     @property
     def placeholders(self) -> list[str]:
@@ -48,8 +50,11 @@ class Endpoint:
         return self.method.upper(), self.path.lower().rstrip("/")
 
     def mark(self, today: date | None = None) -> str:
-        """'' or the deprecation note ('past sunset 2026-09; use GET /api/scheduling/tasks')."""
-        return self.deprecation.mark(today) if self.deprecation else ""
+        """'' or the deprecation note ('past sunset 2026-09; use GET /api/scheduling/tasks'), or
+        the successor Qlik names for an operation not deprecated yet ('newer: GET /api/...')."""
+        if self.deprecation:
+            return self.deprecation.mark(today)
+        return f"newer: {self.newer}" if self.newer else ""
 
     def describe(self) -> str:
         """The summary, or (for entries without one) the query keys it takes (* required)

@@ -150,9 +150,9 @@ class RequestEditor(Vertical):
         if endpoint.optional:  # the operation's other query keys, as comments: sent once uncommented
             query = self.query_one("#query", TextArea)
             query.text = "\n".join([*([query.text] if query.text else []), *(f"# {k}=" for k in endpoint.optional)])
-        if endpoint.deprecation is not None:  # said under the path for as long as the path is this operation's
+        if endpoint.mark():  # said under the path for as long as the path is this operation's
             pattern = re.compile(re.sub(r"\\\{[^}/]+\\\}", "[^/]+", re.escape(endpoint.path)), re.IGNORECASE)
-            self._deprecated = (pattern, f"⚠ {visible(endpoint.mark())}")
+            self._deprecated = (pattern, f"{'⚠' if endpoint.deprecation else 'ℹ'} {visible(endpoint.mark())}")
             self._note_placeholders(endpoint.path)
         if (endpoint.params or endpoint.optional) and not endpoint.body:
             self.query_one("#request-tabs", TabbedContent).active = "tab-query"
