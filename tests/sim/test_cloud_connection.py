@@ -116,6 +116,8 @@ async def test_rate_limit_exhausted_is_a_clear_error(demo: Demo) -> None:
         response = await conn.send(Request.build("GET", "/api/v1/spaces"))
     assert response.status == 429 and response.error is not None
     assert "rate limited" in response.error.message and "slow down" in response.error.hint
+    # the operation's own limit, from the spec's x-qlik-tier
+    assert "GET /api/v1/spaces is rate limited at tier 1, 1,000/min" in response.error.hint
 
 
 async def test_all_pages_concatenated(demo: Demo) -> None:

@@ -347,11 +347,7 @@ def diagnose(response: Response, profile: Profile) -> RequestFailed | None:
             status,
         )
     if status == 429:
-        return RequestFailed(
-            f"429 Too Many Requests: still rate limited after waiting{suffix}",
-            "Qlik limits requests per user (about 1,000/min for reads, 100/min for writes): slow down and retry later",
-            status,
-        )
+        return RequestFailed(f"429 Too Many Requests: still rate limited after waiting{suffix}", _rate_hint(response), status)
     if status >= 500:
         return RequestFailed(
             f"{status} {response.reason or 'Server Error'}: the server failed{suffix}",
@@ -386,3 +382,16 @@ def pretty_json_or_text(response: Response) -> str:
         except ValueError:
             pass
     return response.text()
+
+
+def _rate_hint(response: Response) -> str:
+    """What Qlik Cloud's spec says of this operation's limit (x-qlik-tier), else the general rule."""
+    from ..catalog.operations import find_operation  # the catalog only when it is needed
+
+    endpoint = find_operation(response.method, urlsplit(response.url).path)
+    if endpoint is not None and endpoint.rate_limit:
+        return (
+            f"{endpoint.label()} is rate limited at {endpoint.rate_limit}, counted per user together with every "
+            "operation of its tier: slow down, and retry later"
+        )
+    return "Qlik limits requests per user (about 1,000/min for reads, 100/min for writes): slow down and retry later"
