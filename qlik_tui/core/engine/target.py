@@ -155,8 +155,9 @@ def certificate_target(connection: CertificateConnection, app_id: str | None) ->
 
 def _not_yet(auth: str) -> RequestFailed:
     return RequestFailed(
-        f"the Engine cannot be opened with auth = {auth!r} profiles yet",
-        "use a JWT profile for `qlik-tui engine` for now; this sign-in method comes with the sign-in work (issue #10)",
+        f"the Engine cannot be opened with auth = {auth!r} on this profile",
+        "qlik-tui opens the Engine with QSEoW jwt, header and certificate profiles, and Qlik Cloud jwt, api_key and "
+        "oauth profiles: check the profile's type and auth",
     )
 
 
