@@ -59,12 +59,15 @@ class ProfileList(OptionList):
         self.broken = dict(profile_set.broken)
         self._labels = []
         for name, profile in profile_set.profiles.items():
-            tail = Text(f"  {'QSEoW' if profile.type == 'qseow' else 'Cloud'}", style="dim")
+            tail = Text()
+            tail.append(f"  {'QSEoW' if profile.type == 'qseow' else 'Cloud'}", style="dim")
             if profile.tls_verification_off:
                 tail.append(" TLS off", style="bold")
             self._labels.append(("● " if name == active else "  ", name, tail))
         for name in self.broken:
-            self._labels.append(("⚠ ", name, Text("  broken", style="bold")))
+            broken = Text()
+            broken.append("  broken", style="bold")
+            self._labels.append(("⚠ ", name, broken))
         width = self._room()
         for marker, name, tail in self._labels:
             self.add_option(Option(self._label(marker, name, tail, width, active), id=name))
