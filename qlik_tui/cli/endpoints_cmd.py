@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..core.catalog.endpoint import Endpoint
 from ..core.terminal_text import visible
+
+if TYPE_CHECKING:
+    from ..core.catalog.endpoint import Endpoint
 
 
 def register(sub: Any, shared: argparse.ArgumentParser) -> None:

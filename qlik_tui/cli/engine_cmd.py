@@ -40,10 +40,10 @@ def register(sub: Any, shared: argparse.ArgumentParser) -> None:
         description="Talk to the Qlik Associative Engine (JSON-RPC over a WebSocket) with the profile's sign-in. "
         "JSON on stdout, messages on stderr; exit codes as for `call`.",
     )
-    from .global_options import MAX_BODY, PROFILE_OPTIONS, add_options
+    from .global_options import MAX_BODY, NO_SESSION_CACHE, PROFILE_OPTIONS, add_options
 
-    add_options(p, 1, (MAX_BODY,))  # `engine --max-body 50 eval ...`
-    level2 = parent(2, (*PROFILE_OPTIONS, MAX_BODY))  # `engine eval ... --max-body 50`
+    add_options(p, 1, (MAX_BODY, NO_SESSION_CACHE))  # `engine --max-body 50 eval ...`
+    level2 = parent(2, (*PROFILE_OPTIONS, MAX_BODY, NO_SESSION_CACHE))  # `engine eval ... --max-body 50`
     actions = p.add_subparsers(title="actions", metavar="ACTION", required=True)
     _action(actions, level2, "apps", "list the apps the user can open (QSEoW: GetDocList; Cloud: the items API)", app=False)
     _no_data(_action(actions, level2, "layout", "the app's layout (GetAppLayout)"))

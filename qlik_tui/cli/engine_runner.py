@@ -93,13 +93,18 @@ def _write_json(doc: Any) -> None:
 
 
 async def _run(profile: Profile, args: argparse.Namespace, params: Any) -> int:
+    from ..core.auth.session_cache import SessionCache
     from ..core.engine import actions
     from ..core.engine.session import GLOBAL, EngineSession
     from ..core.http.connections import open_connection
 
-    async with open_connection(profile, timeout=args.timeout) as connection:
+    # The kept session, as `call` keeps it: the next run needs no JWT, no login, one round trip less.
+    sessions = None if getattr(args, "no_session_cache", False) else SessionCache()
+    async with open_connection(profile, timeout=args.timeout, sessions=sessions) as connection:
         connection.max_body = int(args.max_body * 1048576)  # caps HTTP answers and each Engine message
         if args.verbose:
+            for event in connection.events.history:  # what happened on opening (a session restored)
+                print(_event_line(event), file=sys.stderr, flush=True)
             connection.events.subscribe(lambda e: print(_event_line(e), file=sys.stderr, flush=True))
         if args.action == "apps":
             _write_json(await actions.app_list(connection))

@@ -17,6 +17,10 @@ PRODUCTS = ("Bikes", "Helmets", "Gloves", "Lights", "Locks", "Pumps", "Bells", "
 YEARS = (2022, 2023, 2024, 2025)
 FIELDS = ("OrderID", "Region", "Product", "Year", "Sales", "Quantity")
 NUMERIC_FIELDS = frozenset({"OrderID", "Year", "Sales", "Quantity"})
+# One app of each simulated site is big: its Sales table has BIG_ROWS rows and a table with
+# one line per order, a hypercube of BIG_ROWS rows (more than one 10,000-cell data page).
+BIG_APP_NAME = "Order lines (12,000 rows)"
+BIG_ROWS = 12_000
 
 
 @dataclass
@@ -30,16 +34,18 @@ class EngineApp:
     variables: dict[str, str] = field(default_factory=dict)  # name -> definition
     script: str = ""
     reload_time: str = "2026-11-30T06:00:00.000Z"
+    symbols: dict[str, dict[Any, int]] = field(default_factory=dict, repr=False)  # field -> value -> element number
 
 
 def _seed(app_id: str) -> int:
     return int.from_bytes(hashlib.sha256(app_id.encode()).digest()[:8], "big")
 
 
-def generate_rows(app_id: str) -> list[dict[str, Any]]:
-    """The Sales table of app `app_id`: 150 to 400 rows, the same for the same id."""
+def generate_rows(app_id: str, count: int | None = None) -> list[dict[str, Any]]:
+    """The Sales table of app `app_id`: 150 to 400 rows (or `count`), the same for the same id."""
     rng = random.Random(_seed(app_id))
-    count = rng.randint(150, 400)
+    drawn = rng.randint(150, 400)
+    count = drawn if count is None else count
     return [
         {
             "OrderID": 10000 + i,
@@ -71,6 +77,23 @@ def _table(obj_id: str, title: str) -> dict[str, Any]:
                 {"qDef": {"qDef": "Sum(Quantity)", "qLabel": "Quantity"}},
             ],
             "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 4, "qHeight": 50}],
+        },
+    }
+
+
+def _order_lines(obj_id: str) -> dict[str, Any]:
+    """A straight table with one line per order: as many hypercube rows as the app has rows."""
+    dims = ("OrderID", "Region", "Product", "Year")
+    return {
+        "qInfo": _info(obj_id, "table"),
+        "title": "Every order line",
+        "qHyperCubeDef": {
+            "qDimensions": [{"qDef": {"qFieldDefs": [d], "qFieldLabels": [d]}} for d in dims],
+            "qMeasures": [
+                {"qDef": {"qDef": "Sum(Sales)", "qLabel": "Sales"}},
+                {"qDef": {"qDef": "Sum(Quantity)", "qLabel": "Quantity"}},
+            ],
+            "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 6, "qHeight": 50}],
         },
     }
 
@@ -148,9 +171,11 @@ FROM [lib://DataFiles/sales_{short}.qvd] (qvd);
 
 def generate_app(app_id: str, title: str) -> EngineApp:
     """App `app_id` with two sheets, a table with a real hypercube, a bar chart, a KPI,
-    two master measures, a master dimension, three variables and a load script."""
+    two master measures, a master dimension, three variables and a load script; the app
+    named BIG_APP_NAME has BIG_ROWS rows and a table of every order line besides."""
     short = app_id.replace("-", "")[:8]
-    app = EngineApp(id=app_id, title=title, rows=generate_rows(app_id))
+    big = title == BIG_APP_NAME
+    app = EngineApp(id=app_id, title=title, rows=generate_rows(app_id, BIG_ROWS if big else None))
     ids = {name: f"{name}-{short}" for name in ("sheet1", "sheet2", "table", "bar", "kpi", "bar2", "mm1", "mm2", "md1")}
     objects = [
         _sheet(ids["sheet1"], "Overview", [ids["kpi"], ids["bar"]], 1),
@@ -163,6 +188,9 @@ def generate_app(app_id: str, title: str) -> EngineApp:
         _master_measure(ids["mm2"], "Average order", "Avg(Sales)"),
         _master_dimension(ids["md1"], "Sales region", "Region"),
     ]
+    if big:
+        objects[1]["cells"].append({"name": f"lines-{short}", "type": "auto", "col": 0, "row": 12, "colspan": 24, "rowspan": 6})
+        objects.append(_order_lines(f"lines-{short}"))
     app.objects = {o["qInfo"]["qId"]: o for o in objects}
     app.variables = {"vTargetSales": "500000", "vCurrentYear": "2025", "vTopN": "5"}
     app.script = SCRIPT.format(short=short)

@@ -68,6 +68,7 @@ class EngineConversation:
     app: EngineApp | None = None
     handles: dict[int, _Handle] = field(default_factory=dict)
     next_handle: int = 2
+    last_cube: tuple[str, Any] | None = None  # (definition, computed) of the last cube paged
 
     def answer(self, raw: str | bytes) -> dict[str, Any]:
         """The response to one request message (always an object with the request's id)."""
@@ -238,11 +239,19 @@ class EngineConversation:
             if not isinstance(pages, list):
                 raise RpcError(INVALID_PARAMS, "qPages", "Invalid Params")
             try:
-                _, matrix, layout = compute(cube, app)
+                _, matrix, layout = self._computed(cube, app)
                 return {"qDataPages": [page(matrix, layout["qSize"]["qcx"], p if isinstance(p, dict) else {}) for p in pages]}
             except CubeError as exc:
                 raise RpcError(exc.code, exc.parameter, exc.message) from None
         raise RpcError(METHOD_NOT_FOUND, method, "Method not found")
+
+    def _computed(self, cube: dict[str, Any], app: EngineApp) -> Any:
+        """compute(), kept for the last definition asked: a client fetching a big cube page by
+        page (one call each) has it computed once, as the Engine keeps its cube."""
+        key = json.dumps(cube, sort_keys=True, default=str)
+        if self.last_cube is None or self.last_cube[0] != key:
+            self.last_cube = (key, compute(cube, app))
+        return self.last_cube[1]
 
     def _layout(self, app: EngineApp, target: _Handle) -> dict[str, Any]:
         props = target.props
@@ -255,7 +264,8 @@ class EngineConversation:
         cube = props.get("qHyperCubeDef")
         if isinstance(cube, dict):
             try:
-                _, matrix, hypercube = compute(cube, app)
+                _, matrix, hypercube = self._computed(cube, app)
+                hypercube = dict(hypercube)
                 fetch = cube.get("qInitialDataFetch") or []
                 hypercube["qDataPages"] = [page(matrix, hypercube["qSize"]["qcx"], p) for p in fetch if isinstance(p, dict)]
             except CubeError as exc:

@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from .engine_apps import BIG_APP_NAME
+
 PRIVILEGES = ["create", "read", "update", "delete", "exportdata", "publish", "change_owner", "change_role", "export", "duplicate"]
 WORDS = ["Sales", "Finance", "HR", "Operations", "Logistics", "Marketing", "Supply Chain", "Budget", "Forecast", "Inventory"]
-ODD_NAMES = ["[Sales] =Sum([Amount])", "Margin $(vYear) [/x]", "Q&A 'quotes' \"double\""]
+# The first apps' names: markup and Qlik syntax a UI must show as text; then the Engine's big app.
+ODD_NAMES = ["[Sales] =Sum([Amount])", "Margin $(vYear) [/x]", "Q&A 'quotes' \"double\"", BIG_APP_NAME]
 
 
 def _guid(rng: random.Random) -> str:

@@ -141,3 +141,25 @@ def test_a_revoked_api_key_is_refused_on_the_upgrade_with_a_hint(tls_demo: Demo)
     proc = engine(tls_demo, "eval", next(iter(tls_demo.cloud.store.apps)), "Count(OrderID)", profile="demo-cloud-apikey")
     assert_clean_failure(proc)
     assert "401" in proc.stderr and "hint:" in proc.stderr
+
+
+async def test_too_many_sessions_is_one_message_with_a_hint(demo: Demo) -> None:
+    """Five sessions of this user held elsewhere: the CLI's sixth gets the Engine's notification, said once."""
+    import asyncio
+
+    from qlik_tui.core.engine.session import EngineSession
+    from qlik_tui.core.http.connections import open_connection
+    from tests.sim.conftest import profile
+
+    apps = [str(a["id"]) for a in demo.qseow.store.objects["app"][:6]]
+    async with open_connection(profile(demo, "demo-qseow")) as connection:
+        held = [await EngineSession.open(connection, app) for app in apps[:5]]
+        try:
+            proc = await asyncio.to_thread(engine, demo, "eval", apps[5], "Sum(Sales)")  # the loop keeps the five alive
+        finally:
+            for session in held:
+                await session.close()
+    assert_clean_failure(proc)
+    assert proc.returncode == 4 and proc.stdout == ""
+    assert "OnMaxParallelSessionsExceeded" in proc.stderr and "hint:" in proc.stderr and "five parallel" in proc.stderr
+    assert proc.stderr.count("too many parallel sessions") == 1

@@ -130,11 +130,11 @@ async def test_cloud_rules_each_refused_alone(tls_demo: Demo, cloud: CloudConnec
     assert (await refused(cloud, dataclasses.replace(target, url=bare, headers={"Authorization": "Bearer nope"}))).status == 401
 
 
-async def test_auth_methods_not_built_yet_say_so(tls_demo: Demo, cloud: CloudConnection) -> None:
-    object.__setattr__(cloud.profile, "auth", "oauth")  # the field issue #10 adds to profiles
+async def test_a_profile_and_connection_that_do_not_match_say_so(tls_demo: Demo, cloud: CloudConnection) -> None:
+    object.__setattr__(cloud.profile, "auth", "oauth")  # an OAuth profile on a JWT connection: no rule fits
     with pytest.raises(RequestFailed, match="auth = 'oauth'") as caught:
         await engine_target(cloud, cloud_app(tls_demo))
-    assert "issue #10" in caught.value.hint
+    assert "api_key and oauth" in caught.value.hint
 
 
 async def test_notifications_become_connection_events(tls_demo: Demo, qseow: QseowConnection) -> None:

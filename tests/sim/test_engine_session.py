@@ -12,7 +12,14 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 
 from qlik_tui.core.engine import actions
-from qlik_tui.core.engine.errors import APP_NOT_FOUND, INVALID_PARAMS, METHOD_NOT_FOUND, EngineError, TooManySessions
+from qlik_tui.core.engine.errors import (
+    APP_ALREADY_OPEN,
+    APP_NOT_FOUND,
+    INVALID_PARAMS,
+    METHOD_NOT_FOUND,
+    EngineError,
+    TooManySessions,
+)
 from qlik_tui.core.engine.session import GLOBAL, EngineSession, open_socket
 from qlik_tui.core.engine.target import engine_target
 from qlik_tui.core.errors import RequestFailed
@@ -184,3 +191,14 @@ async def test_outline_puts_objects_under_their_sheets(demo: Demo, qseow: QseowC
     assert [m["id"] for m in tree["measures"]] == [f"mm1-{short}", f"mm2-{short}"] and len(tree["dimensions"]) == 1
     assert tree["other"] == [] and {v["name"] for v in tree["variables"]} == {"vTargetSales", "vCurrentYear", "vTopN"}
     assert [f["name"] for f in tree["fields"]][:2] == ["OrderID", "Region"]
+
+
+async def test_a_session_holding_another_app_is_an_error_not_that_apps_data(demo: Demo, qseow: QseowConnection) -> None:
+    first, second = app_ids(demo, 2)
+    async with await EngineSession.open(qseow, None) as engine:  # engineData: any app may be opened there
+        assert await engine.open_doc(first) == 1
+        with pytest.raises(EngineError) as caught:
+            await engine.open_doc(second)  # the Engine: 1002 App already open (the first)
+        assert caught.value.code == APP_ALREADY_OPEN and first in caught.value.message
+        assert "already holds an app" in caught.value.hint
+        assert engine.is_open

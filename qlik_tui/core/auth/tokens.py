@@ -1,5 +1,8 @@
 """Mint JWTs the way each Qlik product demands, and decode any JWT for people to read.
 
+PyJWT and the key loader (cryptography) are imported where a token is minted or checked:
+a run that reuses a kept session (`qlik-tui engine eval`, `call`) never pays for them.
+
 QSEoW: the profile's claims verbatim + iat/exp (+ aud). Qlik Cloud: the full claim set
 with a fresh jti, a `kid` header and exp - nbf <= 3600. Both are backdated by the
 profile's clock skew so a server whose clock runs a little behind still accepts them.
@@ -16,13 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jwt
-
 from ..errors import JsonOddNumber, JsonTooDeep, NotAJwtError, TokenError
 from ..json.parse import loads
 from ..profiles.model import CLOUD_AUDIENCE, CLOUD_MAX_LIFETIME, CloudProfile, Profile, QseowProfile
 from ..timefmt import iso
-from .keys import key_matches, load_private_key, load_public_key
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,10 @@ def mint(profile: Profile, now: float | None = None) -> MintedToken:
             f"profile '{profile.name}' signs in with auth = \"{profile.auth}\": qlik-tui mints no JWT for it",
             "tokens are only for JWT profiles; `qlik-tui call` and the TUI sign in the profile's own way",
         )
+    import jwt
+
+    from .keys import load_private_key
+
     key = load_private_key(profile.key_path, profile.secrets.get("key_passphrase"), base_dir=profile.base_dir)
     header, claims = build_claims(profile, time.time() if now is None else now)
     _require_json(profile, claims)
@@ -222,6 +226,10 @@ def decode(token: str, cert: Path | None = None, audience: str | None = None, no
 
 
 def _check_signature(token: str, header: dict[str, Any], cert: Path) -> str:
+    import jwt
+
+    from .keys import load_public_key
+
     public = load_public_key(cert)
     alg = header.get("alg")
     if alg not in ("RS256", "RS384", "RS512"):
@@ -244,5 +252,7 @@ def check_key_against_cert(profile: Profile) -> bool | None:
     """None when the profile has no cert; else whether the cert is the key's public half."""
     if profile.cert_path is None:
         return None
+    from .keys import key_matches, load_private_key, load_public_key
+
     private = load_private_key(profile.key_path, profile.secrets.get("key_passphrase"), base_dir=profile.base_dir)
     return key_matches(private, load_public_key(profile.cert_path))

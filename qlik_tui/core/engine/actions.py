@@ -120,9 +120,16 @@ async def hypercube_pages(engine: EngineSession, ref: ObjectRef, cube: dict[str,
         return []
     step = max(1, MAX_PAGE_CELLS // width)
     pages = [{"qTop": top, "qLeft": 0, "qWidth": width, "qHeight": min(step, wanted - top)} for top in range(0, wanted, step)]
-    result = await engine.call(ref.handle, "GetHyperCubeData", {"qPath": "/qHyperCubeDef", "qPages": pages})
-    data = result.get("qDataPages")
-    return data if isinstance(data, list) else []
+
+    # One call per page, sent together: each answer is one page (a few MB at most), parsed on
+    # its own, so a TUI's event loop gets a turn between pages instead of waiting for one
+    # parse of every page at once (JSON parsing holds the GIL, even in a thread).
+    async def one(request: dict[str, int]) -> list[Any]:
+        result = await engine.call(ref.handle, "GetHyperCubeData", {"qPath": "/qHyperCubeDef", "qPages": [request]})
+        data = result.get("qDataPages")
+        return data if isinstance(data, list) else []
+
+    return [p for answer in await asyncio.gather(*(one(r) for r in pages)) for p in answer]
 
 
 async def object_layout(engine: EngineSession, doc: int, obj_id: str, rows: int = 100) -> Any:

@@ -12,6 +12,7 @@ parser, and each call by a time limit.
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import json
 from collections.abc import Callable
@@ -45,11 +46,20 @@ class Notification:
         return f"{self.method} {shown}".strip()[:300]
 
 
-def _parse(raw: str | bytes) -> Any:
+def _parse(raw: str | bytes, big: bool = False) -> Any:
+    if big:
+        # A big answer (a data page) makes tens of thousands of objects: a full collection
+        # run in the middle holds the GIL and stalls the TUI. JSON has no cycles: parse with
+        # the collector off and move the result out of its reach (refcounting frees it).
+        gc.disable()
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):
         return None
+    finally:
+        if big:
+            gc.freeze()
+            gc.enable()
 
 
 class RpcChannel:
@@ -111,7 +121,7 @@ class RpcChannel:
         try:
             async for raw in self._ws:
                 if len(raw) > THREAD_PARSE_CHARS:
-                    message = await asyncio.to_thread(_parse, raw)
+                    message = await asyncio.to_thread(_parse, raw, True)
                 else:
                     message = _parse(raw)
                 if isinstance(message, dict):

@@ -156,6 +156,14 @@ class EngineSession:
                 raise
             # The proxy attached this socket to a session that already has the app open.
             result = await self.call(GLOBAL, "GetActiveDoc")
+            held = object_ref(result)
+            if held is not None and held.id.lower() != doc_id.lower():
+                # ...but another app: taking it would show that app's data as this one's.
+                raise EngineError(
+                    f"this Engine session already holds another app ({held.id[:80]}), not {doc_id[:80]}",
+                    exc.hint,
+                    APP_ALREADY_OPEN,
+                ) from None
         ref = object_ref(result)
         if ref is None:
             raise EngineError(f"the Engine opened {doc_id} but gave no handle", "the server is not a Qlik Engine, or broken")

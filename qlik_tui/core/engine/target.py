@@ -18,15 +18,19 @@ from __future__ import annotations
 
 import ssl
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from ..errors import RequestFailed
 from ..http.cloud import CSRF_HEADER, CloudConnection
-from ..http.cloud_bearer import CloudBearerConnection
 from ..http.connection import Connection, tls_verify
-from ..http.qrs_certificate import CertificateConnection, qlik_user_header
 from ..http.qseow import QseowConnection
 from ..http.types import Request, Response
+from ..profiles.model import CloudProfile
+
+if TYPE_CHECKING:  # imported where used: an API-key or certificate sign-in is not every run's
+    from ..http.cloud_bearer import CloudBearerConnection
+    from ..http.qrs_certificate import CertificateConnection
 
 ENGINE_DATA = "engineData"  # the path for global calls (GetDocList) with no app
 ENGINE_PORT = 4747
@@ -136,6 +140,8 @@ async def _cloud_bearer(connection: CloudBearerConnection, app_id: str | None) -
 def certificate_target(connection: CertificateConnection, app_id: str | None) -> EngineTarget:
     """The Engine port of a QSEoW site (`wss://host:4747/app/<id>`): the client certificate
     from the QMC export on the TLS handshake and the user in X-Qlik-User; no proxy, no CSRF."""
+    from ..http.qrs_certificate import qlik_user_header
+
     context = connection.tls_context()
     if not isinstance(context, ssl.SSLContext):  # pragma: no cover - a certificate always makes a context
         raise RequestFailed("no TLS context for the client certificate", "check client_cert and client_key")
@@ -149,20 +155,30 @@ def certificate_target(connection: CertificateConnection, app_id: str | None) ->
 
 def _not_yet(auth: str) -> RequestFailed:
     return RequestFailed(
-        f"the Engine cannot be opened with auth = {auth!r} profiles yet",
-        "use a JWT profile for `qlik-tui engine` for now; this sign-in method comes with the sign-in work (issue #10)",
+        f"the Engine cannot be opened with auth = {auth!r} on this profile",
+        "qlik-tui opens the Engine with QSEoW jwt, header and certificate profiles, and Qlik Cloud jwt, api_key and "
+        "oauth profiles: check the profile's type and auth",
     )
 
 
 async def engine_target(connection: Connection, app_id: str | None) -> EngineTarget:
     """The WebSocket target for `app_id` (None: engineData, for global calls), signed in as the profile."""
-    auth = str(getattr(connection.profile, "auth", "jwt") or "jwt")
+    # By the profile, as connections.open_connection picks the class: no sign-in module is
+    # imported for a method the profile does not use.
+    profile = connection.profile
+    auth = str(getattr(profile, "auth", "jwt") or "jwt")
     if auth in ("jwt", "header") and isinstance(connection, QseowConnection):
         return await _qseow_jwt(connection, app_id)
     if auth == "jwt" and isinstance(connection, CloudConnection):
         return await _cloud_jwt(connection, app_id)
-    if isinstance(connection, CloudBearerConnection):
-        return await _cloud_bearer(connection, app_id)
-    if isinstance(connection, CertificateConnection):
-        return certificate_target(connection, app_id)
+    if isinstance(profile, CloudProfile) and auth in ("api_key", "oauth"):
+        from ..http.cloud_bearer import CloudBearerConnection
+
+        if isinstance(connection, CloudBearerConnection):
+            return await _cloud_bearer(connection, app_id)
+    if auth == "certificate":
+        from ..http.qrs_certificate import CertificateConnection
+
+        if isinstance(connection, CertificateConnection):
+            return certificate_target(connection, app_id)
     raise _not_yet(auth)

@@ -1,4 +1,9 @@
-"""Pick the connection class for a profile."""
+"""Pick the connection class for a profile.
+
+Each class is imported when a profile needs it: a QSEoW run never loads the Cloud sign-in
+(OAuth, API keys) nor the client-certificate code (cryptography), which `qlik-tui engine
+eval` would pay for on every start.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .. import debug_log
 from ..events import SESSION_CACHE
 from ..profiles.model import CloudProfile, Profile
-from .cloud import CloudConnection
-from .cloud_bearer import CloudBearerConnection
 from .connection import Connection
-from .qrs_certificate import CertificateConnection
-from .qseow import QseowConnection
 
 if TYPE_CHECKING:
     from ..auth.session_cache import SessionCache
@@ -33,8 +34,16 @@ def open_connection(profile: Profile, *, sessions: SessionCache | None = None, *
 def _connection_class(profile: Profile, **kwargs: Any) -> Connection:
     if isinstance(profile, CloudProfile):
         if profile.auth in ("api_key", "oauth"):
+            from .cloud_bearer import CloudBearerConnection
+
             return CloudBearerConnection(profile, **kwargs)
+        from .cloud import CloudConnection
+
         return CloudConnection(profile, **kwargs)
     if profile.auth == "certificate":
+        from .qrs_certificate import CertificateConnection
+
         return CertificateConnection(profile, **kwargs)
+    from .qseow import QseowConnection
+
     return QseowConnection(profile, **kwargs)  # jwt and header

@@ -7,14 +7,17 @@ TLS presents the client certificate; every request names the user it acts for in
 from __future__ import annotations
 
 import ssl
+from typing import TYPE_CHECKING
 
-from ..auth.client_cert import ClientCertificate, client_tls_context, load_client_certificate
 from ..auth.credential import CredentialInfo
 from ..errors import QlikTuiError, RequestFailed
 from ..profiles.model import QseowProfile
 from .connection import Connection, Progress, tls_verify
 from .qseow import new_xrfkey
 from .types import Request, Response
+
+if TYPE_CHECKING:
+    from ..auth.client_cert import ClientCertificate
 
 QLIK_USER_HEADER = "X-Qlik-User"
 _FORBIDDEN = set(";=\\\"'")  # these would change how QRS splits the header
@@ -46,11 +49,15 @@ class CertificateConnection(Connection):
     def certificate(self) -> ClientCertificate:
         """The client certificate, loaded and checked on first use."""
         if self._certificate is None:
+            from ..auth.client_cert import load_client_certificate  # cryptography: only for certificate profiles
+
             self._certificate = load_client_certificate(self.profile)
         return self._certificate
 
     def tls_context(self) -> ssl.SSLContext | bool:
         """The server check as for any profile, plus the client certificate."""
+        from ..auth.client_cert import client_tls_context
+
         return client_tls_context(tls_verify(self.profile), self.certificate)
 
     def credential_info(self) -> CredentialInfo | None:

@@ -76,13 +76,36 @@ def engine_state(app_id: str, session: EngineSession | None, opened: bool, notif
     return f"{text}\n  {visible(last[:60])}" if last else text
 
 
-def as_response(label: str, value: Any, elapsed: float, *, text: bool = False) -> Response:
+def as_response(label: str, value: Any, elapsed: float, *, text: bool = False, body: bytes | None = None) -> Response:
     """What the response view shows for an Engine answer: JSON (kept parsed) or plain text."""
     if text:
         body = str(value).encode("utf-8", "replace")
         return Response("QIX", label, 200, "OK", [("content-type", "text/plain; charset=utf-8")], body, elapsed)
-    body = json.dumps(value, ensure_ascii=False).encode("utf-8", "replace")
+    body = _dumps(value) if body is None else body
     return Response("QIX", label, 200, "OK", [("content-type", "application/json")], body, elapsed, _json=value)
+
+
+_PAGES = "\x00qlik-tui:pages\x00"  # stands in for qDataPages while the rest is serialised
+
+
+async def serialised(value: Any) -> bytes:
+    """`value` as JSON bytes, a hypercube's data pages one at a time: json.dumps holds the GIL
+    even in a thread, so one dump of 10,000 rows would stall the screen for all of its length."""
+    cube = value.get("qHyperCube") if isinstance(value, dict) else None
+    pages = cube.get("qDataPages") if isinstance(cube, dict) else None
+    if not isinstance(cube, dict) or not isinstance(pages, list) or len(pages) < 2:
+        return await asyncio.to_thread(_dumps, value)
+    cube["qDataPages"] = _PAGES
+    try:
+        head = _dumps(value)
+    finally:
+        cube["qDataPages"] = pages
+    parts = [await asyncio.to_thread(_dumps, page) for page in pages]
+    return head.replace(_dumps(_PAGES), b"[" + b",".join(parts) + b"]", 1)
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode("utf-8", "replace")
 
 
 class EngineScreen(ModalScreen[None]):
@@ -234,8 +257,9 @@ class EngineScreen(ModalScreen[None]):
             self._failed(exc, f"{item.kind} {item.id}")
             return
         label = {"script": "GetScript", "layout": "GetAppLayout"}.get(item.kind, f"{item.kind} {item.id}")
-        # Serialised off the loop: a 10,000-row page is megabytes of JSON.
-        response = await asyncio.to_thread(as_response, label, value, time.monotonic() - started, text=item.kind == "script")
+        # Serialised a page at a time, off the loop: a 10,000-row page is megabytes of JSON.
+        body = None if item.kind == "script" else await serialised(value)
+        response = as_response(label, value, time.monotonic() - started, text=item.kind == "script", body=body)
         if self.is_attached:
             view.show(response)
 

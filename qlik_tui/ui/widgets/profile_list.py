@@ -34,6 +34,7 @@ class ProfileList(OptionList):
         super().__init__(*args, **kwargs)
         self.broken: dict[str, list[str]] = {}
         self._told_default = False
+        self._labels: list[tuple[str, str, Text]] = []  # (marker, name, product and flags) per option
 
     class MakeDefault(Message):
         """The user wants the highlighted profile to be the file's default."""
@@ -56,19 +57,20 @@ class ProfileList(OptionList):
         """List the profiles, marking `active` and the broken ones."""
         self.clear_options()
         self.broken = dict(profile_set.broken)
+        self._labels = []
         for name, profile in profile_set.profiles.items():
-            label = Text()
-            label.append("● " if name == active else "  ", style="bold")
-            label.append(visible(name), style="bold" if name == active else "")
-            label.append(f"  {'QSEoW' if profile.type == 'qseow' else 'Cloud'}", style="dim")
+            tail = Text()
+            tail.append(f"  {'QSEoW' if profile.type == 'qseow' else 'Cloud'}", style="dim")
             if profile.tls_verification_off:
-                label.append(" TLS off", style="bold")
-            self.add_option(Option(label, id=name))
+                tail.append(" TLS off", style="bold")
+            self._labels.append(("● " if name == active else "  ", name, tail))
         for name in self.broken:
-            label = Text("⚠ ", style="bold")
-            label.append(visible(name), style="strike")
-            label.append("  broken", style="bold")
-            self.add_option(Option(label, id=name))
+            broken = Text()
+            broken.append("  broken", style="bold")
+            self._labels.append(("⚠ ", name, broken))
+        width = self._room()
+        for marker, name, tail in self._labels:
+            self.add_option(Option(self._label(marker, name, tail, width, active), id=name))
         if active in profile_set.profiles:
             self.highlighted = list(profile_set.profiles).index(active)
         if profile_set.default in self.broken and not self._told_default:
@@ -81,6 +83,25 @@ class ProfileList(OptionList):
                 timeout=10,
                 markup=False,
             )
+
+    def _room(self) -> int:
+        """Cells a line may use (0 before the first layout: nothing is cut then)."""
+        return self.scrollable_content_region.width
+
+    def _label(self, marker: str, name: str, tail: Text, width: int, active: str | None) -> Text:
+        """One line: the name cut with an ellipsis so the product label stays on the line."""
+        style = "strike" if marker == "⚠ " else "bold" if name == active else ""
+        shown = Text(visible(name), style=style)
+        if width:  # in cells: wide characters count twice
+            shown.truncate(max(width - Text(marker).cell_len - tail.cell_len, 4), overflow="ellipsis")
+        return Text.assemble(Text(marker, style="bold"), shown, tail)
+
+    def on_resize(self) -> None:
+        """Fit the names to the new width (a long name would wrap its product label otherwise)."""
+        width = self._room()
+        active = next((n for m, n, _ in self._labels if m == "● "), None)
+        for index, (marker, name, tail) in enumerate(self._labels[: self.option_count]):
+            self.replace_option_prompt_at_index(index, self._label(marker, name, tail, width, active))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
