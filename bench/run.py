@@ -23,7 +23,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from common import APP_BYTES, ROOT, Simulator, current_rss_mb, peak_rss_mb
+from common import APP_BYTES, ROOT, Simulator, compile_bytecode, current_rss_mb, peak_rss_mb, versions
+from terminal import start_rows
 
 sys.path.insert(0, str(ROOT))
 SIZES_MB = (1, 5, 20, 100)
@@ -318,33 +319,6 @@ def _raw_and_search_rows(mb: int, body_mb: float, result: dict[str, Any]) -> lis
     ]
 
 
-def _tmux_start_rows(start: dict[str, Any]) -> list[str]:
-    if "skipped" in start:
-        return []
-    first, token = statistics.median(start["first"]), statistics.median(start["token"])
-    idle_bytes, idle_cpu = start["idle_bytes"], start["idle_cpu"]
-    return [
-        row("tmux: launch to first frame, footer included", "<= 0.3 s", start["first"], ok=first <= 0.3),
-        row("tmux: launch to token shown", "<= 0.45 s", start["token"], ok=token <= 0.45),
-        row("  CPU seconds of the app to its first frame (load-independent)", "-", start["first_cpu"]),
-        row("  CPU seconds of the app to the token shown", "-", start["token_cpu"]),
-        row("tmux: bytes to the terminal per second, idle", "<= 200", [idle_bytes], unit="B/s", ok=idle_bytes <= 200),
-        row("tmux: CPU while idle (% of a core)", "<= 1", [idle_cpu], unit="%", ok=idle_cpu <= 1),
-    ]
-
-
-def _versions() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    found = []
-    for name in ("textual", "httpx", "msgspec"):
-        try:
-            found.append(f"{name} {version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name} missing")
-    return ", ".join(found)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="1 and 5 MB only, 3 runs")
@@ -360,9 +334,11 @@ def main() -> int:
         return child_main(args.child)
     runs = args.runs or (3 if args.quick else 5)
     sizes = tuple(int(x) for x in args.sizes.split(",")) if args.sizes else (1, 5) if args.quick else SIZES_MB
+    compiled = compile_bytecode()
     lines = [
         f"qlik-tui benchmarks · {time.strftime('%Y-%m-%d %H:%M')} · {os.cpu_count()} cores"
-        f" · load average {os.getloadavg()[0]:.1f} at start · Python {sys.version.split()[0]} · {_versions()} · {runs} runs",
+        f" · load average {os.getloadavg()[0]:.1f} at start · Python {sys.version.split()[0]} · {versions()}"
+        f" · {runs} runs · {compiled}",
         "",
         "| target | goal | median | min | max | peak RSS growth | |",
         "|---|---|---|---|---|---|---|",
@@ -434,7 +410,7 @@ def main() -> int:
 
     lines.extend(engine_rows(run_child("engine", str(runs)), row))
     if args.tmux:
-        lines += _tmux_start_rows(run_child("tmux-start", str(runs), str(args.idle)))
+        lines += start_rows(run_child("tmux-start", str(runs), str(args.idle)), row)
         person = run_child("tmux", "20")
         if "skipped" in person:
             lines.append(f"| tmux | - | skipped: {person['skipped']} | | | | |")
@@ -476,6 +452,7 @@ def child_main(args: list[str]) -> int:
         from terminal import child_tmux_start
 
         result = child_tmux_start(int(args[1]), float(args[2]))
+        result["python_pass"] = [_interpreter_start() for _ in range(int(args[1]))]
     elif kind == "big":
         from big_body import child_big
 
