@@ -146,36 +146,39 @@ async def _wait_for(pilot: Any, app: Any, text: str, timeout: float) -> None:
         await pilot.pause(0.005)
 
 
+FIRST_FRAME_CODE = """import time; t0 = time.perf_counter()
+import asyncio, sys, pathlib
+{imports}
+class Timed(Base):
+    def on_ready(self):  # Textual: the DOM is ready and the first frame displayed
+        self.ready_at = time.perf_counter()
+async def main():
+    app = {make}
+    async with app.run_test(size=(100, 30)) as pilot:
+        while not hasattr(app, 'ready_at'):  # a loaded machine may need more than one pause
+            await pilot.pause()
+        print(app.ready_at - t0)
+asyncio.run(main())
+"""
+QLIK_APP = {
+    "imports": "from qlik_tui.ui.app import QlikTuiApp as Base\nfrom qlik_tui.ui.launch import load_for_app",
+    "make": "Timed(pathlib.Path(sys.argv[1]), load_for_app(pathlib.Path(sys.argv[1]))[0])",
+}
+BARE_APP = {"imports": "sys.path.insert(0, 'bench')\nfrom bare_app import Bare as Base", "make": "Timed()"}
+
+
 async def child_first_frame(runs: int) -> dict[str, Any]:
-    """Process start (interpreter included) to the first frame of the app."""
-    times = []
+    """Process start (interpreter included) to the first frame: the app, and a bare Textual
+    app with Header/Footer (the floor) in the same run."""
+    out: dict[str, list[float]] = {"times": [], "bare": []}
+    profiles = _example_profiles()
     for _ in range(runs):
-        code = (
-            "import time; t0 = time.perf_counter()\n"
-            "import asyncio, sys, pathlib\n"
-            "from qlik_tui.ui.app import QlikTuiApp\n"
-            "from qlik_tui.ui.launch import load_for_app\n"
-            "class Timed(QlikTuiApp):\n"
-            "    def on_ready(self):  # Textual: the DOM is ready and the first frame displayed\n"
-            "        self.ready_at = time.perf_counter()\n"
-            "async def main():\n"
-            "    path = pathlib.Path(sys.argv[1])\n"
-            "    ps, _ = load_for_app(path)\n"
-            "    app = Timed(path, ps)\n"
-            "    async with app.run_test(size=(100, 30)) as pilot:\n"
-            "        while not hasattr(app, 'ready_at'):  # a loaded machine may need more than one pause\n"
-            "            await pilot.pause()\n"
-            "        print(app.ready_at - t0)\n"
-            "asyncio.run(main())\n"
-        )
-        profiles = _example_profiles()
-        started = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", code, str(profiles)], capture_output=True, text=True, cwd=ROOT, check=True)
-        inside = float(out.stdout.strip().splitlines()[-1])
-        interpreter = _interpreter_start()
-        times.append(inside + interpreter)
-        del started
-    return {"times": times}
+        for key, app in (("times", QLIK_APP), ("bare", BARE_APP)):
+            code = FIRST_FRAME_CODE.format(**app)
+            cmd = [sys.executable, "-c", code, str(profiles)]
+            done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=True)
+            out[key].append(float(done.stdout.strip().splitlines()[-1]) + _interpreter_start())
+    return out
 
 
 def _interpreter_start() -> float:
@@ -395,6 +398,7 @@ def main() -> int:
             ok=statistics.median(frame["times"]) <= 0.4,
         )
     )
+    lines.append(row("  floor: bare Textual app (Header + Footer), same harness", "-", frame["bare"]))
     token = run_child("token", str(max(runs, 5)))
     lines.append(row("qlik-tui token (whole process)", "<= 0.25 s", token["times"], ok=statistics.median(token["times"]) <= 0.25))
     expand = run_child("expand", str(runs))
