@@ -48,6 +48,7 @@ from .token_actions import TokenActions
 from .widgets.endpoint_browser import EndpointBrowser
 from .widgets.history_list import HistoryList
 from .widgets.json_tree import JsonTree
+from .widgets.lazy_tabs import LazyTabbedContent
 from .widgets.profile_list import ProfileList
 from .widgets.request_editor import RequestEditor
 from .widgets.response_view import ResponseView
@@ -114,17 +115,29 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
             with Vertical(id="sidebar"):
                 yield ProfileList(id="profiles")
                 yield TokenPanel(self.clock, id="token")
-                with TabbedContent(id="side-tabs"):
+                # History and Saved are filled when first opened: not styled before the first frame.
+                fillers = {"tab-history": self._history_list, "tab-saved": self._saved_browser}
+                with LazyTabbedContent(id="side-tabs", fillers=fillers):
                     with TabPane("Endpoints", id="tab-endpoints"):
                         yield EndpointBrowser(id="endpoints")
-                    with TabPane("History", id="tab-history"):
-                        yield HistoryList(id="history")
-                    with TabPane("Saved", id="tab-saved"):
-                        yield SavedBrowser(id="saved")
+                    yield TabPane("History", id="tab-history")
+                    yield TabPane("Saved", id="tab-saved")
             with Vertical(id="work"):
                 yield RequestEditor(id="editor")
                 yield ResponseView(id="response")
         yield AppFooter(id="footer")
+
+    def _history_list(self) -> HistoryList:
+        state = self.workspace.state() if self.workspace is not None and self.workspace.active else None
+        return HistoryList(state.history.entries() if state else None, id="history")
+
+    def _saved_browser(self) -> SavedBrowser:
+        return SavedBrowser(self.saved_requests(), id="saved")
+
+    def show_history(self, entries: list[Any]) -> None:
+        """The History tab's rows (nothing to do while the tab was never opened: it reads them then)."""
+        for widget in self.query(HistoryList):
+            widget.show(entries)
 
     def on_mount(self) -> None:
         self._theme_saved = load_theme(set(self.available_themes))
@@ -175,7 +188,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
         self.sub_title = f"{profile.product} · {profile.host}{tls}"
         self.query_one(ProfileList).show(workspace.profile_set, name)
         self.query_one(EndpointBrowser).show(self.catalog_for(name))
-        self.query_one(HistoryList).show(state.history.entries())
+        self.show_history(state.history.entries())
         panel = self.query_one(TokenPanel)
         panel.profile = profile
         panel.failure = ""
@@ -298,7 +311,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
             view.show(message.response)
         elif message.error is not None:
             view.show_error(message.error, message.request.label())
-        self.query_one(HistoryList).show(state.history.entries())
+        self.show_history(state.history.entries())
 
     def _ask_uncapped(self, message: RequestDone) -> None:
         error = message.error
