@@ -106,7 +106,9 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
         self._tickets = 0
         self.max_body = max_body
         self.last_copied: tuple[str, str] | None = None  # (what, value): F8 shows it
-        self._theme_saved: str | None = None
+        self._theme_saved = load_theme(set(self.available_themes))
+        if self._theme_saved:
+            self._start_with_theme(self._theme_saved)
 
     # ---------------------------------------------------------------- layout and start
     def compose(self) -> ComposeResult:
@@ -140,9 +142,6 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
             widget.show(entries)
 
     def on_mount(self) -> None:
-        self._theme_saved = load_theme(set(self.available_themes))
-        if self._theme_saved:
-            self.theme = self._theme_saved
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.screen_change_signal.subscribe(self, give_modal_footer)
         # Ten times a second only while a request runs: idle, the app wakes once a second.
@@ -162,6 +161,16 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
                 method, path = "GET", method
             self.query_one(RequestEditor).load(method.upper(), path.strip())
         self.query_one("#path", Input).focus()
+
+    def _start_with_theme(self, name: str) -> None:
+        # Set before the first styling: set in on_mount, Textual re-parsed the CSS and re-styled
+        # every widget before the first frame (+40% of the work to it). What `_watch_theme`
+        # does, minus that refresh: the stylesheet has not been applied to anything yet.
+        self.set_reactive(App.theme, name)
+        self.stylesheet.set_variables(self.get_css_variables())
+        dark = self.current_theme.dark
+        self.update_classes({f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark}, update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)
 
     def _after_welcome(self, result: ProfileSet | None) -> None:
         if result is None or not result.profiles:
