@@ -23,7 +23,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from common import APP_BYTES, ROOT, Simulator, current_rss_mb, peak_rss_mb
+from common import APP_BYTES, ROOT, Simulator, compile_bytecode, current_rss_mb, peak_rss_mb, versions
+from terminal import start_rows
 
 sys.path.insert(0, str(ROOT))
 SIZES_MB = (1, 5, 20, 100)
@@ -145,36 +146,39 @@ async def _wait_for(pilot: Any, app: Any, text: str, timeout: float) -> None:
         await pilot.pause(0.005)
 
 
+FIRST_FRAME_CODE = """import time; t0 = time.perf_counter()
+import asyncio, sys, pathlib
+{imports}
+class Timed(Base):
+    def on_ready(self):  # Textual: the DOM is ready and the first frame displayed
+        self.ready_at = time.perf_counter()
+async def main():
+    app = {make}
+    async with app.run_test(size=(100, 30)) as pilot:
+        while not hasattr(app, 'ready_at'):  # a loaded machine may need more than one pause
+            await pilot.pause()
+        print(app.ready_at - t0)
+asyncio.run(main())
+"""
+QLIK_APP = {
+    "imports": "from qlik_tui.ui.app import QlikTuiApp as Base\nfrom qlik_tui.ui.launch import load_for_app",
+    "make": "Timed(pathlib.Path(sys.argv[1]), load_for_app(pathlib.Path(sys.argv[1]))[0])",
+}
+BARE_APP = {"imports": "sys.path.insert(0, 'bench')\nfrom bare_app import Bare as Base", "make": "Timed()"}
+
+
 async def child_first_frame(runs: int) -> dict[str, Any]:
-    """Process start (interpreter included) to the first frame of the app."""
-    times = []
+    """Process start (interpreter included) to the first frame: the app, and a bare Textual
+    app with Header/Footer (the floor) in the same run."""
+    out: dict[str, list[float]] = {"times": [], "bare": []}
+    profiles = _example_profiles()
     for _ in range(runs):
-        code = (
-            "import time; t0 = time.perf_counter()\n"
-            "import asyncio, sys, pathlib\n"
-            "from qlik_tui.ui.app import QlikTuiApp\n"
-            "from qlik_tui.ui.launch import load_for_app\n"
-            "class Timed(QlikTuiApp):\n"
-            "    def on_ready(self):  # Textual: the DOM is ready and the first frame displayed\n"
-            "        self.ready_at = time.perf_counter()\n"
-            "async def main():\n"
-            "    path = pathlib.Path(sys.argv[1])\n"
-            "    ps, _ = load_for_app(path)\n"
-            "    app = Timed(path, ps)\n"
-            "    async with app.run_test(size=(100, 30)) as pilot:\n"
-            "        while not hasattr(app, 'ready_at'):  # a loaded machine may need more than one pause\n"
-            "            await pilot.pause()\n"
-            "        print(app.ready_at - t0)\n"
-            "asyncio.run(main())\n"
-        )
-        profiles = _example_profiles()
-        started = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", code, str(profiles)], capture_output=True, text=True, cwd=ROOT, check=True)
-        inside = float(out.stdout.strip().splitlines()[-1])
-        interpreter = _interpreter_start()
-        times.append(inside + interpreter)
-        del started
-    return {"times": times}
+        for key, app in (("times", QLIK_APP), ("bare", BARE_APP)):
+            code = FIRST_FRAME_CODE.format(**app)
+            cmd = [sys.executable, "-c", code, str(profiles)]
+            done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=True)
+            out[key].append(float(done.stdout.strip().splitlines()[-1]) + _interpreter_start())
+    return out
 
 
 def _interpreter_start() -> float:
@@ -318,33 +322,6 @@ def _raw_and_search_rows(mb: int, body_mb: float, result: dict[str, Any]) -> lis
     ]
 
 
-def _tmux_start_rows(start: dict[str, Any]) -> list[str]:
-    if "skipped" in start:
-        return []
-    first, token = statistics.median(start["first"]), statistics.median(start["token"])
-    idle_bytes, idle_cpu = start["idle_bytes"], start["idle_cpu"]
-    return [
-        row("tmux: launch to first frame, footer included", "<= 0.3 s", start["first"], ok=first <= 0.3),
-        row("tmux: launch to token shown", "<= 0.45 s", start["token"], ok=token <= 0.45),
-        row("  CPU seconds of the app to its first frame (load-independent)", "-", start["first_cpu"]),
-        row("  CPU seconds of the app to the token shown", "-", start["token_cpu"]),
-        row("tmux: bytes to the terminal per second, idle", "<= 200", [idle_bytes], unit="B/s", ok=idle_bytes <= 200),
-        row("tmux: CPU while idle (% of a core)", "<= 1", [idle_cpu], unit="%", ok=idle_cpu <= 1),
-    ]
-
-
-def _versions() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    found = []
-    for name in ("textual", "httpx", "msgspec"):
-        try:
-            found.append(f"{name} {version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name} missing")
-    return ", ".join(found)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="1 and 5 MB only, 3 runs")
@@ -360,9 +337,11 @@ def main() -> int:
         return child_main(args.child)
     runs = args.runs or (3 if args.quick else 5)
     sizes = tuple(int(x) for x in args.sizes.split(",")) if args.sizes else (1, 5) if args.quick else SIZES_MB
+    compiled = compile_bytecode()
     lines = [
         f"qlik-tui benchmarks · {time.strftime('%Y-%m-%d %H:%M')} · {os.cpu_count()} cores"
-        f" · load average {os.getloadavg()[0]:.1f} at start · Python {sys.version.split()[0]} · {_versions()} · {runs} runs",
+        f" · load average {os.getloadavg()[0]:.1f} at start · Python {sys.version.split()[0]} · {versions()}"
+        f" · {runs} runs · {compiled}",
         "",
         "| target | goal | median | min | max | peak RSS growth | |",
         "|---|---|---|---|---|---|---|",
@@ -419,6 +398,7 @@ def main() -> int:
             ok=statistics.median(frame["times"]) <= 0.4,
         )
     )
+    lines.append(row("  floor: bare Textual app (Header + Footer), same harness", "-", frame["bare"]))
     token = run_child("token", str(max(runs, 5)))
     lines.append(row("qlik-tui token (whole process)", "<= 0.25 s", token["times"], ok=statistics.median(token["times"]) <= 0.25))
     expand = run_child("expand", str(runs))
@@ -434,7 +414,7 @@ def main() -> int:
 
     lines.extend(engine_rows(run_child("engine", str(runs)), row))
     if args.tmux:
-        lines += _tmux_start_rows(run_child("tmux-start", str(runs), str(args.idle)))
+        lines += start_rows(run_child("tmux-start", str(runs), str(args.idle)), row)
         person = run_child("tmux", "20")
         if "skipped" in person:
             lines.append(f"| tmux | - | skipped: {person['skipped']} | | | | |")
@@ -476,6 +456,7 @@ def child_main(args: list[str]) -> int:
         from terminal import child_tmux_start
 
         result = child_tmux_start(int(args[1]), float(args[2]))
+        result["python_pass"] = [_interpreter_start() for _ in range(int(args[1]))]
     elif kind == "big":
         from big_body import child_big
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -69,11 +71,36 @@ def child_tmux_start(runs: int, idle_seconds: float) -> dict[str, Any]:
             if run < runs - 1:
                 subprocess.run([tmux, "kill-session", "-t", name], capture_output=True)
         figures = {"first": first, "token": token, "first_cpu": first_cpu, "token_cpu": token_cpu}
-        return {**figures, **_idle(tmux, name, idle_seconds)}
+        idle = _idle(tmux, name, idle_seconds)
+        return {**figures, **idle, **_floors(tmux, runs)}
     finally:
         subprocess.run([tmux, "kill-session", "-t", name], capture_output=True)
         subprocess.run([tmux, "kill-session", "-t", keeper], capture_output=True)
         sim.stop()
+
+
+def _floors(tmux: str, runs: int) -> dict[str, list[float]]:
+    """The same launch, in the same run, of what no app can beat: the interpreter printing the
+    footer's mark (tmux and the polling included), and a bare Textual app with Header/Footer."""
+    bare_app = Path(__file__).with_name("bare_app.py")
+    commands = {
+        "python": f"{sys.executable} -c \"print('{FOOTER_MARK}')\"; sleep 30",
+        "bare": f"{sys.executable} {bare_app}",
+    }
+    out: dict[str, list[float]] = {"floor_python": [], "floor_bare": [], "floor_bare_cpu": []}
+    for kind, cmd in commands.items():
+        for run in range(runs):
+            name = f"qlik-bench-floor-{os.getpid()}-{kind}-{run}"
+            started = time.perf_counter()
+            subprocess.run([tmux, "new-session", "-d", "-s", name, "-x", "120", "-y", "40", cmd], check=True)
+            try:
+                _tmux_wait(tmux, name, FOOTER_MARK, 30, poll=0.005)
+                out[f"floor_{kind}"].append(time.perf_counter() - started)
+                if kind == "bare":
+                    out["floor_bare_cpu"].append(_cpu_seconds(_app_pid(tmux, name, b"bare_app")))
+            finally:
+                subprocess.run([tmux, "kill-session", "-t", name], capture_output=True)
+    return out
 
 
 FOOTER_MARK = "Help"  # the footer's pinned F1 key
@@ -99,11 +126,11 @@ def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
-def _app_pid(tmux: str, name: str) -> int:
+def _app_pid(tmux: str, name: str, mark: bytes = b"qlik_tui") -> int:
     """The python process in the pane (the pane's own process may be a shell around it)."""
     pid = int(subprocess.run([tmux, "display", "-p", "-t", name, "#{pane_pid}"], capture_output=True, text=True).stdout)
     for _ in range(3):
-        if b"qlik_tui" in Path(f"/proc/{pid}/cmdline").read_bytes():
+        if mark in Path(f"/proc/{pid}/cmdline").read_bytes():
             return pid
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         pid = int(children[0])
@@ -123,3 +150,23 @@ def _tmux_wait(tmux: str, name: str, text: str, timeout: float, poll: float = 0.
             return
         time.sleep(poll)
     raise TimeoutError(f"{text!r} never showed in tmux")
+
+
+def start_rows(start: dict[str, Any], row: Callable[..., str]) -> list[str]:
+    """The launch and idle rows, each launch figure beside its floor from the same run."""
+    if "skipped" in start:
+        return []
+    first, token = statistics.median(start["first"]), statistics.median(start["token"])
+    idle_bytes, idle_cpu = start["idle_bytes"], start["idle_cpu"]
+    return [
+        row("tmux: launch to first frame, footer included", "<= 0.3 s", start["first"], ok=first <= 0.3),
+        row("tmux: launch to token shown", "<= 0.45 s", start["token"], ok=token <= 0.45),
+        row("  CPU seconds of the app to its first frame (load-independent)", "-", start["first_cpu"]),
+        row("  CPU seconds of the app to the token shown", "-", start["token_cpu"]),
+        row("  floor: bare Textual app (Header + Footer) to its footer", "-", start["floor_bare"]),
+        row("  floor: CPU seconds of that bare app to its footer", "-", start["floor_bare_cpu"]),
+        row("  floor: `python -c print(...)` to its text in tmux", "-", start["floor_python"]),
+        row("  floor: `python -c pass` (whole process, no tmux)", "-", start["python_pass"]),
+        row("tmux: bytes to the terminal per second, idle", "<= 200", [idle_bytes], unit="B/s", ok=idle_bytes <= 200),
+        row("tmux: CPU while idle (% of a core)", "<= 1", [idle_cpu], unit="%", ok=idle_cpu <= 1),
+    ]

@@ -48,6 +48,7 @@ from .token_actions import TokenActions
 from .widgets.endpoint_browser import EndpointBrowser
 from .widgets.history_list import HistoryList
 from .widgets.json_tree import JsonTree
+from .widgets.lazy_tabs import LazyTabbedContent
 from .widgets.profile_list import ProfileList
 from .widgets.request_editor import RequestEditor
 from .widgets.response_view import ResponseView
@@ -105,7 +106,9 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
         self._tickets = 0
         self.max_body = max_body
         self.last_copied: tuple[str, str] | None = None  # (what, value): F8 shows it
-        self._theme_saved: str | None = None
+        self._theme_saved = load_theme(set(self.available_themes))
+        if self._theme_saved:
+            self._start_with_theme(self._theme_saved)
 
     # ---------------------------------------------------------------- layout and start
     def compose(self) -> ComposeResult:
@@ -114,22 +117,31 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
             with Vertical(id="sidebar"):
                 yield ProfileList(id="profiles")
                 yield TokenPanel(self.clock, id="token")
-                with TabbedContent(id="side-tabs"):
+                # History and Saved are filled when first opened: not styled before the first frame.
+                fillers = {"tab-history": self._history_list, "tab-saved": self._saved_browser}
+                with LazyTabbedContent(id="side-tabs", fillers=fillers):
                     with TabPane("Endpoints", id="tab-endpoints"):
                         yield EndpointBrowser(id="endpoints")
-                    with TabPane("History", id="tab-history"):
-                        yield HistoryList(id="history")
-                    with TabPane("Saved", id="tab-saved"):
-                        yield SavedBrowser(id="saved")
+                    yield TabPane("History", id="tab-history")
+                    yield TabPane("Saved", id="tab-saved")
             with Vertical(id="work"):
                 yield RequestEditor(id="editor")
                 yield ResponseView(id="response")
         yield AppFooter(id="footer")
 
+    def _history_list(self) -> HistoryList:
+        state = self.workspace.state() if self.workspace is not None and self.workspace.active else None
+        return HistoryList(state.history.entries() if state else None, id="history")
+
+    def _saved_browser(self) -> SavedBrowser:
+        return SavedBrowser(self.saved_requests(), id="saved")
+
+    def show_history(self, entries: list[Any]) -> None:
+        """The History tab's rows (nothing to do while the tab was never opened: it reads them then)."""
+        for widget in self.query(HistoryList):
+            widget.show(entries)
+
     def on_mount(self) -> None:
-        self._theme_saved = load_theme(set(self.available_themes))
-        if self._theme_saved:
-            self.theme = self._theme_saved
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.screen_change_signal.subscribe(self, give_modal_footer)
         # Ten times a second only while a request runs: idle, the app wakes once a second.
@@ -149,6 +161,16 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
                 method, path = "GET", method
             self.query_one(RequestEditor).load(method.upper(), path.strip())
         self.query_one("#path", Input).focus()
+
+    def _start_with_theme(self, name: str) -> None:
+        # Set before the first styling: set in on_mount, Textual re-parsed the CSS and re-styled
+        # every widget before the first frame (+40% of the work to it). What `_watch_theme`
+        # does, minus that refresh: the stylesheet has not been applied to anything yet.
+        self.set_reactive(App.theme, name)
+        self.stylesheet.set_variables(self.get_css_variables())
+        dark = self.current_theme.dark
+        self.update_classes({f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark}, update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)
 
     def _after_welcome(self, result: ProfileSet | None) -> None:
         if result is None or not result.profiles:
@@ -175,7 +197,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
         self.sub_title = f"{profile.product} · {profile.host}{tls}"
         self.query_one(ProfileList).show(workspace.profile_set, name)
         self.query_one(EndpointBrowser).show(self.catalog_for(name))
-        self.query_one(HistoryList).show(state.history.entries())
+        self.show_history(state.history.entries())
         panel = self.query_one(TokenPanel)
         panel.profile = profile
         panel.failure = ""
@@ -298,7 +320,7 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
             view.show(message.response)
         elif message.error is not None:
             view.show_error(message.error, message.request.label())
-        self.query_one(HistoryList).show(state.history.entries())
+        self.show_history(state.history.entries())
 
     def _ask_uncapped(self, message: RequestDone) -> None:
         error = message.error

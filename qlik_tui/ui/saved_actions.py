@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from textual import work
-from textual.widgets import Input, TabbedContent
+from textual.widgets import Input
 
 from ..core.saved import store
 from ..core.saved.model import SavedRequest
@@ -23,6 +23,7 @@ from .app_protocol import AppHost
 from .drafts import save_draft
 from .screens.save_request import SaveRequestScreen
 from .screens.simple import ConfirmScreen
+from .widgets.lazy_tabs import LazyTabbedContent
 from .widgets.request_editor import RequestEditor
 from .widgets.saved_list import SavedBrowser, SavedRequestList
 
@@ -59,6 +60,7 @@ class SavedActions(AppHost):
 
     collection_option: str | None = None  # --collection DIR
     _saved_in_editor: tuple[str, str] = ("", "")  # name and description of the one loaded last
+    _saved: tuple[SavedRequest, ...] = ()  # the collection as last read
 
     @property
     def collection_root(self) -> Path:
@@ -78,8 +80,8 @@ class SavedActions(AppHost):
         return fill_texts(texts, [source for _, source in self.variable_sources()])
 
     def saved_requests(self) -> list[SavedRequest]:
-        """The collection as last read (for the palette)."""
-        return self.query_one(SavedBrowser).requests
+        """The collection as last read (for the palette and the Saved tab)."""
+        return list(self._saved)
 
     def refresh_saved(self) -> None:
         """Read the collection again (in a thread: a big one in git must not stall keys)."""
@@ -96,15 +98,19 @@ class SavedActions(AppHost):
         self.call_from_thread(self._show_saved, requests, problems)
 
     def _show_saved(self, requests: list[SavedRequest], problems: list[str]) -> None:
-        self.query_one(SavedBrowser).show(requests)
+        self._saved = tuple(requests)
+        for browser in self.query(SavedBrowser):  # none until the Saved tab is first opened
+            browser.show(requests)
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             self.notify(f"Saved request not read: {visible(problems[0])}{more}", severity="warning", timeout=10, markup=False)
 
-    def action_focus_saved(self) -> None:
+    async def action_focus_saved(self) -> None:
         """Jump to the Saved tab's filter."""
         self.query_one("#sidebar").display = True
-        self.query_one("#side-tabs", TabbedContent).active = "tab-saved"
+        tabs = self.query_one("#side-tabs", LazyTabbedContent)
+        tabs.active = "tab-saved"
+        await tabs.filled("tab-saved")  # filled on first open: its filter box exists once composed
         self.query_one("#saved-filter", Input).focus()
 
     def action_save_request(self) -> None:

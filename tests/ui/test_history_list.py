@@ -26,9 +26,10 @@ async def test_history_shows_decoded_query(demo: Demo, tmp_path: Path) -> None:
         app.query_one("#query", TextArea).text = "filter=name eq 'Sales & Co'"
         await pilot.press("f5")
         await settle(pilot)
+        app.query_one("#side-tabs").active = "tab-history"  # type: ignore[attr-defined]
+        await settle(pilot)  # the tab is filled when first opened
         rows = history_rows(app)
         history = app.query_one("#history", OptionList)
-        app.query_one("#side-tabs").active = "tab-history"  # type: ignore[attr-defined]
         history.focus()
 
         def underlined() -> bool:
@@ -39,6 +40,25 @@ async def test_history_shows_decoded_query(demo: Demo, tmp_path: Path) -> None:
         await wait_until(pilot, underlined, what="the highlighted row underlined")
     assert rows[0].endswith("200 GET /qrs/app?filter=name eq 'Sales & Co'"), rows
     assert "%20" not in rows[0] and "%27" not in rows[0]
+
+
+async def test_history_filled_on_first_open_then_kept_current(demo: Demo, tmp_path: Path) -> None:
+    # Composed when first opened (not before the first frame): it must then show what the
+    # profile already sent, and follow every later request as before.
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert not app.query("#history")  # not composed at start-up
+        await type_path(pilot, "/qrs/about")
+        await pilot.press("f5")
+        await settle(pilot)
+        app.query_one("#side-tabs").active = "tab-history"  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert [row.split(" ", 1)[1] for row in history_rows(app)] == ["200 GET /qrs/about"]
+        await type_path(pilot, "/qrs/app/count")
+        await pilot.press("f5")
+        await settle(pilot)
+        assert [row.split(" ", 1)[1] for row in history_rows(app)] == ["200 GET /qrs/app/count", "200 GET /qrs/about"]
 
 
 async def test_history_from_a_file_cannot_drive_the_terminal(demo: Demo, tmp_path: Path) -> None:
@@ -57,6 +77,8 @@ async def test_history_from_a_file_cannot_drive_the_terminal(demo: Demo, tmp_pat
     (folder / "demo-qseow.jsonl").write_text(json.dumps(entry) + "\n")
     app = make_app(demo.profiles_path, tmp_path)
     async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        app.query_one("#side-tabs").active = "tab-history"  # type: ignore[attr-defined]
         await settle(pilot)
         rows = history_rows(app)
     assert rows[0].endswith("200 GET /api/v1/items␛]0;owned␇?next=a␛[2Jb"), rows

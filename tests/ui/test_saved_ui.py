@@ -39,6 +39,7 @@ async def test_save_from_the_editor_writes_a_file_without_secrets(demo: Demo, tm
         await wait_until(pilot, lambda: app.screen.query("#save-request-name"), what="the save dialog")
         await pilot.press(*"finance/one app", "enter", *"Apps by name", "enter")
         await wait_until(pilot, lambda: (collection / "finance" / "one app.toml").exists(), what="the file written")
+        await pilot.press("shift+f12")  # the Saved tab is filled when first opened
         await wait_until(pilot, lambda: saved_rows(app), what="the Saved tab refreshed")
         assert "finance/one app" in saved_rows(app)[0]
     written = (collection / "finance" / "one app.toml").read_text()

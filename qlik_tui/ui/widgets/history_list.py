@@ -39,9 +39,15 @@ class HistoryList(OptionList):
             super().__init__()
             self.entry = entry
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, entries: list[HistoryEntry] | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._entries: list[HistoryEntry] = []
+        self._first = entries  # shown on mount (the tab is filled when first opened)
+
+    def on_mount(self) -> None:
+        if self._first:
+            self.show(self._first)
+        self._first = None
 
     def show(self, entries: list[HistoryEntry]) -> None:
         """List `entries`, newest first."""

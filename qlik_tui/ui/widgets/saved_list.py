@@ -90,10 +90,14 @@ class SavedRequestList(OptionList):
 class SavedBrowser(Vertical):
     """Filter box over the list of saved requests."""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, requests: list[SavedRequest] | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._all: list[SavedRequest] = []
+        self._all: list[SavedRequest] = list(requests or [])
         self.problems: list[str] = []  # files that could not be read, named in a note
+
+    def on_mount(self) -> None:
+        if self._all:
+            self._refilter()  # the tab is filled when first opened, with what was read by then
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter saved requests…", id="saved-filter", compact=True)
