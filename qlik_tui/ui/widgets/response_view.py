@@ -5,7 +5,7 @@ through `visible()` and goes into `rich.text.Text`, never into markup."""
 
 from __future__ import annotations
 
-from array import array
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -22,6 +22,7 @@ from ...core.json.disposal import dispose_in_background
 from ...core.json.filter import apply as apply_filter
 from ...core.json.filter import parse as parse_path
 from ...core.json.lazy import ARRAY_TYPES, reindent
+from ...core.json.line_index import LineIndex
 from ...core.json.paging import next_href
 from ...core.json.parse import pretty_in_pieces
 from ...core.json.search import Path, find
@@ -30,7 +31,7 @@ from ...core.terminal_text import visible
 from .find_bar import FindBar
 from .json_tree import JsonTree
 from .raw_search_view import RawSearchView
-from .raw_view import RawView, line_offsets
+from .raw_view import RawView
 
 
 def size_text(count: int) -> str:
@@ -45,7 +46,7 @@ def size_text(count: int) -> str:
 class RawReady(Message):
     """The raw text of response `generation` is built."""
 
-    def __init__(self, generation: int, text: str, offsets: array[int]) -> None:
+    def __init__(self, generation: int, text: str, offsets: Sequence[int]) -> None:
         super().__init__()
         self.generation = generation
         self.text = text
@@ -266,7 +267,7 @@ class ResponseView(Vertical):
 
         def work() -> None:
             text = build_raw(response)
-            self.post_message(RawReady(generation, text, line_offsets(text)))
+            self.post_message(RawReady(generation, text, LineIndex(text)))
 
         self.run_worker(work, thread=True, group="raw", exclusive=True, exit_on_error=False, description="pretty-print the body")
 
