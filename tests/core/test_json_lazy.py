@@ -172,3 +172,12 @@ def test_the_raw_text_keeps_escapes_and_numbers_as_sent() -> None:
     assert json.loads(text) == loads(body)
     assert reindent(b'{"a": 1E5, "b": "\\/"}') == '{\n  "a": 1E5,\n  "b": "\\/"\n}'
     assert reindent(b'{"a": 1,}') is None  # not JSON: the caller shows the text
+
+
+def test_opens_tells_a_non_empty_container_from_its_bytes() -> None:
+    items = [{}, {"a": 1}, [], [1], "x", 1, None, {"k": []}, [{}], "{not an object}"]
+    body = json.dumps(items * 4_000, indent=1).replace("{}", "{ \n }").encode()  # empty with spaces inside
+    doc = lazy_loads(body)
+    assert isinstance(doc, LazyArray)
+    expected = [isinstance(v, (dict, list)) and len(v) > 0 for v in items * 4_000]
+    assert [doc.opens(i) for i in range(len(doc))] == expected

@@ -69,6 +69,13 @@ class LazyArray(Sequence[Any]):
         """Element `index` as the bytes the server sent."""
         return self._data[self._starts[index] : self._ends[index]]
 
+    def opens(self, index: int) -> bool:
+        """Whether element `index` is a non-empty object or list, read from its bytes alone."""
+        start, end = self._starts[index], self._ends[index]
+        if self._data[start : start + 1] not in (b"{", b"["):
+            return False
+        return bool(self._data[start + 1 : min(end - 1, start + 64)].strip())  # `{ }` is empty
+
     def _element(self, index: int) -> Any:
         return loads(self.raw(index).decode("utf-8", "surrogatepass"))
 
