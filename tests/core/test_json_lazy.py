@@ -181,3 +181,20 @@ def test_opens_tells_a_non_empty_container_from_its_bytes() -> None:
     assert isinstance(doc, LazyArray)
     expected = [isinstance(v, (dict, list)) and len(v) > 0 for v in items * 4_000]
     assert [doc.opens(i) for i in range(len(doc))] == expected
+
+
+@pytest.mark.parametrize("limit", [1, 5_000, 128 * 1024, 10**9])
+def test_the_raw_head_is_the_first_lines_of_the_whole_raw_text(limit: int) -> None:
+    from qlik_tui.core.json.lazy import reindent_head
+
+    name = 'Sales [{}] é\\u00e9 "q" 😀 \x01'  # unicode, a backslash, quotes, a control character
+    records = [{"id": i, "name": name.format(i), "n": 1e5, "tags": [{"x": None}] * (i % 3)} for i in range(3_000)]
+    body = json.dumps(records, ensure_ascii=bool(limit % 2)).encode()
+    doc = lazy_loads(body)
+    assert isinstance(doc, LazyArray)
+    head, whole = reindent_head(doc, limit), reindent(body)
+    assert head is not None and whole is not None
+    lines, all_lines = head.split("\n"), whole.split("\n")
+    assert lines == all_lines[: len(lines)] and len(lines) < len(all_lines)  # never the whole text
+    assert lines[-1] == "  }," and len(lines) > 3
+    assert reindent_head(records) is None and reindent_head(lazy_loads(b"[" + b" " * 300_000 + b"1]")) is None

@@ -14,7 +14,7 @@ from qlik_tui.ui.screens.save_body import SaveBodyScreen
 from qlik_tui.ui.screens.simple import ConfirmScreen
 from qlik_tui.ui.widgets.json_tree import JsonTree
 from qlik_tui.ui.widgets.raw_view import RawView
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, settle, wait_until
 from tests.ui.test_app_flows import text_of, type_path
 
 
@@ -72,9 +72,14 @@ async def test_filter_and_raw_view(demo: Demo, tmp_path: Path) -> None:
         await pilot.pause()
         assert tree.root.data.value is apps  # type: ignore[union-attr]
         app.query_one("#response-tabs").active = "tab-raw"  # type: ignore[attr-defined]
-        await settle(pilot)
         raw = app.query_one("#raw", RawView)
         expected = json.dumps(list(apps), indent=2, ensure_ascii=False).splitlines()
+        # The first text shown (the first elements, before the whole text is built, on all
+        # but the fastest machines) begins as the whole text does.
+        await wait_until(pilot, lambda: raw.line_count > 1, what="raw text")
+        assert raw.line_count > 100
+        assert [raw.line(i) for i in range(raw.line_count)] == expected[: raw.line_count]
+        await settle(pilot)
         assert raw.line_count == len(expected)
         assert raw.line(raw.line_count - 1) == "]" and raw.line(3) == expected[3]
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import time
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
@@ -29,6 +30,7 @@ PIECEWISE_BYTES = 256 * 1024  # smaller bodies are parsed in full (it costs less
 CHUNK_BYTES = 4 * 1024 * 1024  # one slice checked while holding the GIL (~5 ms)
 MAX_MISSES = 32  # candidate boundaries tried per slice before decoding the rest in one go
 LAZY_LIST_BYTES = 256 * 1024
+HEAD_BYTES = 128 * 1024  # of a big list, formatted at once for the Raw tab's first screen (~2 ms)
 _GAP = re.compile(rb"[ \t\r\n]*,?[ \t\r\n]*")  # lists inside a top-level object this big stay as bytes
 
 
@@ -214,6 +216,26 @@ def reindent(data: bytes) -> str | None:
         return None
     try:
         return bytes(msgspec.json.format(data, indent=2)).decode("utf-8", "surrogatepass")
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+        return None
+
+
+def reindent_head(doc: Any, limit: int = HEAD_BYTES) -> str | None:
+    """The first lines of `reindent(body)` when the body is the list `doc` (a LazyArray):
+    its first elements, about `limit` bytes of them, ending as that line ends in the whole
+    text. None when there is nothing to gain or msgspec is missing."""
+    if not isinstance(doc, LazyArray) or len(doc) < 2:
+        return None
+    try:
+        import msgspec
+    except ImportError:  # pragma: no cover - only where msgspec has no wheel
+        return None
+    data, starts, ends = doc.spans()
+    count = max(1, min(bisect_right(starts, starts[0] + limit), len(doc) - 1))  # never the whole list
+    try:
+        text = bytes(msgspec.json.format(b"[" + data[starts[0] : ends[count - 1]] + b"]", indent=2))
+        # "[ ... last element\n]": without the bracket, and with the comma the next element brings
+        return text.decode("utf-8", "surrogatepass")[:-2] + ","
     except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
         return None
 

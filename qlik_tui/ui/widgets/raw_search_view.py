@@ -68,10 +68,10 @@ class RawSearchView(RawView):
         self.current = -1
         self._pattern: re.Pattern[str] | None = None
 
-    def set_text(self, text: str, offsets: Sequence[int] | None = None) -> None:
+    def set_text(self, text: str, offsets: Sequence[int] | None = None, keep_place: bool = False) -> None:
         """New text: old hits point nowhere."""
         self.clear_hits()
-        super().set_text(text, offsets)
+        super().set_text(text, offsets, keep_place)
 
     def clear_hits(self) -> None:
         """No search: no highlights."""

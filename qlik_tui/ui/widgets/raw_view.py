@@ -42,15 +42,17 @@ class RawView(ScrollView, can_focus=True):
         """How many lines the text has."""
         return len(self._offsets) - 1
 
-    def set_text(self, text: str, offsets: Sequence[int] | None = None) -> None:
-        """Replace the text (its LineIndex may be made beforehand in a thread)."""
+    def set_text(self, text: str, offsets: Sequence[int] | None = None, keep_place: bool = False) -> None:
+        """Replace the text (its LineIndex may be made beforehand in a thread); `keep_place`
+        when the new text begins as the old did (the whole text after its first lines)."""
         self._text = text
         self._offsets = offsets if offsets is not None else LineIndex(text)
         # the widest of the first lines sets the scroll width: one split, not 10,000 index reads
         head = text[: self._offsets[min(self.line_count, 5000)]]
         sample = max((len(line) for line in head.split("\n")), default=0)
         self.virtual_size = Size(min(MAX_WIDTH, max(sample, 1)), self.line_count)
-        self.scroll_to(0, 0, animate=False)
+        if not keep_place:
+            self.scroll_to(0, 0, animate=False)
         self.refresh()
 
     def line(self, index: int) -> str:
