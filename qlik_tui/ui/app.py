@@ -10,6 +10,7 @@ import asyncio
 import os
 import sys
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -283,7 +284,9 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
         if message.response is not None and message.response.looks_like_json:
             # Ids for {placeholder} suggestions once the response is painted: the walk takes
             # ~0.17 s of GIL at 20 MB, which before the paint was F5-to-tree time.
-            self.call_after_refresh(self._collect_seen_ids, message.name, message.response)
+            # A weak reference: a finished worker lingering in a cycle (frozen by the next
+            # parse's gc.freeze) must not keep a 100 MB body alive.
+            self.call_after_refresh(self._collect_seen_ids, message.name, weakref.ref(message.response))
         status = message.response.status if message.response else None
         elapsed = message.response.elapsed if message.response else None
         try:
@@ -301,9 +304,13 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
         self.query_one(HistoryList).show(state.history.entries())
 
     @work(thread=True, group="seen-ids", exclusive=False, exit_on_error=False, description="gather ids for suggestions")
-    def _collect_seen_ids(self, name: str, response: Response) -> None:
+    def _collect_seen_ids(self, name: str, sent: weakref.ref[Response]) -> None:
+        response = sent()
+        if response is None:
+            return  # already replaced and freed
         seen = SeenIds()
         _collect_ids(seen, response)  # bounded walk (core.catalog.seen_ids)
+        del response
         self.call_from_thread(self._absorb_seen_ids, name, seen)
 
     def _absorb_seen_ids(self, name: str, seen: SeenIds) -> None:
