@@ -71,6 +71,16 @@ def _bodies() -> dict[str, bytes]:
         "qrs compact": json.dumps(apps, ensure_ascii=False).encode(),
         "qrs ascii escapes": json.dumps(apps, ensure_ascii=True).encode(),
         "qrs indented": json.dumps(apps, indent=2, ensure_ascii=False).encode(),
+        "qrs without spaces": json.dumps(apps, ensure_ascii=False, separators=(",", ":")).encode(),
+        # separators of varying width: element positions cannot be added up, they are matched
+        "qrs odd spacing": (
+            b"[ "
+            + b"".join(
+                json.dumps(app, ensure_ascii=False).encode() + (b"" if i == 299 else [b",", b" , ", b",\n\t"][i % 3])
+                for i, app in enumerate(apps)
+            )
+            + b" ]\n"
+        ),
         "cloud page": json.dumps(page, ensure_ascii=False).encode(),
         "strings with commas": json.dumps([ODD_STRINGS[i % 6] + str(i) for i in range(12_000)]).encode(),
         "numbers": json.dumps([ODD_NUMBERS[i % 9] for i in range(20_000)]).encode(),

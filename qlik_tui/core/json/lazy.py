@@ -22,6 +22,8 @@ import time
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
+from itertools import accumulate
+from operator import add
 from typing import Any, overload
 
 from .parse import loads
@@ -29,9 +31,10 @@ from .parse import loads
 PIECEWISE_BYTES = 256 * 1024  # smaller bodies are parsed in full (it costs less than a frame)
 CHUNK_BYTES = 4 * 1024 * 1024  # one slice checked while holding the GIL (~5 ms)
 MAX_MISSES = 32  # candidate boundaries tried per slice before decoding the rest in one go
-LAZY_LIST_BYTES = 256 * 1024
+LAZY_LIST_BYTES = 256 * 1024  # lists inside a top-level object this big stay as bytes
 HEAD_BYTES = 128 * 1024  # of a big list, formatted at once for the Raw tab's first screen (~2 ms)
-_GAP = re.compile(rb"[ \t\r\n]*,?[ \t\r\n]*")  # lists inside a top-level object this big stay as bytes
+_GAP = re.compile(rb"[ \t\r\n]*,?[ \t\r\n]*")
+_SPACES = re.compile(rb"[ \t\r\n]*")
 
 
 class LazyArray(Sequence[Any]):
@@ -136,17 +139,31 @@ def _lazy_list(msgspec: Any, data: bytes) -> LazyArray:
         if found is None:  # the rest in one go (all of it, when the body is small)
             rest = data if first else b"[" + data[start:]
             _check(rest)
-            _place(data, start, decoder.decode(rest), starts, ends)
+            tail = data[-64:]
+            bracket = len(data) - (len(tail) - len(tail.rstrip())) - 1  # the closing `]`
+            _place(data, start, decoder.decode(rest), starts, ends, bracket)
             return LazyArray(data, starts, ends)
         end, elements = found
-        _place(data, start, elements, starts, ends)
+        _place(data, start, elements, starts, ends, end)
         start, first = end + 1, False
         time.sleep(0)  # let the event loop in
 
 
-def _place(data: bytes, start: int, elements: list[Any], starts: array[int], ends: array[int]) -> None:
-    """Where each decoded element sits in `data`: elements are in order, apart by a comma
-    and optional spaces (msgspec's Raw is the element's exact bytes)."""
+def _place(data: bytes, start: int, elements: list[Any], starts: array[int], ends: array[int], stop: int) -> None:
+    """Where each decoded element of data[start:stop] sits: elements are in order, apart by
+    a comma and optional spaces (msgspec's Raw is the element's exact bytes)."""
+    lengths = [len(element) for element in elements]
+    start = _SPACES.match(data, start).end()  # type: ignore[union-attr]  # a slice may begin after `, `
+    sep = _GAP.match(data, start + lengths[0]).group() if lengths else b""  # type: ignore[union-attr]
+    step = len(sep)
+    if lengths and sum(lengths) + step * (len(lengths) - 1) == stop - start and sep.join(elements) == data[start:stop]:
+        # One separator throughout (`,` from most servers, `, ` from Python's json), checked
+        # by comparing the bytes in C: positions are added up, not matched one by one (the
+        # loop below took ~40 ms per 13,000 elements).
+        firsts = list(accumulate((length + step for length in lengths[:-1]), initial=start))
+        starts.extend(firsts)
+        ends.extend(map(add, firsts, lengths))
+        return
     position = start
     gap = _GAP.match
     for element in elements:
