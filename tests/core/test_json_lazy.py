@@ -71,6 +71,16 @@ def _bodies() -> dict[str, bytes]:
         "qrs compact": json.dumps(apps, ensure_ascii=False).encode(),
         "qrs ascii escapes": json.dumps(apps, ensure_ascii=True).encode(),
         "qrs indented": json.dumps(apps, indent=2, ensure_ascii=False).encode(),
+        "qrs without spaces": json.dumps(apps, ensure_ascii=False, separators=(",", ":")).encode(),
+        # separators of varying width: element positions cannot be added up, they are matched
+        "qrs odd spacing": (
+            b"[ "
+            + b"".join(
+                json.dumps(app, ensure_ascii=False).encode() + (b"" if i == 299 else [b",", b" , ", b",\n\t"][i % 3])
+                for i, app in enumerate(apps)
+            )
+            + b" ]\n"
+        ),
         "cloud page": json.dumps(page, ensure_ascii=False).encode(),
         "strings with commas": json.dumps([ODD_STRINGS[i % 6] + str(i) for i in range(12_000)]).encode(),
         "numbers": json.dumps([ODD_NUMBERS[i % 9] for i in range(20_000)]).encode(),
@@ -172,3 +182,29 @@ def test_the_raw_text_keeps_escapes_and_numbers_as_sent() -> None:
     assert json.loads(text) == loads(body)
     assert reindent(b'{"a": 1E5, "b": "\\/"}') == '{\n  "a": 1E5,\n  "b": "\\/"\n}'
     assert reindent(b'{"a": 1,}') is None  # not JSON: the caller shows the text
+
+
+def test_opens_tells_a_non_empty_container_from_its_bytes() -> None:
+    items = [{}, {"a": 1}, [], [1], "x", 1, None, {"k": []}, [{}], "{not an object}"]
+    body = json.dumps(items * 4_000, indent=1).replace("{}", "{ \n }").encode()  # empty with spaces inside
+    doc = lazy_loads(body)
+    assert isinstance(doc, LazyArray)
+    expected = [isinstance(v, (dict, list)) and len(v) > 0 for v in items * 4_000]
+    assert [doc.opens(i) for i in range(len(doc))] == expected
+
+
+@pytest.mark.parametrize("limit", [1, 5_000, 128 * 1024, 10**9])
+def test_the_raw_head_is_the_first_lines_of_the_whole_raw_text(limit: int) -> None:
+    from qlik_tui.core.json.lazy import reindent_head
+
+    name = 'Sales [{}] é\\u00e9 "q" 😀 \x01'  # unicode, a backslash, quotes, a control character
+    records = [{"id": i, "name": name.format(i), "n": 1e5, "tags": [{"x": None}] * (i % 3)} for i in range(3_000)]
+    body = json.dumps(records, ensure_ascii=bool(limit % 2)).encode()
+    doc = lazy_loads(body)
+    assert isinstance(doc, LazyArray)
+    head, whole = reindent_head(doc, limit), reindent(body)
+    assert head is not None and whole is not None
+    lines, all_lines = head.split("\n"), whole.split("\n")
+    assert lines == all_lines[: len(lines)] and len(lines) < len(all_lines)  # never the whole text
+    assert lines[-1] == "  }," and len(lines) > 3
+    assert reindent_head(records) is None and reindent_head(lazy_loads(b"[" + b" " * 300_000 + b"1]")) is None

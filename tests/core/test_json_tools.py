@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from qlik_tui.core.errors import QlikTuiError
 from qlik_tui.core.json.filter import apply
 from qlik_tui.core.json.search import find_all, value_at
-from qlik_tui.core.json.view import buckets, path_append, preview
+from qlik_tui.core.json.view import buckets, main_list_key, path_append, preview
 
 DOC = [
     {"id": "a1", "name": "Sales", "owner": {"name": "Alice", "id": "u1"}, "tags": [{"name": "PII"}], "published": True},
@@ -204,3 +204,10 @@ def test_plurals() -> None:
 
     assert preview([1]) == "[1 item]" and preview({"a": 1}) == "{1 key}" and preview([]) == "[0 items]"
     assert plural(1, "result") == "1 result" and plural(1_200, "result") == "1,200 results"
+
+
+def test_main_list_key_is_data_or_the_only_non_empty_list() -> None:
+    assert main_list_key({"data": [], "links": {}}) == "data"  # Cloud's page, even when empty
+    assert main_list_key({"meta": {}, "items": [{"id": 1}]}) == "items"
+    assert main_list_key({"a": [1], "b": [2]}) is None and main_list_key({"a": [], "b": 1}) is None
+    assert main_list_key({}) is None

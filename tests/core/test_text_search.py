@@ -7,12 +7,12 @@ import json
 import pytest
 
 from qlik_tui.core.json import text_search
+from qlik_tui.core.json.line_index import LineIndex
 from qlik_tui.core.json.text_search import find_in_text
-from qlik_tui.ui.widgets.raw_view import line_offsets
 
 
 def search(text: str, query: str, limit: int = 10_000) -> list[tuple[int, int]]:
-    return find_in_text(text, line_offsets(text), query, limit)
+    return find_in_text(text, LineIndex(text), query, limit)
 
 
 def test_every_occurrence_case_insensitive_with_lines_and_columns() -> None:

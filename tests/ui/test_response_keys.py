@@ -29,8 +29,10 @@ async def test_right_and_left_open_close_and_walk_the_tree(demo: Demo, tmp_path:
         await send(pilot, "/qrs/app/full")
         tree = app.query_one("#json-tree", JsonTree)
         tree.focus()
-        await pilot.press("down")  # the first app, closed
+        await pilot.press("down")  # the first app, open (a list shows its first record's fields)
         first = tree.root.children[0]
+        assert tree.cursor_node is first and first.is_expanded
+        await pilot.press("left")  # an open node: closes it
         assert tree.cursor_node is first and not first.is_expanded
         await pilot.press("right")  # opens it
         assert first.is_expanded and len(first.children) == 26
@@ -57,7 +59,7 @@ async def test_shift_right_and_left_scroll_the_tree_sideways(demo: Demo, tmp_pat
         await send(pilot, "/qrs/app/full")
         tree = app.query_one("#json-tree", JsonTree)
         tree.focus()
-        await pilot.press("down", "right")  # the first app's keys: ids wider than the view
+        await pilot.press("down")  # the first app, open: its keys' ids are wider than the view
         await pilot.pause()
         assert tree.max_scroll_x > 0
         await pilot.press("shift+right")

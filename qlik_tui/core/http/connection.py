@@ -28,6 +28,7 @@ from .diagnose import cut_short, diagnose, from_exception, unusable_redirect, wh
 from .download import current_download
 from .peer_cert import dates_of_refused_certificate, handshake_alert, names_of_mismatched_certificate
 from .rate_limit import MAX_RATE_LIMIT_WAITS, MAX_RETRY_AFTER, human_seconds, parse_retry_after, retry_after_seconds
+from .read_size import widen_reads
 from .redact import redact_url
 from .session_keeping import SessionKeeping
 from .timing import TimingTrace
@@ -38,6 +39,7 @@ Sleep = Callable[[float], Awaitable[None]]
 DEFAULT_TIMEOUT = 60.0
 THREAD_PARSE_BYTES = 256 * 1024
 _REDIRECT_KEY = "qlik_tui_redirect"
+widen_reads()  # 256 KB socket reads: a 20 MB body in ~80 reads, not ~300 (see read_size)
 
 
 class _Buffer:

@@ -20,7 +20,10 @@ from __future__ import annotations
 import re
 import time
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
+from itertools import accumulate
+from operator import add
 from typing import Any, overload
 
 from .parse import loads
@@ -28,8 +31,10 @@ from .parse import loads
 PIECEWISE_BYTES = 256 * 1024  # smaller bodies are parsed in full (it costs less than a frame)
 CHUNK_BYTES = 4 * 1024 * 1024  # one slice checked while holding the GIL (~5 ms)
 MAX_MISSES = 32  # candidate boundaries tried per slice before decoding the rest in one go
-LAZY_LIST_BYTES = 256 * 1024
-_GAP = re.compile(rb"[ \t\r\n]*,?[ \t\r\n]*")  # lists inside a top-level object this big stay as bytes
+LAZY_LIST_BYTES = 256 * 1024  # lists inside a top-level object this big stay as bytes
+HEAD_BYTES = 128 * 1024  # of a big list, formatted at once for the Raw tab's first screen (~2 ms)
+_GAP = re.compile(rb"[ \t\r\n]*,?[ \t\r\n]*")
+_SPACES = re.compile(rb"[ \t\r\n]*")
 
 
 class LazyArray(Sequence[Any]):
@@ -68,6 +73,13 @@ class LazyArray(Sequence[Any]):
     def raw(self, index: int) -> bytes:
         """Element `index` as the bytes the server sent."""
         return self._data[self._starts[index] : self._ends[index]]
+
+    def opens(self, index: int) -> bool:
+        """Whether element `index` is a non-empty object or list, read from its bytes alone."""
+        start, end = self._starts[index], self._ends[index]
+        if self._data[start : start + 1] not in (b"{", b"["):
+            return False
+        return bool(self._data[start + 1 : min(end - 1, start + 64)].strip())  # `{ }` is empty
 
     def _element(self, index: int) -> Any:
         return loads(self.raw(index).decode("utf-8", "surrogatepass"))
@@ -127,17 +139,31 @@ def _lazy_list(msgspec: Any, data: bytes) -> LazyArray:
         if found is None:  # the rest in one go (all of it, when the body is small)
             rest = data if first else b"[" + data[start:]
             _check(rest)
-            _place(data, start, decoder.decode(rest), starts, ends)
+            tail = data[-64:]
+            bracket = len(data) - (len(tail) - len(tail.rstrip())) - 1  # the closing `]`
+            _place(data, start, decoder.decode(rest), starts, ends, bracket)
             return LazyArray(data, starts, ends)
         end, elements = found
-        _place(data, start, elements, starts, ends)
+        _place(data, start, elements, starts, ends, end)
         start, first = end + 1, False
         time.sleep(0)  # let the event loop in
 
 
-def _place(data: bytes, start: int, elements: list[Any], starts: array[int], ends: array[int]) -> None:
-    """Where each decoded element sits in `data`: elements are in order, apart by a comma
-    and optional spaces (msgspec's Raw is the element's exact bytes)."""
+def _place(data: bytes, start: int, elements: list[Any], starts: array[int], ends: array[int], stop: int) -> None:
+    """Where each decoded element of data[start:stop] sits: elements are in order, apart by
+    a comma and optional spaces (msgspec's Raw is the element's exact bytes)."""
+    lengths = [len(element) for element in elements]
+    start = _SPACES.match(data, start).end()  # type: ignore[union-attr]  # a slice may begin after `, `
+    sep = _GAP.match(data, start + lengths[0]).group() if lengths else b""  # type: ignore[union-attr]
+    step = len(sep)
+    if lengths and sum(lengths) + step * (len(lengths) - 1) == stop - start and sep.join(elements) == data[start:stop]:
+        # One separator throughout (`,` from most servers, `, ` from Python's json), checked
+        # by comparing the bytes in C: positions are added up, not matched one by one (the
+        # loop below took ~40 ms per 13,000 elements).
+        firsts = list(accumulate((length + step for length in lengths[:-1]), initial=start))
+        starts.extend(firsts)
+        ends.extend(map(add, firsts, lengths))
+        return
     position = start
     gap = _GAP.match
     for element in elements:
@@ -207,6 +233,26 @@ def reindent(data: bytes) -> str | None:
         return None
     try:
         return bytes(msgspec.json.format(data, indent=2)).decode("utf-8", "surrogatepass")
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+        return None
+
+
+def reindent_head(doc: Any, limit: int = HEAD_BYTES) -> str | None:
+    """The first lines of `reindent(body)` when the body is the list `doc` (a LazyArray):
+    its first elements, about `limit` bytes of them, ending as that line ends in the whole
+    text. None when there is nothing to gain or msgspec is missing."""
+    if not isinstance(doc, LazyArray) or len(doc) < 2:
+        return None
+    try:
+        import msgspec
+    except ImportError:  # pragma: no cover - only where msgspec has no wheel
+        return None
+    data, starts, ends = doc.spans()
+    count = max(1, min(bisect_right(starts, starts[0] + limit), len(doc) - 1))  # never the whole list
+    try:
+        text = bytes(msgspec.json.format(b"[" + data[starts[0] : ends[count - 1]] + b"]", indent=2))
+        # "[ ... last element\n]": without the bracket, and with the comma the next element brings
+        return text.decode("utf-8", "surrogatepass")[:-2] + ","
     except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
         return None
 

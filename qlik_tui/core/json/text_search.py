@@ -8,8 +8,9 @@ windows the event loop gets the GIL back and the screen keeps drawing.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Sequence
+
+from .line_index import line_of
 
 MAX_HITS = 10_000
 WINDOW = 1 << 18  # about 5 ms of scanning per window
@@ -20,7 +21,7 @@ Hit = tuple[int, int]  # line index, column (in characters)
 def find_in_text(text: str, offsets: Sequence[int], query: str, limit: int = MAX_HITS) -> list[Hit]:
     """(line, column) of every occurrence of `query` (at most `limit`).
 
-    `offsets` holds the start of every line (as RawView keeps them); an occurrence never
+    `offsets` holds the start of every line (a LineIndex, as RawView keeps them); an occurrence never
     spans a newline unless the query holds one, and then it counts on its first line."""
     if not query:
         return []
@@ -33,7 +34,7 @@ def find_in_text(text: str, offsets: Sequence[int], query: str, limit: int = MAX
             position = match.start()
             if position >= start + WINDOW:
                 break  # the next window finds it
-            line = bisect_right(offsets, position) - 1
+            line = line_of(offsets, position)
             hits.append((line, position - offsets[line]))
             if len(hits) >= limit:
                 return hits

@@ -71,3 +71,11 @@ def buckets(count: int, size: int = BUCKET_SIZE) -> list[tuple[int, int]]:
 def is_container(value: Any) -> bool:
     """Objects and arrays expand; scalars do not."""
     return isinstance(value, (dict, *ARRAY_TYPES)) and len(value) > 0
+
+
+def main_list_key(value: dict[str, Any]) -> str | None:
+    """The key of an object's main list: `data` (Qlik Cloud's pages), else its only non-empty list."""
+    if isinstance(value.get("data"), ARRAY_TYPES):
+        return "data"
+    lists = [key for key, item in value.items() if isinstance(item, ARRAY_TYPES) and len(item) > 0]
+    return lists[0] if len(lists) == 1 else None

@@ -12,49 +12,24 @@ that value the top (and an "up" line goes back), and a search hit down there mov
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from ...core.json.lazy import ARRAY_TYPES
+from ...core.json.lazy import ARRAY_TYPES, LazyArray
 from ...core.json.pretty import pretty
 from ...core.json.search import Path, value_at
-from ...core.json.view import BUCKET_SIZE, buckets, is_container, path_text, preview
+from ...core.json.view import BUCKET_SIZE, buckets, is_container, main_list_key, path_text
 from ...core.terminal_text import visible
+from .json_nodes import ElementNode, JsonNode, node_label
 
 MAX_LEVELS = 40  # levels shown below the tree's top
-
-
-@dataclass
-class JsonNode:
-    """What a tree node stands for: a value and (for buckets) a slice of a list."""
-
-    value: Any
-    start: int = 0
-    end: int | None = None
-    loaded: bool = False
-    key: str | int | None = None  # under which key (or index) the value sits
-    parent: Any = None  # the object or list holding it
-    parent_key: str | int | None = None  # the key of that holder in its own parent
-    level: int = 0  # levels below the tree's top
-    move: str = ""  # "deeper" / "up": a line that moves the tree's top rather than a value
-
-
-def node_label(key: str | None, value: Any) -> Text:
-    """'key: preview' as plain Text (no markup is ever parsed)."""
-    text = Text()
-    if key is not None:
-        text.append(visible(key), style="bold")
-        text.append(": ")
-    body = visible(preview(value))
-    style = "italic" if isinstance(value, (dict, *ARRAY_TYPES)) else ("green" if isinstance(value, str) else "cyan")
-    text.append(body, style=style)
-    return text
+UNREAD_WIDTH = 60  # columns assumed for a line not drawn yet (its element not read)
 
 
 class JsonTree(Tree[JsonNode]):
@@ -145,8 +120,34 @@ class JsonTree(Tree[JsonNode]):
         self.root.set_label(Text(message, style="dim"))
 
     def show(self, value: Any) -> None:
-        """Replace the tree with `value`, top level expanded."""
+        """Replace the tree with `value`, top level expanded, and a list's first record open."""
         self._show(value, ())
+        self._open_first_record()
+
+    def _open_first_record(self) -> None:
+        """A list (or an object's main list, Cloud's `data`) opens at its first record: its
+        fields are what one looks for first. Only the nodes on that path are built."""
+        node = self.root
+        if node.data is None:
+            return
+        if isinstance(node.data.value, dict):
+            key = main_list_key(node.data.value)
+            child = None if key is None else self._child(node, key)
+            if child is None:
+                return
+            node = child
+            self._load(node)
+            node.expand()
+        if node.data is None or not isinstance(node.data.value, ARRAY_TYPES) or not node.children:
+            return
+        first = node.children[0]
+        if first.data is not None and first.data.end is not None:  # a bucket: its first record
+            self._load(first)
+            first.expand()
+            first = first.children[0]
+        if first.allow_expand:
+            self._load(first)
+            first.expand()
 
     def _show(self, doc: Any, top: Path) -> None:
         value = value_at(doc, top)
@@ -204,7 +205,13 @@ class JsonTree(Tree[JsonNode]):
                     node.add(label, JsonNode(value, first, last, level=data.level))
                 return
             holder_key = data.key
-            # One slice: a LazyArray parses each element once, here, for this bucket only.
+            if isinstance(value, LazyArray):
+                # Lines only: an element is read when its line is drawn (render_label) or opened.
+                for index in range(data.start, end):
+                    element = ElementNode.unread_at(value, index, holder_key, level)
+                    node.add(Text(f"[{index}]", style="bold"), element, allow_expand=value.opens(index))
+                return
+            # One slice: each element is made once, here, for this bucket only.
             for index, item in enumerate(value[data.start : end], data.start):
                 child = JsonNode(item, key=index, parent=value, parent_key=holder_key, level=level)
                 self._add_value(node, f"[{index}]", item, child)
@@ -212,6 +219,18 @@ class JsonTree(Tree[JsonNode]):
             for key, item in value.items():
                 child = JsonNode(item, key=str(key), parent=value, parent_key=data.key, level=level)
                 self._add_value(node, str(key), item, child)
+
+    def render_label(self, node: TreeNode[JsonNode], base_style: Style, style: Style) -> Text:
+        data = node.data
+        if isinstance(data, ElementNode) and data.unread:
+            node._label = self.process_label(node_label(f"[{data.key}]", data.value))  # read now: it is drawn
+        return super().render_label(node, base_style, style)
+
+    def get_label_width(self, node: TreeNode[JsonNode]) -> int:
+        data = node.data
+        if isinstance(data, ElementNode) and data.unread:
+            return UNREAD_WIDTH  # a guess: measuring it would read every element of the bucket
+        return super().get_label_width(node)
 
     def _add_value(self, parent: TreeNode[JsonNode], key: str, value: Any, child: JsonNode) -> None:
         if is_container(value):

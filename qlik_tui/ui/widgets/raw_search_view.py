@@ -9,7 +9,7 @@ A subclass, so that RawView stays the plain line renderer. The search runs in a 
 from __future__ import annotations
 
 import re
-from array import array
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -68,10 +68,10 @@ class RawSearchView(RawView):
         self.current = -1
         self._pattern: re.Pattern[str] | None = None
 
-    def set_text(self, text: str, offsets: array[int] | None = None) -> None:
+    def set_text(self, text: str, offsets: Sequence[int] | None = None, keep_place: bool = False) -> None:
         """New text: old hits point nowhere."""
         self.clear_hits()
-        super().set_text(text, offsets)
+        super().set_text(text, offsets, keep_place)
 
     def clear_hits(self) -> None:
         """No search: no highlights."""
