@@ -120,15 +120,8 @@ def load_client_certificate(profile: QseowProfile) -> ClientCertificate:
     )
 
 
-def client_tls_context(verify: ssl.SSLContext | bool, client: ClientCertificate) -> ssl.SSLContext:
-    """A TLS context that verifies the server as `verify` says and presents `client`."""
-    if isinstance(verify, ssl.SSLContext):
-        context = verify
-    else:
-        context = ssl.create_default_context()
-        if not verify:
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
+def client_tls_context(context: ssl.SSLContext, client: ClientCertificate) -> ssl.SSLContext:
+    """`context` (the server check) made to present `client` too."""
     # A callable, never None: OpenSSL would otherwise prompt on the terminal for a passphrase.
     password = client.passphrase or ""
     try:

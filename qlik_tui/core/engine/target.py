@@ -23,7 +23,7 @@ from urllib.parse import quote, urlsplit
 
 from ..errors import RequestFailed
 from ..http.cloud import CSRF_HEADER, CloudConnection
-from ..http.connection import Connection, tls_verify
+from ..http.connection import Connection
 from ..http.qseow import QseowConnection
 from ..http.types import Request, Response
 from ..profiles.model import CloudProfile
@@ -60,17 +60,11 @@ def _origin(url: str) -> str:
 
 
 def ssl_context(connection: Connection) -> ssl.SSLContext | None:
-    """The TLS settings of the profile (CA bundle, system store, or none) as an SSLContext."""
-    if not connection.profile.url.startswith("https:"):
+    """The connection's own TLS context for wss:// (the same CAs as its HTTP requests, read
+    once), None for ws://."""
+    if not connection.profile.url.lower().startswith("https:"):
         return None
-    verify = tls_verify(connection.profile)
-    if isinstance(verify, ssl.SSLContext):
-        return verify
-    context = ssl.create_default_context()
-    if verify is False:
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    return context
+    return connection.tls_context()
 
 
 def _cookie_header(connection: Connection) -> str:
@@ -143,8 +137,6 @@ def certificate_target(connection: CertificateConnection, app_id: str | None) ->
     from ..http.qrs_certificate import qlik_user_header
 
     context = connection.tls_context()
-    if not isinstance(context, ssl.SSLContext):  # pragma: no cover - a certificate always makes a context
-        raise RequestFailed("no TLS context for the client certificate", "check client_cert and client_key")
     port = connection.profile.engine_port
     user = qlik_user_header(connection.profile)
     host = urlsplit(connection.profile.url).hostname or ""

@@ -32,6 +32,7 @@ from .read_size import widen_reads
 from .redact import redact_url
 from .session_keeping import SessionKeeping
 from .timing import TimingTrace
+from .tls import server_context
 from .types import FileBody, Request, RequestBody, Response
 
 Progress = Callable[[int, "int | None"], None]
@@ -78,25 +79,6 @@ def _parse_quietly(response: Response, freeze_gc: bool) -> None:
             gc.enable()
 
 
-def tls_verify(profile: Profile) -> ssl.SSLContext | bool:
-    """What httpx should verify the server with: the CA bundle, the system store, or nothing."""
-    if profile.tls_verification_off:
-        return False
-    path = profile.ca_bundle_path
-    if path is None:
-        return True
-    if not path.is_file():
-        raise RequestFailed(
-            f"{path}: ca_bundle not found", "point ca_bundle at the PEM file of the CA that signed the Qlik server's certificate"
-        )
-    try:
-        return ssl.create_default_context(cafile=str(path))
-    except (ssl.SSLError, ValueError):
-        raise RequestFailed(
-            f"{path}: ca_bundle is not a PEM certificate file", "export the CA certificate as PEM (-----BEGIN CERTIFICATE-----)"
-        ) from None
-
-
 async def _note_redirect(response: httpx.Response) -> None:
     """Keep a redirect's status and Location on its request, for the message if httpx fails on it.
 
@@ -136,7 +118,7 @@ class Connection(SessionKeeping):
         self.tokens = TokenCache(profile, self.events, clock)
         self._sleep = sleep
         self._client: httpx.AsyncClient | None = None
-        self._tls: ssl.SSLContext | bool = True  # what the client verifies with (set with the client)
+        self._tls: ssl.SSLContext | None = None  # built on first use (tls_context), shared with the Engine
         self.max_body: int | None = None  # bytes; None: no cap (the TUI sets one)
         self.freeze_gc_after_parse = False  # a long-running TUI sets this (see _parse_quietly)
         self.lazy_json = False  # the TUI reads big lists as LazyArray (core.json.lazy): set Response.lazy
@@ -145,9 +127,8 @@ class Connection(SessionKeeping):
     def client(self) -> httpx.AsyncClient:
         """The keep-alive client, created on first use (TLS settings are checked then)."""
         if self._client is None:
-            self._tls = self.tls_context()
             self._client = httpx.AsyncClient(
-                verify=self._tls,
+                verify=self.tls_context(),
                 timeout=httpx.Timeout(self.timeout, connect=min(10.0, self.timeout)),
                 follow_redirects=False,
                 headers={"User-Agent": f"qlik-tui/{__version__}"},
@@ -155,9 +136,16 @@ class Connection(SessionKeeping):
             )
         return self._client
 
-    def tls_context(self) -> ssl.SSLContext | bool:
-        """How TLS checks the server (and, for client certificates, what it presents)."""
-        return tls_verify(self.profile)
+    def tls_context(self) -> ssl.SSLContext:
+        """How TLS checks the server (and, for client certificates, what it presents): built
+        once, then shared by the HTTP client and the Engine's WebSocket."""
+        if self._tls is None:
+            self._tls = self.build_tls_context()
+        return self._tls
+
+    def build_tls_context(self) -> ssl.SSLContext:
+        """The profile's server check (see http/tls.py); subclasses add what they present."""
+        return server_context(self.profile)
 
     async def aclose(self) -> None:
         """Close the HTTP client, keeping the session for the next run when there is a cache."""
@@ -313,7 +301,7 @@ class Connection(SessionKeeping):
         except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
             cert_dates = await dates_of_refused_certificate(exc, self.profile)
             cert_names = await names_of_mismatched_certificate(exc, self.profile)
-            alert = await handshake_alert(exc, self.profile, self._tls)
+            alert = await handshake_alert(exc, self.profile, self.tls_context())
             if not isinstance(exc, httpx.HTTPError):
                 wrapped = httpx.ConnectError(str(exc))
                 wrapped.__cause__ = exc  # keeps the ssl error (and its verify_code) in the chain

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..profiles.model import Profile
+from .tls import unverified_context
 
 EXPIRED = 10  # X509_V_ERR_CERT_HAS_EXPIRED
 NOT_YET_VALID = 9  # X509_V_ERR_CERT_NOT_YET_VALID
@@ -80,9 +81,7 @@ async def _peer_certificate(profile: Profile, timeout: float) -> Any:
 def _fetch_der(host: str, port: int, timeout: float) -> bytes | None:
     # A blocking socket, read right after the handshake: asyncio's TLS may already have torn
     # the connection down when a server that wants a client certificate sends its alert.
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
+    context = unverified_context()
     with socket.create_connection((host, port), timeout=timeout) as raw:
         with context.wrap_socket(raw, server_hostname=host) as tls:
             return tls.getpeercert(binary_form=True)
@@ -108,7 +107,7 @@ _CLOSED_WORDS = ("broken pipe", "reset", "eof", "brokenresource", "without sendi
 
 
 async def handshake_alert(
-    exc: BaseException, profile: Profile, verify: ssl.SSLContext | bool, timeout: float = 3.0, listen: float = 1.0
+    exc: BaseException, profile: Profile, context: ssl.SSLContext, timeout: float = 3.0, listen: float = 1.0
 ) -> str | None:
     """What the server says when it drops a TLS connection with no answer: its alert, or "closed".
 
@@ -128,12 +127,6 @@ async def handshake_alert(
     if not any(word in text for word in _CLOSED_WORDS):
         return None
     url = urlsplit(profile.url)
-    if isinstance(verify, ssl.SSLContext):
-        context = verify
-    else:
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
     writer = None
     try:
         reader, writer = await asyncio.wait_for(

@@ -25,6 +25,7 @@ from .connection import Connection
 from .diagnose import MAX_CLOCK_SKEW
 from .profile_settings import DIFFERS, FAILED, NO_ACCESS, OK, WARNING, Check, compare_identity_provider, compare_virtual_proxy
 from .qseow import QseowConnection
+from .tls import unverified_context
 from .types import Request, Response
 
 TLS_WARN_DAYS = 30
@@ -193,9 +194,7 @@ async def tls_checks(url: str, now: float | None = None, timeout: float = 10.0) 
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.hostname:
         return [Check(WARNING, "TLS", "plain http: no certificate, and tokens cross the network readable")]
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
+    context = unverified_context()
     try:
         _, writer = await asyncio.wait_for(
             asyncio.open_connection(parts.hostname, parts.port or 443, ssl=context, server_hostname=parts.hostname), timeout

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 from ..auth.credential import CredentialInfo
 from ..errors import QlikTuiError, RequestFailed
 from ..profiles.model import QseowProfile
-from .connection import Connection, Progress, tls_verify
+from .connection import Connection, Progress
 from .qseow import new_xrfkey
+from .tls import server_context
 from .types import Request, Response
 
 if TYPE_CHECKING:
@@ -54,11 +55,11 @@ class CertificateConnection(Connection):
             self._certificate = load_client_certificate(self.profile)
         return self._certificate
 
-    def tls_context(self) -> ssl.SSLContext | bool:
+    def build_tls_context(self) -> ssl.SSLContext:
         """The server check as for any profile, plus the client certificate."""
         from ..auth.client_cert import client_tls_context
 
-        return client_tls_context(tls_verify(self.profile), self.certificate)
+        return client_tls_context(server_context(self.profile), self.certificate)
 
     def credential_info(self) -> CredentialInfo | None:
         """The client certificate's subject and expiry (None while it cannot be loaded)."""
