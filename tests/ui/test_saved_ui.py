@@ -159,9 +159,11 @@ async def test_long_saved_and_history_rows_take_one_line_at_80_columns(demo: Dem
         await pilot.press("shift+f12")
         await wait_until(pilot, lambda: len(saved_rows(app)) == 2, what="two saved requests")
         for list_id in ("#saved-list", "#history"):
-            listing = app.query_one(list_id, OptionList)
             if list_id == "#history":
                 app.query_one("#side-tabs", TabbedContent).active = "tab-history"
+                await settle(pilot)  # the History tab is filled when first opened
+            listing = app.query_one(list_id, OptionList)
+            if list_id == "#history":
                 listing.focus()  # focus left in the Saved tab's filter would pull its tab back
             await wait_until(pilot, lambda listing=listing: listing.scrollable_content_region.width > 0, what="shown")
             assert listing.option_count > 0
