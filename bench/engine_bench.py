@@ -70,6 +70,10 @@ def _eval_process(profiles: Path, app: str, runs: int) -> dict[str, list[float]]
     return times
 
 
+def _stamp(ticks: list[float]) -> None:
+    ticks.append(time.perf_counter())
+
+
 async def _view_stalls(profiles: Path, runs: int) -> dict[str, list[float]]:
     """The Engine view fetching and showing the big app's 10,000-row page: the event loop's
     worst stall (run.py's probe: a 10 ms timer, the longest gap between its ticks) and the time
@@ -77,7 +81,6 @@ async def _view_stalls(profiles: Path, runs: int) -> dict[str, list[float]]:
     from functools import partial
     from itertools import pairwise
 
-    from bench.run import _tick
     from qlik_tui.demo.engine_apps import BIG_APP_NAME
     from qlik_tui.ui.app import QlikTuiApp
     from qlik_tui.ui.launch import load_for_app
@@ -112,7 +115,7 @@ async def _view_stalls(profiles: Path, runs: int) -> dict[str, list[float]]:
         for _ in range(runs):
             before = view._doc
             ticks: list[float] = []
-            timer = app.set_interval(0.01, partial(_tick, ticks))
+            timer = app.set_interval(0.01, partial(_stamp, ticks))  # the stall probe: a 10 ms timer
             started = time.perf_counter()
             outline.focus()
             outline.move_cursor(lines)
