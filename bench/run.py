@@ -11,8 +11,10 @@ in yet another process (as a real server would be), serving QRS-shaped /qrs/app/
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -76,6 +78,7 @@ def _interpreter_start() -> float:
 
 def _example_profiles() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="qlik-bench-ff-"))
+    atexit.register(shutil.rmtree, folder, True)  # it holds a private key: never left in /tmp
     from qlik_tui.core.auth.keys import generate_keypair
 
     keys = generate_keypair(folder / "keys", bits=2048)

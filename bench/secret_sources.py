@@ -10,7 +10,9 @@ cost no more than `subprocess.run` on the same command.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -43,6 +45,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     runs = parser.parse_args().runs
     folder = Path(tempfile.mkdtemp(prefix="qlik-bench-secrets-"))
+    atexit.register(shutil.rmtree, folder, True)  # a (fake) API key file: removed at exit
     (folder / "key").write_text("k" * 900 + "\n")  # an API key is about 900 characters
     os.chmod(folder / "key", 0o600)
     os.environ["BENCH_QLIK_KEY"] = "k" * 900
