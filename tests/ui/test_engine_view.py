@@ -128,6 +128,8 @@ async def test_f12_on_an_app_in_the_response_opens_it_directly(demo: Demo, tmp_p
         await wait_until(pilot, lambda: isinstance(app.screen, EngineScreen), what="the Engine view, no picker")
         screen = app.screen
         assert isinstance(screen, EngineScreen) and screen.app_id == app_id and name in screen.label
+        shown = str(screen.title).removeprefix("Engine · ")  # whole, or visibly cut
+        assert shown == screen.label or (shown.endswith("…") and screen.label.startswith(shown[:-1]))
         await wait_until(pilot, lambda: screen.outline is not None, what="the outline")
         await pilot.press("f9")  # in the view, F9 is the outline (the app's F9, curl export, is hidden there)
         await pilot.press("escape")

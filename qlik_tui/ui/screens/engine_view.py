@@ -108,6 +108,9 @@ def _dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode("utf-8", "replace")
 
 
+TITLE_CHARS = 60  # of the app's name and id in the title: the profile's name follows
+
+
 class EngineScreen(ModalScreen[None]):
     """One app, opened on the Engine for as long as this screen is shown.
 
@@ -149,7 +152,8 @@ class EngineScreen(ModalScreen[None]):
         yield modal_footer()  # this view's keys only
 
     def on_mount(self) -> None:
-        self.title = f"Engine · {visible(self.label)[:60]}"
+        shown = visible(self.label)  # "name (id)": a cut one says so, not "name (9c1c-4af7"
+        self.title = f"Engine · {shown if len(shown) <= TITLE_CHARS else shown[: TITLE_CHARS - 1] + '…'}"
         self.sub_title = self.profile_name
         self.query_one(EngineOutline).border_title = "App"
         panel = self.query_one("#engine-token", TokenPanel)
