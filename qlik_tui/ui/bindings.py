@@ -25,6 +25,7 @@ APP_BINDINGS: list[BindingType] = [
         tooltip="edit the body (from the Headers tab: the headers) in $VISUAL / $EDITOR",
     ),
     Binding("shift+f12", "focus_saved", "Saved", id="view.saved", show=False, tooltip="jump to the Saved tab's filter"),
+    Binding("shift+f11", "focus_history", "History", id="view.history", show=False, tooltip="jump to the History tab's list"),
     Binding("f2", "next_profile", "Next profile", id="profile.next", tooltip="switch to the next profile (wraps)"),
     Binding("ctrl+t", "token_details", "Token", id="token.details", tooltip="decoded header and claims of the token"),
     Binding("ctrl+r", "remint", "Re-mint", id="token.remint", tooltip="mint a new token now (OAuth: fetch a new access token)"),

@@ -22,6 +22,7 @@ from .screens.placeholders import PlaceholderScreen
 from .screens.save_body import SaveBodyScreen, suggested_name
 from .widgets.endpoint_browser import EndpointBrowser
 from .widgets.json_tree import JsonTree
+from .widgets.lazy_tabs import LazyTabbedContent
 from .widgets.request_editor import RequestEditor
 from .widgets.response_view import ResponseView
 
@@ -30,6 +31,14 @@ MAX_PAGES = 100
 
 class NavigationActions(AppHost):
     """Mixed into the app: moving between endpoints and answers."""
+
+    async def action_focus_history(self) -> None:
+        """Jump to the History tab's list: Enter loads and sends a past request again."""
+        self.query_one("#sidebar").display = True
+        tabs = self.query_one("#side-tabs", LazyTabbedContent)
+        tabs.active = "tab-history"
+        await tabs.filled("tab-history")  # filled on first open: the list exists once mounted
+        self.query_one("#history").focus()
 
     # ---------------------------------------------------------------- catalog
     def catalog_for(self, name: str | None) -> list[Endpoint]:

@@ -115,3 +115,20 @@ async def test_a_masked_history_entry_is_not_sent_with_the_mask(demo: Demo, tmp_
         app.query_one("#query", TextArea).text = "filter=name eq 'x'\npassword=hunter2"
         await pilot.press("f5")  # filled in: it goes
         await wait_until(pilot, lambda: demo.qseow.stats.requests == sent + 1, what="the filled-in request sent")
+
+
+async def test_shift_f11_jumps_to_the_history_and_enter_sends_again(demo: Demo, tmp_path: Path) -> None:
+    app = make_app(demo.profiles_path, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_path(pilot, "/qrs/about")
+        await pilot.press("f5")
+        await settle(pilot)
+        sent = demo.qseow.stats.requests
+        await pilot.press("shift+f11")  # from the path box: the tab opens, its list has the focus
+        await settle(pilot)
+        history = app.query_one("#history", OptionList)
+        assert app.focused is history and "/qrs/about" in history_rows(app)[0]
+        history.highlighted = 0
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: demo.qseow.stats.requests > sent, what="the request sent again")
