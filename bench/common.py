@@ -25,6 +25,11 @@ class Simulator:
         assert self.process.stdout is not None
         self.profiles = Path(self.process.stdout.readline().strip())
 
+    def sandboxed(self, command: str) -> str:
+        """`command` (a shell line) with its history and kept sessions in this simulator's
+        folder: a benchmark never writes into the user's own."""
+        return f"XDG_STATE_HOME={self.folder}/state XDG_CACHE_HOME={self.folder}/cache {command}"  # sh -c: no extra exec
+
     def stop(self) -> None:
         self.process.send_signal(signal.SIGINT)
         try:

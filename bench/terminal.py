@@ -25,7 +25,7 @@ def child_tmux(mb: int) -> dict[str, Any]:
     name = f"qlik-bench-{os.getpid()}"
     try:
         started = time.perf_counter()
-        cmd = f"{sys.executable} -m qlik_tui --profiles {sim.profiles} --request 'GET /qrs/app/full' --max-body 0"
+        cmd = sim.sandboxed(f"{sys.executable} -m qlik_tui --profiles {sim.profiles} --request 'GET /qrs/app/full' --max-body 0")
         subprocess.run([tmux, "new-session", "-d", "-s", name, "-x", "120", "-y", "40", cmd], check=True)
         _tmux_wait(tmux, name, "demo-qseow", 30)
         first_frame = time.perf_counter() - started
@@ -58,7 +58,7 @@ def child_tmux_start(runs: int, idle_seconds: float) -> dict[str, Any]:
     try:
         for run in range(runs):
             started = time.perf_counter()
-            cmd = f"{sys.executable} -m qlik_tui --profiles {sim.profiles}"
+            cmd = sim.sandboxed(f"{sys.executable} -m qlik_tui --profiles {sim.profiles}")
             name = f"qlik-bench-start-{os.getpid()}-{run}"  # a fresh name: a killed session may linger
             subprocess.run([tmux, "new-session", "-d", "-s", name, "-x", "120", "-y", "40", cmd], check=True)
             _tmux_wait(tmux, name, FOOTER_MARK, 30, poll=0.005)  # the footer: the last thing composed
