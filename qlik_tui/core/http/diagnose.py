@@ -113,8 +113,8 @@ def from_exception(
         detail = "hostname mismatch" if "mismatch" in text.lower() or "doesn't match" in text else "certificate not trusted"
         return RequestFailed(
             f"{target}: TLS verification failed ({detail})",
-            'Qlik servers often use a private CA: set ca_bundle = "path/to/ca.pem" in the profile '
-            "(verify_tls = false only in a lab)",
+            'Qlik servers often use a private CA: set ca_bundle = "path/to/ca.pem" in the profile, or add '
+            "the CA to this computer's trust store (verify_tls = false only in a lab)",
         )
     if "WRONG_VERSION_NUMBER" in text or "record layer failure" in text or "packet length too long" in text:
         return RequestFailed(
