@@ -210,3 +210,13 @@ def test_the_raw_head_is_the_first_lines_of_the_whole_raw_text(limit: int) -> No
     assert lines == all_lines[: len(lines)] and len(lines) < len(all_lines)  # never the whole text
     assert lines[-1] == b"  }," and len(lines) > 3
     assert reindent_head(records) is None and reindent_head(lazy_loads(b"[" + b" " * 300_000 + b"1]")) is None
+
+
+@pytest.mark.parametrize("check", [1, 3, 5, 1 << 18])
+def test_the_raw_text_is_checked_as_utf8_a_slice_at_a_time(monkeypatch: pytest.MonkeyPatch, check: int) -> None:
+    monkeypatch.setattr(lazy, "CHECK_BYTES", check)  # slices cut inside characters: left for the next
+    body = json.dumps([{"name": f"Café 😀 ΟΔΟΣ {i}"} for i in range(50)], ensure_ascii=False).encode()
+    assert reindent(body) == pretty(loads(body)).encode()
+    # JSON to msgspec (it copies string bytes unchecked), not UTF-8 to the check: a cut character, a stray byte
+    assert reindent(body.replace("😀".encode(), b"\xf0\x9f\x98", 1)) is None
+    assert reindent(body.replace("😀".encode(), b"\xff", 1)) is None

@@ -33,6 +33,7 @@ PIECEWISE_BYTES = 256 * 1024  # smaller bodies are parsed in full (it costs less
 CHUNK_BYTES = 4 * 1024 * 1024  # one slice checked while holding the GIL (~5 ms)
 MAX_MISSES = 32  # candidate boundaries tried per slice before decoding the rest in one go
 LAZY_LIST_BYTES = 256 * 1024  # lists inside a top-level object this big stay as bytes
+CHECK_BYTES = 256 * 1024  # of the pretty text, checked as UTF-8 at once (a str this big, freed at once)
 HEAD_BYTES = 128 * 1024  # of a big list, formatted at once for the Raw tab's first screen (~2 ms)
 _GAP = re.compile(rb"[ \t\r\n]*,?[ \t\r\n]*")
 _SPACES = re.compile(rb"[ \t\r\n]*")
@@ -241,16 +242,17 @@ def reindent(data: bytes) -> bytes | None:
 
 
 def _is_utf8(text: bytes) -> bool:
-    """Whether `text` decodes as the body does (surrogates passed), a slice at a time: never a
-    whole decoded copy (msgspec does not check the strings it only copies)."""
+    """Whether `text` decodes as the body does (surrogates passed), CHECK_BYTES at a time from
+    a memoryview: never a whole decoded copy (msgspec copies a string's bytes unchecked)."""
     if text.isascii():
         return True
-    decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")
-    view = memoryview(text)
+    view, position = memoryview(text), 0
     try:
-        for start in range(0, len(text), CHUNK_BYTES):
-            decoder.decode(view[start : start + CHUNK_BYTES])
-        decoder.decode(b"", final=True)
+        while position < len(text):
+            end = position + max(CHECK_BYTES, 4)  # 4: a whole character at least
+            # a character cut at the slice's end is left for the next slice (final only at the end)
+            _, used = codecs.utf_8_decode(view[position:end], "surrogatepass", end >= len(text))
+            position += used
     except UnicodeDecodeError:
         return False
     return True
