@@ -50,6 +50,25 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def reset_peak_rss() -> bool:
+    """Start this process's peak RSS (VmHWM) afresh (Linux 4.0+), so a step's own peak can be read."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def peak_rss_since_reset_mb() -> float:
+    """VmHWM: the peak RSS since `reset_peak_rss()` (or since the start), in MiB (Linux)."""
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return peak_rss_mb()
+
+
 def compile_bytecode() -> str:
     """Compile qlik_tui's bytecode as a pip install does: with PYTHONDONTWRITEBYTECODE set (as
     on the development machine) an editable checkout recompiles ~100 modules per launch (~0.2 s)."""

@@ -199,14 +199,27 @@ def row(target: str, goal: str, values: list[float], unit: str = "s", rss: str =
 
 def _raw_and_search_rows(mb: int, body_mb: float, result: dict[str, Any]) -> list[str]:
     raw_goal = RAW_TARGETS.get(mb)
-    raw_ok = None if raw_goal is None else result["raw"] <= raw_goal and result["raw_rss"] <= RSS_GOAL * body_mb
+    # One response with its Raw tab shown, from idle: the first load's peak, or what it keeps
+    # plus the Raw tab's own peak (measured after the timed reloads, whose heap the process
+    # keeps: the plain peak from idle is theirs, not the Raw tab's, and is printed too; the peak
+    # is reset when '2' is pressed, so that one is the peak while the Raw tab is built).
+    own = result["raw_own"]
+    one = max(result["first"], result["held"] + own) if own >= 0 else result["raw_rss"]
+    raw_ok = None if raw_goal is None else result["raw"] <= raw_goal and one <= RSS_GOAL * body_mb
+    where = f"peak while built, from idle, after {len(result['times']) + 1} loads" if own >= 0 else "peak, from idle"
+    rss = f"+{result['raw_rss']:.0f} MiB = {result['raw_rss'] / body_mb:.1f}x body ({where})"
+    if own >= 0:
+        rss = (
+            f"+{one:.0f} MiB = {one / body_mb:.1f}x body (one response, from idle: kept +{result['held']:.0f}"
+            f" + Raw tab's own peak +{own:.0f} = {own / body_mb:.1f}x; {rss})"
+        )
     search_ok = None if mb < 100 else statistics.median(result["search_none"]) <= 0.5
     return [
         row(
             f"  Raw tab shown: first screen of text ({mb} MB)",
             f"<= {raw_goal} s, <= {RSS_GOAL:g}x RAM" if raw_goal else "-",
             [result["raw"]],
-            rss=f"+{result['raw_rss']:.0f} MiB = {result['raw_rss'] / body_mb:.1f}x body (peak, from idle)",
+            rss=rss,
             ok=raw_ok,
         ),
         row(f"    Raw tab: the whole text on screen ({mb} MB)", "-", [result["raw_whole"]]),

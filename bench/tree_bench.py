@@ -7,7 +7,7 @@ from functools import partial
 from itertools import pairwise
 from typing import Any
 
-from common import APP_BYTES, Simulator, current_rss_mb, peak_rss_mb
+from common import APP_BYTES, Simulator, current_rss_mb, peak_rss_mb, peak_rss_since_reset_mb, reset_peak_rss
 
 
 async def _settle(pilot: Any) -> None:
@@ -48,6 +48,7 @@ async def child_tree(mb: int, runs: int) -> dict[str, Any]:
             await _wait_for(pilot, app, "200 OK", 600)
             await _settle(pilot)
             first_load = peak_rss_mb() - baseline  # one response on screen, from an idle app
+            held = current_rss_mb() - baseline  # what that one response keeps once shown
             shown, frames = _frame_clock(app)
             for _ in range(runs):
                 app.query_one("#status-line", Static).update("")
@@ -70,7 +71,7 @@ async def child_tree(mb: int, runs: int) -> dict[str, Any]:
                 size = len(app.workspace.state().response.body)  # type: ignore[union-attr]
             rss = peak_rss_mb()
             search = _time_search(app.query_one(ResponseView)._doc, runs)
-            raw, raw_whole, raw_idle = await _time_raw(pilot, app, frames)
+            raw, raw_whole, raw_idle, raw_own = await _time_raw(pilot, app, frames)
         return {
             "times": times,
             "idle": idle,
@@ -83,6 +84,8 @@ async def child_tree(mb: int, runs: int) -> dict[str, Any]:
             "raw_idle": raw_idle,
             "raw_whole": raw_whole,
             "raw_rss": peak_rss_mb() - baseline,
+            "raw_own": raw_own,  # the Raw tab's own peak growth, from the RSS when '2' is pressed
+            "held": held,
             **search,
         }
     finally:
@@ -116,9 +119,10 @@ def _time_search(doc: Any, runs: int) -> dict[str, list[float]]:
     return out
 
 
-async def _time_raw(pilot: Any, app: Any, frames: list[float]) -> tuple[float, float, float]:
+async def _time_raw(pilot: Any, app: Any, frames: list[float]) -> tuple[float, float, float, float]:
     """'2': the Raw tab, to the first frame drawn with text, to the first with the whole text,
-    and to the app idle again (Pilot's view)."""
+    and to the app idle again (Pilot's view); and its own peak RSS growth (MiB, -1 when the
+    peak cannot be reset: then the reloads' peak would hide it)."""
     from qlik_tui.ui.widgets.raw_view import RawView
 
     app.query_one("#json-tree").focus()
@@ -127,6 +131,8 @@ async def _time_raw(pilot: Any, app: Any, frames: list[float]) -> tuple[float, f
     filled: list[float] = []
     set_text = raw.set_text
     raw.set_text = lambda *a, **k: (set_text(*a, **k), filled.append(time.perf_counter()) if raw.line_count > 1 else None)[0]
+    before = current_rss_mb()
+    own = reset_peak_rss()
     started = time.perf_counter()
     await pilot.press("2")
     while raw.line_count <= 1:
@@ -136,7 +142,8 @@ async def _time_raw(pilot: Any, app: Any, frames: list[float]) -> tuple[float, f
     await pilot.pause()
     idle = time.perf_counter() - started
     first = min(t for t in frames if t > filled[0]) - started
-    return first, min(t for t in frames if t > filled[-1]) - started, idle
+    growth = peak_rss_since_reset_mb() - before if own else -1.0
+    return first, min(t for t in frames if t > filled[-1]) - started, idle, growth
 
 
 def _tick(ticks: list[float]) -> None:

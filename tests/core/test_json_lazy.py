@@ -172,16 +172,18 @@ def test_lazy_array_indexes_like_a_list() -> None:
 @pytest.mark.parametrize("name", ["qrs compact", "qrs indented", "cloud page", "numbers"])
 def test_the_raw_text_of_a_big_body_is_the_pretty_text(name: str) -> None:
     body = BODIES[name]  # written by json.dumps: re-indenting it as sent gives pretty()'s text
-    assert reindent(body) == pretty(loads(body))
+    assert reindent(body) == pretty(loads(body)).encode("utf-8", "surrogatepass")  # UTF-8, never decoded
 
 
 def test_the_raw_text_keeps_escapes_and_numbers_as_sent() -> None:
     body = BODIES["qrs ascii escapes"]
     text = reindent(body)
-    assert text is not None and "\\u00e9" in text and "é" not in text  # Café, as the server wrote it
+    assert text is not None and b"\\u00e9" in text and "é".encode() not in text  # Café, as the server wrote it
     assert json.loads(text) == loads(body)
-    assert reindent(b'{"a": 1E5, "b": "\\/"}') == '{\n  "a": 1E5,\n  "b": "\\/"\n}'
+    assert reindent(b'{"a": 1E5, "b": "\\/"}') == b'{\n  "a": 1E5,\n  "b": "\\/"\n}'
     assert reindent(b'{"a": 1,}') is None  # not JSON: the caller shows the text
+    # msgspec copies a string's bytes unchecked: not UTF-8 is not JSON here, as the decode said
+    assert reindent(b'{"a": "\xff"}') is None and reindent(b'{"a": "\xed\xa0\x80 \xc3\xa9"}') is not None
 
 
 def test_opens_tells_a_non_empty_container_from_its_bytes() -> None:
@@ -204,7 +206,17 @@ def test_the_raw_head_is_the_first_lines_of_the_whole_raw_text(limit: int) -> No
     assert isinstance(doc, LazyArray)
     head, whole = reindent_head(doc, limit), reindent(body)
     assert head is not None and whole is not None
-    lines, all_lines = head.split("\n"), whole.split("\n")
+    lines, all_lines = head.split(b"\n"), whole.split(b"\n")
     assert lines == all_lines[: len(lines)] and len(lines) < len(all_lines)  # never the whole text
-    assert lines[-1] == "  }," and len(lines) > 3
+    assert lines[-1] == b"  }," and len(lines) > 3
     assert reindent_head(records) is None and reindent_head(lazy_loads(b"[" + b" " * 300_000 + b"1]")) is None
+
+
+@pytest.mark.parametrize("check", [1, 3, 5, 1 << 18])
+def test_the_raw_text_is_checked_as_utf8_a_slice_at_a_time(monkeypatch: pytest.MonkeyPatch, check: int) -> None:
+    monkeypatch.setattr(lazy, "CHECK_BYTES", check)  # slices cut inside characters: left for the next
+    body = json.dumps([{"name": f"Café 😀 ΟΔΟΣ {i}"} for i in range(50)], ensure_ascii=False).encode()
+    assert reindent(body) == pretty(loads(body)).encode()
+    # JSON to msgspec (it copies string bytes unchecked), not UTF-8 to the check: a cut character, a stray byte
+    assert reindent(body.replace("😀".encode(), b"\xf0\x9f\x98", 1)) is None
+    assert reindent(body.replace("😀".encode(), b"\xff", 1)) is None

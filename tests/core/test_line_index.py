@@ -1,4 +1,5 @@
-"""The Raw tab's line index, found a block at a time, is the index a find() per line gives."""
+"""The Raw tab's line index (over UTF-8 bytes), found a block at a time, is the index a find()
+per line gives."""
 
 from __future__ import annotations
 
@@ -7,23 +8,24 @@ from bisect import bisect_right
 
 import pytest
 
-from qlik_tui.core.json.line_index import LineIndex, line_of
+from qlik_tui.core.json.line_index import LineIndex, decode, line_of
 
 
-def _one_find_per_line(text: str) -> list[int]:
+def _one_find_per_line(text: bytes) -> list[int]:
     offsets = [0]
-    position = text.find("\n")
+    position = text.find(b"\n")
     while position != -1:
         offsets.append(position + 1)
-        position = text.find("\n", position + 1)
+        position = text.find(b"\n", position + 1)
     offsets.append(len(text) + 1)
     return offsets
 
 
-def _texts(seed: int) -> list[str]:
+def _texts(seed: int) -> list[bytes]:
     rng = random.Random(seed)
     texts = ["", "a", "a\n", "\n", "\n\n\n", "ab\ncd\n\nef", "é\r\n😀\n"]
-    return texts + ["".join(rng.choice("ab\n") for _ in range(rng.randrange(60))) for _ in range(200)]
+    texts += ["".join(rng.choice("ab\né😀") for _ in range(rng.randrange(60))) for _ in range(200)]
+    return [text.encode() for text in texts]
 
 
 @pytest.mark.parametrize("block", [1, 2, 3, 7, 1 << 16])
@@ -50,10 +52,19 @@ def test_line_of_a_position_is_the_line_bisect_finds(block: int) -> None:
 
 
 def test_only_the_blocks_read_are_split() -> None:
-    text = "".join(f"line {i}\n" for i in range(100_000))
+    text = "".join(f"line {i}\n" for i in range(100_000)).encode()
     index = LineIndex(text, 4096)
     assert len(index) == 100_002 and index._found == {}  # counted, not yet split
-    assert text[index[50_000] : index[50_001] - 1] == "line 50000"
+    assert text[index[50_000] : index[50_001] - 1] == b"line 50000"
     assert len(index._found) == 1  # one block of ~4,096 characters, not the whole text
     with pytest.raises(IndexError):
         index[100_002]
+
+
+def test_lines_of_utf8_bytes_are_whole_characters() -> None:
+    lines = ["[", '  "Café Ünïcode ΟΔΟΣ",', '  "😀 \ud800 lone",', "]"]
+    text = "\n".join(lines).encode("utf-8", "surrogatepass")
+    index = LineIndex(text, 8)  # blocks cut between the bytes of a character would break one
+    got = [decode(text[index[i] : index[i + 1] - 1]) for i in range(len(index) - 1)]
+    assert got == lines and index[2] == len(lines[0].encode()) + len(lines[1].encode()) + 2
+    assert decode(b"bad \xff byte") == "bad \ufffd byte"  # shown, never a failed screen

@@ -99,7 +99,7 @@ async def test_open_browse_evaluate_script_and_leave_closes_the_session(demo: De
         # The load script, read-only, searchable.
         await pilot.press("ctrl+s")
         raw = view.query_one("#raw", RawSearchView)
-        await wait_until(pilot, lambda: "LOAD" in raw._text, what="the script in the raw view")
+        await wait_until(pilot, lambda: b"LOAD" in raw._text, what="the script in the raw view")
         raw.focus()
         await pilot.press("slash", *"qvd", "enter")
         await wait_until(pilot, lambda: bool(raw.hits), what="a hit for qvd")

@@ -55,7 +55,7 @@ class RawSearchView(RawView):
         """Esc cleared the search: the find bar can go."""
 
     class _Found(Message):
-        def __init__(self, text: str, query: str, hits: list[Hit]) -> None:
+        def __init__(self, text: bytes, query: str, hits: list[Hit]) -> None:
             super().__init__()
             self.text = text
             self.needle = query
@@ -68,7 +68,7 @@ class RawSearchView(RawView):
         self.current = -1
         self._pattern: re.Pattern[str] | None = None
 
-    def set_text(self, text: str, offsets: Sequence[int] | None = None, keep_place: bool = False) -> None:
+    def set_text(self, text: str | bytes, offsets: Sequence[int] | None = None, keep_place: bool = False) -> None:
         """New text: old hits point nowhere."""
         self.clear_hits()
         super().set_text(text, offsets, keep_place)

@@ -1,8 +1,9 @@
 """A read-only text view that renders only the lines on screen (Textual's line API).
 
 A 100 MB body pretty-printed is millions of lines: a TextArea would lay them all out; this
-keeps one string and a LineIndex (line starts, found a block at a time when read), and
-slices the visible lines on demand.
+keeps the text as UTF-8 bytes (msgspec's output as it comes: a decoded str beside it was a
+second copy, up to 4 bytes a character) and a LineIndex (line starts, found a block at a time
+when read), and decodes only the visible lines, on demand.
 Each line shown passes through `visible_block()`: a body is server text, and its ESC or OSC 52
 must be shown, never written to the terminal.
 """
@@ -17,14 +18,14 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...core.json.line_index import LineIndex
+from ...core.json.line_index import LineIndex, decode
 from ...core.terminal_text import visible_block
 
 MAX_WIDTH = 4000  # columns one can scroll to; longer lines are cut there
 
 
 class RawView(ScrollView, can_focus=True):
-    """Shows `text`; only the visible lines are ever turned into segments."""
+    """Shows `text`; only the visible lines are ever decoded and turned into segments."""
 
     DEFAULT_CSS = """
     RawView {
@@ -34,21 +35,24 @@ class RawView(ScrollView, can_focus=True):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._text = ""
-        self._offsets: Sequence[int] = LineIndex("")
+        self._text = b""
+        self._offsets: Sequence[int] = LineIndex(b"")
 
     @property
     def line_count(self) -> int:
         """How many lines the text has."""
         return len(self._offsets) - 1
 
-    def set_text(self, text: str, offsets: Sequence[int] | None = None, keep_place: bool = False) -> None:
-        """Replace the text (its LineIndex may be made beforehand in a thread); `keep_place`
-        when the new text begins as the old did (the whole text after its first lines)."""
+    def set_text(self, text: str | bytes, offsets: Sequence[int] | None = None, keep_place: bool = False) -> None:
+        """Replace the text (UTF-8 bytes, or a str encoded here; its LineIndex may be made
+        beforehand in a thread); `keep_place` when the new text begins as the old did (the
+        whole text after its first lines)."""
+        if isinstance(text, str):  # small texts (a script, a short body): one representation
+            text = text.encode("utf-8", "surrogatepass")
         self._text = text
         self._offsets = offsets if offsets is not None else LineIndex(text)
         # the widest of the first lines sets the scroll width: one split, not 10,000 index reads
-        head = text[: self._offsets[min(self.line_count, 5000)]]
+        head = decode(text[: self._offsets[min(self.line_count, 5000)]])
         sample = max((len(line) for line in head.split("\n")), default=0)
         self.virtual_size = Size(min(MAX_WIDTH, max(sample, 1)), self.line_count)
         if not keep_place:
@@ -56,9 +60,9 @@ class RawView(ScrollView, can_focus=True):
         self.refresh()
 
     def line(self, index: int) -> str:
-        """Line `index` without its newline."""
+        """Line `index` without its newline, decoded."""
         start, end = self._offsets[index], self._offsets[index + 1] - 1
-        return self._text[start:end]
+        return decode(self._text[start:end])
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset

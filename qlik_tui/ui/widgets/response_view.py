@@ -46,7 +46,7 @@ def size_text(count: int) -> str:
 class RawReady(Message):
     """The raw text of response `generation` is built."""
 
-    def __init__(self, generation: int, text: str, offsets: Sequence[int]) -> None:
+    def __init__(self, generation: int, text: bytes, offsets: Sequence[int]) -> None:
         super().__init__()
         self.generation = generation
         self.text = text
@@ -83,21 +83,22 @@ class JqDone(Message):
         self.error = error
 
 
-def build_raw(response: Response) -> str:
-    """The body as pretty JSON (built piece by piece) or as text.
+def build_raw(response: Response) -> bytes:
+    """The body as pretty JSON (built piece by piece) or as text, in UTF-8 (as RawView keeps it).
 
     Big bodies are re-indented as sent (msgspec, in C): building them from parsed objects
-    took 2-3 s at 20 MB and 10x the body in memory; `\\u00e9` and `1E5` then show as sent."""
+    took 2-3 s at 20 MB and 10x the body in memory; `\\u00e9` and `1E5` then show as sent.
+    The bytes are kept as msgspec made them: no decoded copy beside them."""
     if response.looks_like_json and len(response.body) > RAW_IN_C_BYTES:
         text = reindent(response.body)
         if text is not None:
             return text
     if response.looks_like_json and response.body:
         try:
-            return pretty_in_pieces(response.json())
+            return pretty_in_pieces(response.json()).encode("utf-8", "surrogatepass")
         except ValueError:
             pass
-    return response.text()
+    return response.text().encode("utf-8", "surrogatepass")
 
 
 RAW_IN_C_BYTES = 256 * 1024  # bodies above this are built in a worker thread too
