@@ -22,6 +22,7 @@ from ..auth.token_cache import TokenCache
 from ..auth.tokens import MintedToken
 from ..errors import BodyTooLarge, RequestFailed, TimeLimitExceeded
 from ..events import RATE_LIMITED, EventBus
+from ..memory import release_freed_memory
 from ..profiles.model import Profile
 from .deadline import Deadline, current_deadline
 from .diagnose import cut_short, diagnose, from_exception, unusable_redirect, where
@@ -39,6 +40,7 @@ Progress = Callable[[int, "int | None"], None]
 Sleep = Callable[[float], Awaitable[None]]
 DEFAULT_TIMEOUT = 60.0
 THREAD_PARSE_BYTES = 256 * 1024
+RELEASE_BYTES = 4 * 1024 * 1024  # bodies from this size give their freed buffers back (a long-running TUI)
 _REDIRECT_KEY = "qlik_tui_redirect"
 widen_reads()  # 256 KB socket reads: a 20 MB body in ~80 reads, not ~300 (see read_size)
 
@@ -77,6 +79,8 @@ def _parse_quietly(response: Response, freeze_gc: bool) -> None:
         if freeze_gc:
             gc.freeze()
             gc.enable()
+    if freeze_gc and len(response.body) >= RELEASE_BYTES:
+        release_freed_memory()  # the read buffers, freed but still resident (see core/memory.py)
 
 
 async def _note_redirect(response: httpx.Response) -> None:
@@ -322,8 +326,12 @@ class Connection(SessionKeeping):
                 saved = await download.receive(http_response.aiter_bytes(), total, lambda: http_response.num_bytes_downloaded)
             elif cap is not None and total is not None and total > cap:
                 raise BodyTooLarge(total, cap, encoding)
-            elif progress is None and cap is None:
-                chunks.add(await http_response.aread())  # nothing to report or cap: one read
+            elif progress is None and cap is None and not self.freeze_gc_after_parse:
+                # Nothing to report or cap: one read. Not in the TUI: aread() keeps the body in
+                # httpx's response too, which sits in a reference cycle, and with the collector
+                # frozen after each parse (see _parse_quietly) that cycle, body included, would
+                # never be freed: every such response would stay for the life of the app.
+                chunks.add(await http_response.aread())
             else:
                 # Decoded bytes are counted: a 4 MB gzip bomb stops at the cap, not at gigabytes.
                 async for chunk in http_response.aiter_bytes():
