@@ -13,23 +13,26 @@ from __future__ import annotations
 import ctypes
 import sys
 from collections.abc import Callable
+from functools import cache
 
-_trim: Callable[[int], int] | None = None
-_looked = False
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, looked up once; None where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim  # glibc: in the process already
+        return trim
+    except (OSError, AttributeError):  # musl and others have no malloc_trim
+        return None
 
 
 def release_freed_memory() -> bool:
     """Return freed heap memory to the OS (glibc only; a few ms, so call it off the event
     loop); True when it was done."""
-    global _trim, _looked
-    if not _looked:
-        _looked = True
-        if sys.platform.startswith("linux"):
-            try:
-                _trim = ctypes.CDLL(None).malloc_trim  # glibc: in the process already
-            except (OSError, AttributeError):  # musl and others have no malloc_trim
-                _trim = None
-    if _trim is None:
+    trim = _malloc_trim()
+    if trim is None:
         return False
-    _trim(0)
+    trim(0)
     return True
