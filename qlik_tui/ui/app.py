@@ -150,6 +150,10 @@ class QlikTuiApp(ProfileActions, NavigationActions, TokenActions, ShareActions, 
         # A steady cursor: a blinking one repaints its line twice a second, forever (bandwidth over SSH).
         for box in self.query("Input, TextArea"):
             box.cursor_blink = False  # type: ignore[attr-defined]
+        for rack in self.screen.query("#textual-toastrack"):
+            # Hidden by CSS, then inline by the first (empty) notification update after the first
+            # frame: a style change costing a layout of every widget. Set now, it changes nothing.
+            rack.display = False
         self.set_interval(1.0, self._keep_token_fresh, name="token refresher")
         if self.workspace is None:
             self.push_screen(WelcomeScreen(self.profiles_path, self.problem), self._after_welcome)

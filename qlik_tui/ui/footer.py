@@ -42,10 +42,16 @@ class AppFooter(Footer):
             await self.recompose()
 
     def _keys(self) -> tuple[Any, ...]:
-        return tuple(
-            (binding.key, binding.action, binding.description, binding.show, enabled, tooltip)
-            for _, binding, enabled, tooltip in self.screen.active_bindings.values()
-        )
+        """What the footer draws, as Textual's Footer picks it: the first shown binding of each
+        action, and the palette key. Hidden bindings, and a second key for an action, come and
+        go as focus moves (a focused input takes `?`, leaving F1 for Help): they must not cost
+        a recompose (one came after the first frame: ~0.1 s of layout before the token showed)."""
+        palette = self.app.COMMAND_PALETTE_BINDING
+        drawn: dict[str, tuple[Any, ...]] = {}
+        for key, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if binding.show or key == palette:
+                drawn.setdefault(binding.action, (binding.key, binding.description, binding.group, enabled, tooltip))
+        return tuple(drawn.items())
 
     def compose(self) -> ComposeResult:
         self._shown = self._keys()

@@ -8,6 +8,7 @@ from importlib import import_module
 
 from textual import work
 
+from ..core.auth.tokens import mint
 from ..core.errors import QlikTuiError
 from ..core.events import ConnectionEvent
 from ..core.terminal_text import visible
@@ -32,6 +33,10 @@ class TokenActions(AppHost):
 
     @work(group="token", exclusive=True, exit_on_error=False, description="mint a token for the active profile")
     async def _mint(self, name: str, now: bool = False) -> None:
+        state = self.workspace.state(name)  # type: ignore[union-attr]
+        if state.connection is None and state.profile.signs_jwts and not now:
+            await self._mint_first(name)
+            return
         # httpx and the crypto stack (~0.1 s of imports) load in a thread: imported here, on
         # the event loop, they held back the frames after the first (the footer came last).
         await asyncio.to_thread(import_module, "qlik_tui.core.http.connections")
@@ -45,6 +50,21 @@ class TokenActions(AppHost):
             self.post_message(TokenReady(name, None, exc))
             return
         self.post_message(TokenReady(name, token))
+
+    async def _mint_first(self, name: str) -> None:
+        """The first token before the connection: signing needs PyJWT and cryptography, not
+        httpx, so the token is shown without waiting for the HTTP stack (~0.1-0.3 s of imports,
+        loaded next, in a thread) and the connection takes it over."""
+        state = self.workspace.state(name)  # type: ignore[union-attr]
+        try:
+            token = await asyncio.to_thread(mint, state.profile, state.clock())
+        except QlikTuiError as exc:
+            self.post_message(TokenReady(name, None, exc))
+            return
+        self.post_message(TokenReady(name, token))
+        await asyncio.to_thread(import_module, "qlik_tui.core.http.connections")
+        self._connection_listener(name)
+        state.connect().tokens.adopt(token)  # a request sent meanwhile minted its own: that one stays
 
     def on_token_ready(self, message: TokenReady) -> None:
         if self.workspace is None or message.name != self.workspace.active:

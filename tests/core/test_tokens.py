@@ -3,17 +3,20 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from qlik_tui.core.auth import token_cache
 from qlik_tui.core.auth.keys import GeneratedKeys, load_private_key, load_public_key
 from qlik_tui.core.auth.token_cache import TokenCache
-from qlik_tui.core.auth.tokens import check_key_against_cert, decode, mint
+from qlik_tui.core.auth.tokens import MintedToken, check_key_against_cert, decode, mint
 from qlik_tui.core.errors import KeyFileError, TokenError
 from qlik_tui.core.events import MINTED, REMINTED, EventBus
 from qlik_tui.core.profiles.loader import load_profiles
@@ -218,3 +221,29 @@ async def test_the_token_cache_mints_once_for_concurrent_callers_and_replaces_on
     kinds = [(e.kind, e.detail) for e in events.history if e.kind in (MINTED, REMINTED)]
     assert [k for k, _ in kinds] == [MINTED, REMINTED, REMINTED]
     assert [d for _, d in kinds][1:] == ["before expiry", "after 401"]
+
+
+async def test_the_token_cache_adopts_a_first_token_minted_before_it_and_signs_in_a_thread(
+    profiles_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The TUI mints the first token before the HTTP stack loads; the connection's cache takes
+    # it over (one "minted" event), and never swaps out a token it already has.
+    profile = load_profiles(profiles_file).profiles["prod"]
+    events = EventBus()
+    cache = TokenCache(profile, events)
+    early = mint(profile)
+    cache.adopt(early)
+    assert (await cache.get()) is early and cache.mint_count == 1
+    cache.adopt(mint(profile))
+    assert cache.token is early and cache.mint_count == 1
+    assert [e.kind for e in events.history] == [MINTED]
+    # Signing (the key loaded, PyJWT imported) happens off the event loop's thread.
+    threads: list[threading.Thread] = []
+
+    def spying_mint(*args: Any) -> MintedToken:
+        threads.append(threading.current_thread())
+        return mint(*args)
+
+    monkeypatch.setattr(token_cache, "mint", spying_mint)
+    renewed = await cache.mint_now()
+    assert renewed is not early and threads and threads[0] is not threading.main_thread()

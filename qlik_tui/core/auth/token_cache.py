@@ -3,10 +3,14 @@
 Concurrent requests share one mint (an asyncio lock and a re-check under it), and a
 refusal only replaces the token the refused request actually carried, so 20 requests
 failing together cause one re-mint, not 20.
+
+Signing runs in a thread: loading the key (RSA key checks, ~40 ms) and importing PyJWT and
+cryptography the first time (~0.1 s) would otherwise hold up the event loop (the TUI's frames).
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 
@@ -50,16 +54,25 @@ class TokenCache(RenewingCache[MintedToken]):
         return await self._replace(stale, self._renew, reason)
 
     async def _renew(self, reason: str) -> MintedToken:
-        return self._mint(reason)
+        return await self._mint(reason)
 
     async def mint_now(self) -> MintedToken:
         """Re-mint at once (the user asked)."""
         async with self._lock:
-            return self._mint("on request")
+            return await self._mint("on request")
 
-    def _mint(self, reason: str) -> MintedToken:
+    def adopt(self, token: MintedToken) -> None:
+        """Take a first token minted before this cache existed (the TUI mints before the HTTP
+        stack has loaded, so the token shows sooner); ignored when a token is already here."""
+        if self.token is None:
+            self._record(token, "")
+
+    async def _mint(self, reason: str) -> MintedToken:
         """Mint; `reason` ('after 401', 'before expiry'...) is empty for the first token."""
-        self.token = mint(self.profile, self.clock())
+        return self._record(await asyncio.to_thread(mint, self.profile, self.clock()), reason)
+
+    def _record(self, token: MintedToken, reason: str) -> MintedToken:
+        self.token = token
         self.mint_count += 1
         if reason:
             self.events.emit(REMINTED, reason)
