@@ -81,6 +81,14 @@ def _bodies() -> dict[str, bytes]:
             )
             + b" ]\n"
         ),
+        # compact but for one separator in each run of seven: a bare comma first in a slice
+        # must not be taken for all of its separators
+        "qrs one wide separator": b"["
+        + b"".join(
+            json.dumps(app, ensure_ascii=False).encode() + (b"" if i == 299 else b" ,\n" if i % 7 == 5 else b",")
+            for i, app in enumerate(apps)
+        )
+        + b"]",
         "cloud page": json.dumps(page, ensure_ascii=False).encode(),
         "strings with commas": json.dumps([ODD_STRINGS[i % 6] + str(i) for i in range(12_000)]).encode(),
         "numbers": json.dumps([ODD_NUMBERS[i % 9] for i in range(20_000)]).encode(),

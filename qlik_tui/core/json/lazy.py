@@ -139,7 +139,7 @@ def _lazy_list(msgspec: Any, data: bytes) -> LazyArray:
     while True:
         found = _next_slice(msgspec, decoder, data, start, sig)
         if found is None:  # the rest in one go (all of it, when the body is small)
-            rest = data if first else b"[" + data[start:]
+            rest = data if first else b"".join((b"[", memoryview(data)[start:]))  # one copy
             _check(rest)
             tail = data[-64:]
             bracket = len(data) - (len(tail) - len(tail.rstrip())) - 1  # the closing `]`
@@ -158,7 +158,10 @@ def _place(data: bytes, start: int, elements: list[Any], starts: array[int], end
     start = _SPACES.match(data, start).end()  # type: ignore[union-attr]  # a slice may begin after `, `
     sep = _GAP.match(data, start + lengths[0]).group() if lengths else b""  # type: ignore[union-attr]
     step = len(sep)
-    if lengths and sum(lengths) + step * (len(lengths) - 1) == stop - start and sep.join(elements) == data[start:stop]:
+    same_length = lengths and sum(lengths) + step * (len(lengths) - 1) == stop - start
+    # A bare comma needs no check: every separator holds one, so when they add up to one byte
+    # each, each is exactly `,` (Qlik's compact JSON; joining to compare cost ~50 ms at 100 MB).
+    if same_length and (sep == b"," or data.startswith(sep.join(elements), start)):
         # One separator throughout (`,` from most servers, `, ` from Python's json), checked
         # by comparing the bytes in C: positions are added up, not matched one by one (the
         # loop below took ~40 ms per 13,000 elements).
@@ -204,10 +207,12 @@ def _next_slice(msgspec: Any, decoder: Any, data: bytes, start: int, sig: bytes)
         position = found + 1
         if comma is None or comma <= start:
             continue
-        piece = data[start:comma]
+        # One copy of the slice, brackets included (slicing, then adding `[` and `]`, made three:
+        # ~0.1 s of memory traffic at 100 MB). The elements msgspec returns point into it.
+        piece = b"".join((b"[", memoryview(data)[start:comma], b"]"))
         _check(piece)
         try:
-            return comma, decoder.decode(b"[" + piece + b"]")
+            return comma, decoder.decode(piece)
         except msgspec.DecodeError:
             continue
     return None
