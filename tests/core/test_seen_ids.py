@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from qlik_tui.core.catalog.seen_ids import SeenIds, resource_for_placeholder, resource_of_path
+import json
+from typing import Any
+
+import pytest
+
+from qlik_tui.core.catalog.seen_ids import MAX_SEEN, SeenIds, resource_for_placeholder, resource_of_path
+from qlik_tui.core.json import lazy
 
 APP = {
     "id": "11111111-1111-4111-8111-111111111111",
@@ -83,3 +89,28 @@ def test_without_a_path_nothing_is_split() -> None:
     seen.collect([APP], "/qrs/app/full")
     matching, others = seen.candidates("id")
     assert others == [] and matching[0].value == APP["id"]
+
+
+def test_a_big_lazy_list_is_walked_only_as_far_as_the_kept_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Only MAX_SEEN ids are kept: parsing 1,000 elements of a 20 MB body up front made ~8 MiB
+    # of objects that stayed resident. The walk reads an element when it reaches it, and stops
+    # once it has as many ids as it keeps: the same ids as walking the parsed list.
+    apps = [{"id": f"app-{i:04d}", "name": f"App {i}", "owner": {"id": f"user-{i:04d}"}} for i in range(1000)]
+    body = json.dumps(apps).encode()
+    monkeypatch.setattr(lazy, "PIECEWISE_BYTES", 1024)
+    doc = lazy.lazy_loads(body)
+    assert isinstance(doc, lazy.LazyArray)
+    read: list[int] = []
+    element = lazy.LazyArray._element
+
+    def counting(self: lazy.LazyArray, index: int) -> Any:
+        read.append(index)
+        return element(self, index)
+
+    monkeypatch.setattr(lazy.LazyArray, "_element", counting)
+    walked, parsed = SeenIds(), SeenIds()
+    walked.collect(doc, "/qrs/app/full")
+    parsed.collect(apps, "/qrs/app/full")
+    assert walked.for_placeholder("id") == parsed.for_placeholder("id")
+    assert len(walked.for_placeholder("id")) == MAX_SEEN
+    assert len(read) <= MAX_SEEN  # each app holds two ids: about 150 elements are enough
