@@ -57,3 +57,24 @@ async def test_the_footer_is_composed_once_at_start(demo: Demo, tmp_path: Path, 
         app.query_one(ProfileList).focus()  # its `d  Make default` is drawn
         await settle(pilot)
         assert len(composed) == 2
+
+
+async def test_a_first_token_that_cannot_be_minted_is_said_once_and_the_app_goes_on(demo: Demo, tmp_path: Path) -> None:
+    # The first mint runs before the connection exists: its failure must still reach the
+    # panel and a notification, and a later F5 must say it again rather than hang.
+    text = demo.profiles_path.read_text()
+    key_line = next(line for line in text.splitlines() if line.strip().startswith("key ="))
+    broken = tmp_path / "profiles.toml"
+    broken.write_text(text.replace(key_line, f'key = "{tmp_path / "missing.pem"}"', 1))
+    app = make_app(broken, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = app.query_one(TokenPanel)
+        await wait_until(pilot, lambda: bool(panel.failure), what="the mint's failure on the panel")
+        assert panel.token is None and "missing.pem" in panel.failure
+        assert any("Cannot mint a token" in (n.title or "") for n in app._notifications)
+        state = app.workspace.state()  # type: ignore[union-attr]
+        assert state.connection is None  # nothing half-made: the next request starts afresh
+        app.query_one(RequestEditor).load("GET", "/qrs/about")
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: state.error is not None, what="the request's error")
+        assert "missing.pem" in str(state.error)
