@@ -48,7 +48,7 @@ class AppFooter(Footer):
         a recompose (one came after the first frame: ~0.1 s of layout before the token showed)."""
         palette = self.app.COMMAND_PALETTE_BINDING
         drawn: dict[str, tuple[Any, ...]] = {}
-        for key, binding, enabled, tooltip in self.screen.active_bindings.values():
+        for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items():
             if binding.show or key == palette:
                 drawn.setdefault(binding.action, (binding.key, binding.description, binding.group, enabled, tooltip))
         return tuple(drawn.items())

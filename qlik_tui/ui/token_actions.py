@@ -63,8 +63,11 @@ class TokenActions(AppHost):
             return
         self.post_message(TokenReady(name, token))
         await asyncio.to_thread(import_module, "qlik_tui.core.http.connections")
+        current = self.workspace.states.get(name) if self.workspace is not None else None
+        if current is None or current is not state:
+            return  # the profile was edited meanwhile: its old state is gone (a connection made now would leak)
         self._connection_listener(name)
-        state.connect().tokens.adopt(token)  # a request sent meanwhile minted its own: that one stays
+        current.connect().tokens.adopt(token)  # a request sent meanwhile minted its own: that one stays
 
     def on_token_ready(self, message: TokenReady) -> None:
         if self.workspace is None or message.name != self.workspace.active:
@@ -119,7 +122,7 @@ class TokenActions(AppHost):
         self._connection_listener(name)
         connection = self.workspace.state(name).connect()  # type: ignore[union-attr]
         try:
-            await connection.renew_access_token()  # type: ignore[attr-defined]
+            await connection.renew_access_token()  # type: ignore[union-attr]
         except QlikTuiError as exc:
             self.notify(f"{exc.message}\nhint: {exc.hint}", title="No new access token", severity="error", timeout=10)
             return

@@ -53,6 +53,9 @@ async def test_the_footer_is_composed_once_at_start(demo: Demo, tmp_path: Path, 
         await wait_until(pilot, lambda: app.query_one(TokenPanel).token is not None, what="the first token")
         await settle(pilot)
         assert len(composed) == 1
+        # what is compared is what is drawn: shown keys, one per action, and the palette key
+        drawn = dict(app.query_one(AppFooter)._keys())
+        assert "command_palette" in drawn and drawn["help"][0] == "f1"
         # A focus change that changes the keys drawn still recomposes them.
         app.query_one(ProfileList).focus()  # its `d  Make default` is drawn
         await settle(pilot)
