@@ -45,7 +45,7 @@ class AppFooter(Footer):
         """What the footer draws, as Textual's Footer picks it: the first shown binding of each
         action, and the palette key. Hidden bindings, and a second key for an action, come and
         go as focus moves (a focused input takes `?`, leaving F1 for Help): they must not cost
-        a recompose (one came after the first frame: ~0.1 s of layout before the token showed)."""
+        a recompose (one came right after the first frame, with a layout of every widget)."""
         palette = self.app.COMMAND_PALETTE_BINDING
         drawn: dict[str, tuple[Any, ...]] = {}
         for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items():

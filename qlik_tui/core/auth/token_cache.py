@@ -62,8 +62,8 @@ class TokenCache(RenewingCache[MintedToken]):
             return await self._mint("on request")
 
     def adopt(self, token: MintedToken) -> None:
-        """Take a first token minted before this cache existed (the TUI mints before the HTTP
-        stack has loaded, so the token shows sooner); ignored when a token is already here."""
+        """Take a first token minted before this cache existed (the TUI mints it before the
+        HTTP stack has loaded); ignored when a token is already here."""
         if self.token is None:
             self._record(token, "")
 
